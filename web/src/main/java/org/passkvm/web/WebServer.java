@@ -156,7 +156,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     public void start() {
-        new ConsoleAssets().register(api);
+        new ConsoleAssets(gate).register(api);
         app.start();
         housekeeping.scheduleAtFixedRate(sessions::expire, 30, 30, TimeUnit.SECONDS);
         Logger.info("Console at https://{}:{}/ ({} routes)", settings.hostname(), port(), api.routes().size());
