@@ -248,7 +248,9 @@ public final class VideoStream implements AutoCloseable {
         detail = what;
         closeSource();
         showReason();
-        pause(settings.retry().toNanos());
+        if (why != SourceState.RESOLUTION_CHANGE) { // a new resolution is there already: reopen at once
+            pause(settings.retry().toNanos());
+        }
     }
 
     private void showReason() {
