@@ -79,7 +79,7 @@ class ConsoleBrowserTest {
     @Test
     void aTypedLineReachesTheSimulatedTarget() throws Exception {
         Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
-        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('host')");
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
         page.focus("#screen");
         typeLikeAPerson(page, "echo Hello, PassKVM!");
         long deadline = System.currentTimeMillis() + 5000;
