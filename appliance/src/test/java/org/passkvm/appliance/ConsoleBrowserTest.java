@@ -50,7 +50,7 @@ class ConsoleBrowserTest {
     /** A fingerprint of the picture the page shows right now, read back through a canvas. */
     static String pictureFingerprint(Page page) {
         return (String) page.evaluate("() => {"
-                + " const v = document.getElementById('video');"
+                + " const v = PassKVMVideo.element();"
                 + " const w = v.naturalWidth || v.videoWidth || v.width, h = v.naturalHeight || v.videoHeight || v.height;"
                 + " if (!w || !h) return '';"
                 + " const c = document.createElement('canvas'); c.width = 320; c.height = 180;"
@@ -63,7 +63,7 @@ class ConsoleBrowserTest {
     @Test
     void theLiveStreamShowsFramesThatChange() throws Exception {
         Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
-        page.waitForFunction("() => { const v = document.getElementById('video'); return v && (v.naturalWidth || v.videoWidth || v.width) > 0; }");
+        page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0 || (PassKVMVideo.element() && PassKVMVideo.element().naturalWidth > 0)");
         java.util.Set<String> seen = new java.util.HashSet<>();
         long deadline = System.currentTimeMillis() + 10_000;
         while (seen.size() < 2 && System.currentTimeMillis() < deadline) {
@@ -90,6 +90,8 @@ class ConsoleBrowserTest {
         page.keyboard().press("Enter");
         Thread.sleep(300);
         assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
+        page.click("#btn-panels");
+        page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/console.png")));
         assertThat(chromium.consoleErrors()).isEmpty();
     }
 
