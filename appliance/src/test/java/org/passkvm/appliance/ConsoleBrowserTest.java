@@ -47,10 +47,39 @@ class ConsoleBrowserTest {
         return lines.get(lines.size() - 1).asText();
     }
 
+    /** A fingerprint of the picture the page shows right now, read back through a canvas. */
+    static String pictureFingerprint(Page page) {
+        return (String) page.evaluate("() => {"
+                + " const v = PassKVMVideo.element();"
+                + " const w = v.naturalWidth || v.videoWidth || v.width, h = v.naturalHeight || v.videoHeight || v.height;"
+                + " if (!w || !h) return '';"
+                + " const c = document.createElement('canvas'); c.width = 320; c.height = 180;"
+                + " const g = c.getContext('2d'); g.drawImage(v, 0, 0, 320, 180);"
+                + " const d = g.getImageData(0, 0, 320, 180).data; let x = 0;"
+                + " for (let i = 0; i < d.length; i += 4) x = (x * 31 + d[i] + d[i + 1] * 7 + d[i + 2] * 13) | 0;"
+                + " return String(x); }");
+    }
+
+    @Test
+    void theLiveStreamShowsFramesThatChange() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0 || (PassKVMVideo.element() && PassKVMVideo.element().naturalWidth > 0)");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (seen.size() < 2 && System.currentTimeMillis() < deadline) {
+            String f = pictureFingerprint(page);
+            if (!f.isEmpty()) {
+                seen.add(f);
+            }
+            Thread.sleep(300);
+        }
+        assertThat(seen).as("distinct pictures seen in the console").hasSizeGreaterThanOrEqualTo(2);
+    }
+
     @Test
     void aTypedLineReachesTheSimulatedTarget() throws Exception {
         Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
-        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('host')");
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
         page.focus("#screen");
         typeLikeAPerson(page, "echo Hello, PassKVM!");
         long deadline = System.currentTimeMillis() + 5000;
@@ -61,6 +90,8 @@ class ConsoleBrowserTest {
         page.keyboard().press("Enter");
         Thread.sleep(300);
         assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
+        page.click("#btn-panels");
+        page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/console.png")));
         assertThat(chromium.consoleErrors()).isEmpty();
     }
 

@@ -25,6 +25,41 @@ final class V4l2Device implements AutoCloseable {
         int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
 
         int close(int fd) throws LastErrorException;
+
+        int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+
+        int poll(Pointer fds, int nfds, int timeoutMs) throws LastErrorException;
+    }
+
+    static final int F_GETFL = 3;
+    static final int F_SETFL = 4;
+    static final short POLLIN = 1;
+
+    /** Puts another descriptor (FFmpeg's) into non-blocking mode; false if that failed. */
+    static boolean makeNonBlocking(int fd) {
+        try {
+            int flags = LibC.INSTANCE.fcntl(fd, F_GETFL, 0);
+            LibC.INSTANCE.fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    /** Waits until {@code fd} has a buffer to dequeue (or an error to report), at most {@code timeoutMs}. */
+    static void awaitReadable(Memory pollfd, int fd, int timeoutMs) {
+        pollfd.setInt(0, fd);
+        pollfd.setShort(4, POLLIN);
+        pollfd.setShort(6, (short) 0);
+        try {
+            LibC.INSTANCE.poll(pollfd, 1, timeoutMs);
+        } catch (LastErrorException e) {
+            // EINTR: the caller loops anyway
+        }
+    }
+
+    int fd() {
+        return fd;
     }
 
     static final int O_RDWR = 2;

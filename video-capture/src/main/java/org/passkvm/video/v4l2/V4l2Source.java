@@ -1,6 +1,9 @@
 package org.passkvm.video.v4l2;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
 import com.sun.jna.LastErrorException;
@@ -44,6 +47,8 @@ public final class V4l2Source implements VideoSource {
     }
 
     private static final long TIMINGS_CHECK_NANOS = 250_000_000L;
+    private static final long NO_FRAMES_NANOS = 2_000_000_000L;
+    private static final int AVERROR_EAGAIN = -11;
 
     private final V4l2Settings settings;
     private V4l2Device control;
@@ -54,6 +59,10 @@ public final class V4l2Source implements VideoSource {
     private int stride;
     private PixelFormat format;
     private long nextTimingsCheck;
+    private final AVPacket packet = av_packet_alloc();
+    private final com.sun.jna.Memory pollfd = new com.sun.jna.Memory(8);
+    private boolean packetHeld;
+    private int captureFd = -1;
     private String description = "v4l2";
 
     public V4l2Source(V4l2Settings settings) {
@@ -127,6 +136,8 @@ public final class V4l2Source implements VideoSource {
         FFmpegLogCallback.setLevel(AV_LOG_ERROR);
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(path);
         g.setFormat("video4linux2");
+        // RAW: otherwise JavaCV asks the device for pixel_format=bgr24, overriding input_format (same field in FFmpeg).
+        g.setImageMode(org.bytedeco.javacv.FrameGrabber.ImageMode.RAW);
         if (inputFormat != null) {
             g.setOption("input_format", inputFormat);
         }
@@ -154,6 +165,7 @@ public final class V4l2Source implements VideoSource {
         }
         stride = format == PixelFormat.MJPEG ? 0 : av_image_get_linesize(g.getPixelFormat(), width, 0);
         nextTimingsCheck = System.nanoTime() + TIMINGS_CHECK_NANOS;
+        captureFd = findCaptureDescriptor(path);
         Logger.info("V4L2: {} {} {}x{}", description, format, width, height);
     }
 
@@ -217,6 +229,36 @@ public final class V4l2Source implements VideoSource {
         return false;
     }
 
+    /**
+     * FFmpeg's own descriptor for the device, switched to non-blocking. A receiver without signal
+     * (vivid, most HDMI chips) simply stops filling buffers, and a blocking dequeue would hold the
+     * capture thread until the signal came back; non-blocking, the thread waits in poll() and
+     * keeps checking the DV timings, so it can report the loss and be stopped.
+     */
+    private int findCaptureDescriptor(String path) {
+        Path devicePath = Path.of(path);
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                int n;
+                try {
+                    n = Integer.parseInt(fd.getFileName().toString());
+                    if (n == control.fd() || !Files.readSymbolicLink(fd).equals(devicePath.toRealPath())) {
+                        continue;
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    continue;
+                }
+                if (V4l2Device.makeNonBlocking(n)) {
+                    return n;
+                }
+            }
+        } catch (IOException e) {
+            Logger.debug(e, "listing /proc/self/fd");
+        }
+        Logger.warn("{}: FFmpeg's descriptor not found; capture blocks while the source has no signal", path);
+        return -1;
+    }
+
     @Override
     public RawFrame grab() throws SourceException {
         if (grabber == null) {
@@ -227,17 +269,48 @@ public final class V4l2Source implements VideoSource {
             nextTimingsCheck = now + TIMINGS_CHECK_NANOS;
             checkTimings();
         }
-        AVPacket packet;
-        try {
-            packet = grabber.grabPacket();
-        } catch (FFmpegFrameGrabber.Exception e) {
-            throw lost(e.getMessage());
+        if (packetHeld) {
+            av_packet_unref(packet); // hands the buffer back to the driver
+            packetHeld = false;
         }
-        if (packet == null || packet.size() <= 0) {
-            throw lost("the device stopped delivering frames");
+        long waitingSince = now;
+        while (true) {
+            int ret = av_read_frame(grabber.getFormatContext(), packet);
+            if (ret >= 0) {
+                packetHeld = true;
+                if (packet.size() <= 0) {
+                    throw lost("the device delivered an empty buffer");
+                }
+                ByteBuffer data = packet.data().capacity(packet.size()).asByteBuffer();
+                return new RawFrame(format, width, height, stride, data, captureNanos(packet.pts()));
+            }
+            if (ret != AVERROR_EAGAIN || captureFd < 0) {
+                throw lost(errorText(ret));
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SourceException(SourceState.IDLE, "interrupted");
+            }
+            long t = System.nanoTime();
+            if (watchTimings && t >= nextTimingsCheck) {
+                nextTimingsCheck = t + TIMINGS_CHECK_NANOS;
+                checkTimings();
+            }
+            if (t - waitingSince > NO_FRAMES_NANOS) {
+                throw new SourceException(SourceState.NO_SIGNAL, description + ": no frames for "
+                        + NO_FRAMES_NANOS / 1_000_000 + " ms");
+            }
+            V4l2Device.awaitReadable(pollfd, captureFd, 100);
         }
-        ByteBuffer data = packet.data().capacity(packet.size()).asByteBuffer();
-        return new RawFrame(format, width, height, stride, data, captureNanos(packet.pts()));
+    }
+
+    private static String errorText(int ret) {
+        byte[] buf = new byte[256];
+        av_strerror(ret, buf, buf.length);
+        int n = 0;
+        while (n < buf.length && buf[n] != 0) {
+            n++;
+        }
+        return new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8) + " (" + ret + ")";
     }
 
     private void checkTimings() throws SourceException {
@@ -308,6 +381,11 @@ public final class V4l2Source implements VideoSource {
 
     @Override
     public void close() {
+        if (packetHeld) {
+            av_packet_unref(packet);
+            packetHeld = false;
+        }
+        captureFd = -1;
         if (grabber != null) {
             releaseQuietly(grabber);
             grabber = null;
