@@ -121,6 +121,7 @@ public final class H264Stream implements H264Channel {
     }
 
     /** Buffers the pool ever created: bounded by the clients' queues, however slow they are. */
+    @Override
     public int buffersCreated() {
         return pool.created();
     }

@@ -126,7 +126,7 @@ public final class VideoStream implements AutoCloseable {
                 clients, h264 == null ? 0 : h264.clients(),
                 passthrough ? "passthrough" : "mjpeg q" + settings.quality(), (long) (jpegOut.sumRate() * 8),
                 h264 == null ? null : h264.encoderName(), h264 == null ? 0 : round(h264.fps()),
-                h264 == null ? 0 : h264.bitrate());
+                h264 == null ? 0 : h264.bitrate(), pool.created(), h264 == null ? 0 : h264.buffersCreated());
     }
 
     private static double round(double v) {
