@@ -122,6 +122,14 @@ public final class VividScenario {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     result("timeout", "waiting since " + ms(System.nanoTime() - after) + " ms; last " + last());
+                    Thread.getAllStackTraces().forEach((t, stack) -> {
+                        if (t.getName().startsWith("video")) {
+                            System.out.println("THREAD " + t.getName() + " " + t.getState());
+                            for (StackTraceElement e : stack) {
+                                System.out.println("    at " + e);
+                            }
+                        }
+                    });
                     System.exit(3);
                 }
                 TimeUnit.NANOSECONDS.timedWait(timeline, left);
