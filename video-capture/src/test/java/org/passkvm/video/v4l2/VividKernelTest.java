@@ -69,23 +69,23 @@ class VividKernelTest {
     @Test
     void aLiveResolutionChangeShowsItsReasonAndFollowsTheSource() {
         assertThat(results.get("resolution_change_reason_seen")).as(output).isEqualTo("true");
-        assertThat(number("resolution_change_ms")).isLessThan(10_000);
+        assertThat(number("resolution_change_ms")).isLessThan(30_000);
     }
 
     @Test
     void signalLossShowsNoSignalAtTheStreamSizeAndRecovers() {
-        assertThat(number("no_signal_screen_ms")).as(output).isLessThan(5_000);
+        assertThat(number("no_signal_screen_ms")).as(output).isLessThan(10_000);
         assertThat(results.get("no_signal_screen_size")).isEqualTo("640x480");
         assertThat(number("no_signal_screens")).as("the reason screen is repeated while retrying").isGreaterThanOrEqualTo(2);
         assertThat(results.get("status_no_signal")).contains("state=NO_SIGNAL", "reason=NO SIGNAL");
-        assertThat(number("signal_recovery_ms")).isLessThan(5_000);
+        assertThat(number("signal_recovery_ms")).isLessThan(10_000);
     }
 
     @Test
     void unplugShowsNoCaptureDeviceAndReplugRecovers() {
-        assertThat(number("no_device_screen_ms")).as(output).isLessThan(5_000);
+        assertThat(number("no_device_screen_ms")).as(output).isLessThan(10_000);
         assertThat(results.get("rmmod")).as("the device was released, so the module could go").contains("ok");
-        assertThat(number("replug_recovery_ms")).isLessThan(15_000);
+        assertThat(number("replug_recovery_ms")).isLessThan(30_000);
         assertThat(results.get("resolution_after_replug")).isEqualTo("1280x720");
     }
 

@@ -53,7 +53,7 @@ public final class VividScenario {
             sh("v4l2-ctl -d /dev/video0 -c dv_timings=" + index);
             long change = System.nanoTime();
             sh("v4l2-ctl -d /dev/video0 -c dv_timings_signal_mode=4");
-            long changed = waitFor(s -> s.state() == SourceState.STREAMING && s.width() == 640, change, 30);
+            long changed = waitFor(s -> s.state() == SourceState.STREAMING && s.width() == 640, change, 60);
             result("resolution_b", last().width() + "x" + last().height());
             result("resolution_change_reason_seen", seen(SourceState.RESOLUTION_CHANGE, change));
             result("resolution_change_ms", ms(changed - change));
