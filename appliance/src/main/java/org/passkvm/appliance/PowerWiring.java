@@ -4,6 +4,9 @@ import com.pi4j.Pi4J;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.passkvm.ipmi.IpmiServer;
+import org.passkvm.ipmi.IpmiUserRoutes;
+import org.passkvm.ipmi.IpmiUsers;
 import org.passkvm.power.Atx;
 import org.passkvm.power.GpioAtx;
 import org.passkvm.power.GpioPins;
@@ -38,6 +41,7 @@ final class PowerWiring {
 
         WakeOnLan wol = wakeOnLan(parts.config().section("wol"));
         new PowerRoutes(power, wol).register(parts.web().api());
+        ipmi(parts, power);
         parts.web().health().add("atx", () -> {
             var s = power.state();
             Map<String, Object> details = new LinkedHashMap<>();
@@ -46,6 +50,57 @@ final class PowerWiring {
             details.put("wol", wol != null);
             return new Health.Capability(s.atx(), s.busy() != null ? "busy" : s.on() ? "on" : "off", details);
         });
+    }
+
+    private static void ipmi(Parts parts, PowerControl power) throws IOException {
+        Config c = parts.config().section("ipmi");
+        java.time.Duration timeout = c.millis("session_timeout_ms", 60_000, 5_000, 3_600_000);
+        int maxSessions = c.integer("max_sessions", 16, 1, 256);
+        int port = parts.options().ipmiPort();
+        IpmiUsers users = new IpmiUsers(parts.dataDir(), parts.web().accounts());
+        new IpmiUserRoutes(users, port).register(parts.web().api());
+        if (port == 0) {
+            Logger.info("IPMI over LAN is off (--ipmi-port 0)");
+            return;
+        }
+        IpmiServer server;
+        try {
+            server = parts.own(new IpmiServer(parts.options().bind(), port, power, users, systemGuid(parts), timeout, maxSessions));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the IPMI port", e);
+        } catch (RuntimeException e) {
+            throw new ConfigException("--ipmi-port: cannot listen on udp/" + port + ": " + e.getMessage());
+        }
+        parts.web().health().add("ipmi", () -> new Health.Capability("rmcp+", "listening",
+                Map.of("port", server.port(), "sessions", server.activeSessions())));
+    }
+
+    /** A GUID that stays the same across restarts, as RAKP clients may remember it. */
+    private static byte[] systemGuid(Parts parts) throws IOException {
+        java.nio.file.Path file = parts.dataDir().resolve("system-guid");
+        if (java.nio.file.Files.exists(file)) {
+            String text = java.nio.file.Files.readString(file).trim();
+            try {
+                return guidBytes(java.util.UUID.fromString(text));
+            } catch (IllegalArgumentException e) {
+                Logger.warn("{} is not a UUID; making a new one", file);
+            }
+        }
+        java.util.UUID uuid = java.util.UUID.randomUUID();
+        org.passkvm.web.DataFiles.writeAtomically(file, (uuid + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return guidBytes(uuid);
+    }
+
+    private static byte[] guidBytes(java.util.UUID uuid) {
+        return java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits()).array();
+    }
+
+    /** The system GUID as text, shared with Redfish's UUID property. */
+    static String systemUuid(Parts parts) throws IOException {
+        byte[] b = systemGuid(parts);
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+        return new java.util.UUID(bb.getLong(), bb.getLong()).toString();
     }
 
     private static Atx atx(Parts parts, Config c) {
