@@ -16,7 +16,7 @@ record IpmiRequest(RmcpPacket via, IpmiSession session, int netFn, int rsLun, in
 
     /** Parses a LAN message (rsAddr, netFn/LUN, checksum, rqAddr, rqSeq/LUN, cmd, data, checksum); null if garbled. */
     static IpmiRequest parse(RmcpPacket via, IpmiSession session, byte[] m) {
-        if (m.length < 7 || checksum(m, 0, 2) != 0 || checksum(m, 3, m.length - 3) != 0) {
+        if (m.length < 7 || checksum(m, 0, 3) != 0 || checksum(m, 3, m.length - 3) != 0) {
             return null;
         }
         return new IpmiRequest(via, session, (m[1] & 0xFF) >> 2, m[1] & 3, m[3] & 0xFF, (m[4] & 0xFF) >> 2, m[4] & 3,

@@ -23,9 +23,9 @@ final class SessionKeys {
 
     SessionKeys(CipherSuite suite, byte[] sik) {
         this.suite = suite;
-        int n = hmacLength(suite);
-        this.k1 = hmac(suite, sik, filled(n, 0x01));
-        this.aesKey = new SecretKeySpec(Arrays.copyOf(hmac(suite, sik, filled(n, 0x02)), 16), "AES");
+        // The constants are 20 bytes for every algorithm, SHA-256 included (IPMI 2.0, 13.32).
+        this.k1 = hmac(suite, sik, filled(20, 0x01));
+        this.aesKey = new SecretKeySpec(Arrays.copyOf(hmac(suite, sik, filled(20, 0x02)), 16), "AES");
     }
 
     boolean signs() {
@@ -90,10 +90,6 @@ final class SessionKeys {
     /** Pad bytes so that the signed part (12-byte header, payload, pad, pad length, next header) is a multiple of 4. */
     static int integrityPad(int payloadLength) {
         return (4 - (12 + payloadLength + 2) % 4) % 4;
-    }
-
-    static int hmacLength(CipherSuite suite) {
-        return suite.hmac.equals("HmacSHA256") ? 32 : 20;
     }
 
     static byte[] hmac(CipherSuite suite, byte[] key, byte[]... parts) {
