@@ -8,6 +8,7 @@ import org.passkvm.ipmi.IpmiServer;
 import org.passkvm.ipmi.IpmiUserRoutes;
 import org.passkvm.ipmi.IpmiUsers;
 import org.passkvm.power.Atx;
+import org.passkvm.redfish.RedfishService;
 import org.passkvm.power.GpioAtx;
 import org.passkvm.power.GpioPins;
 import org.passkvm.power.PowerControl;
@@ -42,6 +43,9 @@ final class PowerWiring {
         WakeOnLan wol = wakeOnLan(parts.config().section("wol"));
         new PowerRoutes(power, wol).register(parts.web().api());
         ipmi(parts, power);
+        new RedfishService(power, parts.web(), systemUuid(parts),
+                parts.config().section("redfish").millis("session_timeout_ms", 1_800_000, 60_000, 86_400_000))
+                .register(parts.web().api());
         parts.web().health().add("atx", () -> {
             var s = power.state();
             Map<String, Object> details = new LinkedHashMap<>();
