@@ -66,14 +66,22 @@ public final class PowerControl implements AutoCloseable {
         CompletableFuture<Outcome> done = new CompletableFuture<>();
         try {
             presser.execute(() -> {
+                Outcome outcome = null;
+                Throwable failure = null;
                 try {
-                    done.complete(perform(action));
+                    outcome = perform(action);
                 } catch (Throwable e) {
                     Logger.warn(e, "Power action {} failed", action.id());
-                    done.completeExceptionally(e);
+                    failure = e;
                 } finally {
                     busy.set(null);
                     changed();
+                }
+                // Completed only once free again, so whoever waited may start the next action at once.
+                if (failure == null) {
+                    done.complete(outcome);
+                } else {
+                    done.completeExceptionally(failure);
                 }
             });
         } catch (RuntimeException e) {
