@@ -1,6 +1,6 @@
 "use strict";
 // The ATX panel: the host's power and HDD LEDs, and its front-panel buttons.
-// Usage: PassKVMAtx.mount(document.getElementById("atx")) → { close() }.
+// Usage: PassKVMAtx.mount(element, me) → { close() }; me is /api/auth/me (viewers get no buttons).
 // State comes pushed over /api/power/ws; if the socket cannot be held, it is polled every 2 s.
 const PassKVMAtx = (() => {
   const ACTIONS = [
@@ -29,7 +29,8 @@ const PassKVMAtx = (() => {
     return { wrap, dot, text, name };
   }
 
-  function mount(el) {
+  function mount(el, me) {
+    const viewer = me && me.role === "viewer";
     const power = led("Power");
     const hdd = led("HDD");
     const status = document.createElement("span");
@@ -52,10 +53,15 @@ const PassKVMAtx = (() => {
     root.className = "atx-panel";
     root.setAttribute("role", "group");
     root.setAttribute("aria-label", "Host power");
-    Object.assign(root.style, { display: "inline-flex", alignItems: "center", gap: "8px" });
-    Object.assign(bar.style, { display: "inline-flex", gap: "4px" });
-    root.append(power.wrap, hdd.wrap, bar, status);
-    el.replaceChildren(root);
+    Object.assign(root.style, { display: "flex", flexWrap: "wrap", alignItems: "center", gap: "8px" });
+    Object.assign(bar.style, { display: "inline-flex", flexWrap: "wrap", gap: "4px" });
+    root.append(power.wrap, hdd.wrap);
+    if (!viewer) root.append(bar);
+    root.append(status);
+    // Keep the panel's heading; replace only its "Loading…" placeholder.
+    el.querySelectorAll(":scope > p.muted").forEach((p) => p.remove());
+    el.append(root);
+    if (!viewer) el.append(wakeOnLan(), ipmiAccess(fail));
 
     let closed = false;
     let ws = null;
@@ -138,6 +144,59 @@ const PassKVMAtx = (() => {
       },
       state: () => last,
     };
+  }
+
+  function wakeOnLan() {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = "Wake-on-LAN";
+    b.title = "Send the magic packet to the configured MAC address";
+    const out = document.createElement("span");
+    out.className = "muted";
+    b.addEventListener("click", async () => {
+      try {
+        const r = await PassKVM.post("/api/power/wol");
+        out.textContent = ` sent to ${r.mac}`;
+      } catch (e) {
+        out.textContent = ` ${e.message}`;
+      }
+    });
+    const p = document.createElement("p");
+    p.append(b, out);
+    return p;
+  }
+
+  // IPMI logs in with its own password (RAKP needs it in the clear on the BMC): set one here, shown once.
+  function ipmiAccess(fail) {
+    const details = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "IPMI over LAN";
+    const state = document.createElement("p");
+    state.className = "muted";
+    const secret = document.createElement("code");
+    const enable = document.createElement("button");
+    enable.type = "button";
+    enable.textContent = "New IPMI password";
+    const disable = document.createElement("button");
+    disable.type = "button";
+    disable.textContent = "Turn off";
+    const show = (r) => {
+      state.textContent = r.enabled ? `On for ${r.user} (UDP port ${r.port}).` : `Off for ${r.user}.`;
+      disable.hidden = !r.enabled;
+      secret.textContent = r.password ? `ipmitool -I lanplus -U ${r.user} -P ${r.password} -p ${r.port} -H <address> chassis power status` : "";
+    };
+    enable.addEventListener("click", async () => {
+      try { show(await PassKVM.post("/api/ipmi/credentials")); } catch (e) { fail(e.message); }
+    });
+    disable.addEventListener("click", async () => {
+      try { show(await PassKVM.del("/api/ipmi/credentials")); } catch (e) { fail(e.message); }
+    });
+    details.addEventListener("toggle", async () => {
+      if (!details.open) return;
+      try { show(await PassKVM.get("/api/ipmi/credentials")); } catch (e) { fail(e.message); }
+    });
+    details.append(summary, state, enable, document.createTextNode(" "), disable, document.createElement("br"), secret);
+    return details;
   }
 
   return { mount };
