@@ -93,7 +93,8 @@ public final class HostDevices {
 
     /** The GPUs one can give a VM: display controllers that are not themselves SR-IOV virtual functions. */
     public List<PciFunction> gpus() {
-        return pci.values().stream().filter(f -> f.display() && f.physFunction() == null).toList();
+        return pci.values().stream().filter(f -> f.display() && f.physFunction() == null)
+                .sorted(java.util.Comparator.comparing(f -> f.address().toString())).toList();
     }
 
     private static PciFunction pciFunction(Element device, Map<String, String> hints) {
