@@ -1,5 +1,7 @@
 package org.passkvm.vm;
 
+import org.libvirt.Connect;
+import org.libvirt.ErrorCallback;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 import org.tinylog.Logger;
@@ -11,6 +13,8 @@ import org.tinylog.Logger;
  */
 final class LibvirtEvents {
 
+    /** Held here: JNA callbacks must stay reachable while libvirt may call them. */
+    private static final ErrorCallback QUIET = new ErrorCallback();
     private static Thread loop;
 
     private LibvirtEvents() {}
@@ -20,6 +24,8 @@ final class LibvirtEvents {
             return;
         }
         try {
+            // Errors reach the caller as exceptions; libvirt's default handler would also print them to stderr.
+            Connect.setErrorCallback(QUIET);
             Library.initEventLoop();
         } catch (LibvirtException e) {
             throw new VmHostException(VmHostException.Kind.FAILED, "libvirt event loop: " + e.getMessage());
