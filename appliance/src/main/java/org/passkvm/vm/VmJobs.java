@@ -17,8 +17,8 @@ final class VmJobs implements AutoCloseable {
     enum State { RUNNING, DONE, TIMED_OUT, FAILED }
 
     /** What a job reports; {@code offer} is the next step the user may take, e.g. "force-off". */
-    record Status(String id, String kind, String vm, String state, String message, String offer, Instant started,
-            Instant finished, Map<String, Object> result) {}
+    record Status(String id, String kind, String vm, String state, String message, String offer, String started,
+            String finished, Map<String, Object> result) {}
 
     /** A job's body: reports progress, returns its final status fields. */
     interface Work {
@@ -49,10 +49,10 @@ final class VmJobs implements AutoCloseable {
         Status status() {
             Outcome o = outcome;
             if (o == null) {
-                return new Status(id, kind, vm, "running", progress, null, started, null, Map.of());
+                return new Status(id, kind, vm, "running", progress, null, started.toString(), null, Map.of());
             }
             return new Status(id, kind, vm, o.state().name().toLowerCase().replace('_', '-'), o.message(), o.offer(),
-                    started, finished, o.result() == null ? Map.of() : o.result());
+                    started.toString(), String.valueOf(finished), o.result() == null ? Map.of() : o.result());
         }
     }
 
