@@ -173,8 +173,12 @@ public final class DomainDefinition {
                     ours.removeChild(m);
                 }
             }
+            Element metadata = (Element) ours.getParentNode();
             if (XmlText.children(ours, null).isEmpty()) {
-                ours.getParentNode().removeChild(ours);
+                metadata.removeChild(ours);
+            }
+            if (XmlText.children(metadata, null).isEmpty()) {
+                root.removeChild(metadata);
             }
         }
         return removed;

@@ -3,6 +3,7 @@ package org.passkvm.vm;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -20,6 +21,15 @@ import org.xml.sax.SAXException;
  * Before and after of a change go through the same writer, so a diff shows only what changed.
  */
 final class XmlText {
+
+    /**
+     * The DOM forgets attribute order; this puts the ones libvirt writes first in its order, so a
+     * diff reads like {@code virsh dumpxml}: {@code <hostdev mode type managed>}, {@code <address domain bus slot function>}.
+     */
+    private static final List<String> FIRST = List.of("mode", "type", "model", "managed", "domain", "bus", "slot", "function");
+    private static final Comparator<Node> ATTRIBUTE_ORDER = Comparator
+            .comparingInt((Node a) -> FIRST.contains(a.getNodeName()) ? FIRST.indexOf(a.getNodeName()) : FIRST.size())
+            .thenComparing(Node::getNodeName);
 
     private XmlText() {}
 
@@ -66,8 +76,12 @@ final class XmlText {
     private static void write(Element e, int depth, StringBuilder out) {
         out.append("  ".repeat(depth)).append('<').append(e.getTagName());
         NamedNodeMap attrs = e.getAttributes();
+        List<Node> sorted = new ArrayList<>();
         for (int i = 0; i < attrs.getLength(); i++) {
-            Node a = attrs.item(i);
+            sorted.add(attrs.item(i));
+        }
+        sorted.sort(ATTRIBUTE_ORDER);
+        for (Node a : sorted) {
             out.append(' ').append(a.getNodeName()).append("='").append(escape(a.getNodeValue(), true)).append('\'');
         }
         List<Element> kids = children(e, null);

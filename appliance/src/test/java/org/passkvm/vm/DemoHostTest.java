@@ -131,7 +131,7 @@ class DemoHostTest {
         var vf = new GpuMoves.Assignment("workstation", GpuMoves.Method.VF, null, null, false, null, false);
         Plan plan = control.apply(c -> c.planAssign("0000:00:02.0", vf));
         assertThat(plan.changes()).extracting(Plan.Change::vm).containsExactly("workstation");
-        assertThat(plan.changes().get(0).diff()).contains("+        <address bus='0x00' domain='0x0000' function='0x2' slot='0x02'/>");
+        assertThat(plan.changes().get(0).diff()).contains("+        <address domain='0x0000' bus='0x00' slot='0x02' function='0x2'/>");
         var mdev = new GpuMoves.Assignment("workstation", GpuMoves.Method.MDEV, null, "i915-GVTg_V5_4", false, null, false);
         control.apply(c -> c.planAssign("0000:00:02.0", mdev));
         GpuInventory.Gpu intel = control.gpus().gpus().get(0);

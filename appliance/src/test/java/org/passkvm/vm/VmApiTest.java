@@ -99,7 +99,7 @@ class VmApiTest {
         assertThat(dry.path("plan").path("blockers").toString()).isEqualTo("[\"gaming\"]");
         assertThat(dry.path("plan").path("changes")).hasSize(2);
         assertThat(dry.path("plan").path("changes").get(0).path("diff").asText()).startsWith("--- gaming (now)")
-                .contains("-    <hostdev managed='yes' mode='subsystem' type='pci'>");
+                .contains("-    <hostdev mode='subsystem' type='pci' managed='yes'>");
 
         HttpResponse<String> refused = call("POST", "/api/gpus/pci_0000_01_00_0/assign", "operator", "{\"vm\":\"workstation\"}");
         assertThat(refused.statusCode()).isEqualTo(409);
