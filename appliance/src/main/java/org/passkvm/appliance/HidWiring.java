@@ -4,9 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.HidOutput;
+import org.passkvm.hid.keymap.Layout;
+import org.passkvm.hid.paste.Typist;
 import org.passkvm.simulator.DemoHid;
 import org.passkvm.web.Health;
 import org.passkvm.web.hid.HidRoutes;
+import org.passkvm.web.hid.PasteRoutes;
 import org.tinylog.Logger;
 
 /** Picks the HID output (USB gadget, CH9329, or the simulated target) and registers the input API. */
@@ -30,6 +33,13 @@ final class HidWiring {
         HidInput input = new HidInput(output);
         parts.web().sessions().onEnd(s -> input.releaseAll());
         new HidRoutes(input, parts.web().sessions()).register(parts.web().api());
+        Layout layout = Layout.find(hid.string("keyboard_layout", "us"))
+                .orElseThrow(() -> hid.bad("keyboard_layout", "unknown layout; known: " + Layout.all().stream().map(Layout::name).toList()));
+        new PasteRoutes(new Typist(input, new Typist.Settings(hid.integer("paste_delay_ms", 15, 0, 1000), 0,
+                hid.integer("paste_max_delay_ms", 1000, 0, 60_000), 64 * 1024)), layout).register(parts.web().api());
+        if (output instanceof DemoHid) {
+            parts.simulator().setKeyboardLayout(layout.decoder()); // the demo target reads keys in the same layout
+        }
         parts.web().health().add("hid", () -> {
             var s = output.status();
             return new Health.Capability(output.kind(), s.hostState(),
