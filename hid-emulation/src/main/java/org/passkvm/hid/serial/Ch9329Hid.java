@@ -90,6 +90,11 @@ public final class Ch9329Hid implements HidOutput {
         return (int) Math.ceil(reportMillis * 4 / 1.5);
     }
 
+    /** {@link #minPasteDelayMillis(int)} for this chip's baud rate. */
+    public int minPasteDelayMillis() {
+        return minPasteDelayMillis(settings.baud());
+    }
+
     @Override
     public String kind() {
         return "ch9329";
