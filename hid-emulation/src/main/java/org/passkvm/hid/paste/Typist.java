@@ -52,6 +52,8 @@ public final class Typist implements AutoCloseable {
     private PasteProgress progress = PasteProgress.IDLE;
     private Thread worker;
     private volatile boolean abortRequested;
+    /** Characters typed by the running job: a plain counter, so typing allocates nothing per character. */
+    private volatile int typedCount;
 
     public Typist(HidInput input, Settings settings) {
         this.input = input;
@@ -72,7 +74,7 @@ public final class Typist implements AutoCloseable {
      */
     public synchronized PasteProgress start(String text, Layout layout, Integer delayMs, boolean skipUntypable) {
         if (progress.running()) {
-            throw new BusyException(progress);
+            throw new BusyException(progress());
         }
         int delay = delayMs == null ? settings.defaultDelayMs() : delayMs;
         if (delay < settings.minDelayMs() || delay > settings.maxDelayMs()) {
@@ -94,6 +96,7 @@ public final class Typist implements AutoCloseable {
         List<List<Keystroke>> plan = new ArrayList<>(normalized.length());
         normalized.codePoints().forEach(c -> layout.strokes(c).ifPresent(plan::add));
         abortRequested = false;
+        typedCount = 0;
         progress = new PasteProgress(PasteProgress.State.TYPING, layout.name(), 0, plan.size(), delay,
                 List.copyOf(untypable), null, System.currentTimeMillis(), 0);
         worker = new Thread(() -> type(plan, delay), "paste");
@@ -103,7 +106,12 @@ public final class Typist implements AutoCloseable {
     }
 
     public synchronized PasteProgress progress() {
-        return progress;
+        PasteProgress p = progress;
+        if (p.running() && p.typed() != typedCount) {
+            p = new PasteProgress(p.state(), p.layout(), typedCount, p.total(), p.delayMs(), p.skipped(), null,
+                    p.startedAtMillis(), 0);
+        }
+        return p;
     }
 
     /** Stops a running job (keys are released before this returns); a no-op when nothing is typing. */
@@ -151,7 +159,7 @@ public final class Typist implements AutoCloseable {
                 for (Keystroke k : plan.get(i)) {
                     press(k, delay);
                 }
-                typed(i + 1);
+                typedCount = i + 1;
             }
         } catch (InterruptedException e) {
             end = PasteProgress.State.ABORTED;
@@ -191,17 +199,11 @@ public final class Typist implements AutoCloseable {
         }
     }
 
-    private synchronized void typed(int count) {
-        PasteProgress p = progress;
-        progress = new PasteProgress(p.state(), p.layout(), count, p.total(), p.delayMs(), p.skipped(), null,
-                p.startedAtMillis(), 0);
-    }
-
     private synchronized void finished(PasteProgress.State state, String error) {
         PasteProgress p = progress;
-        progress = new PasteProgress(state, p.layout(), p.typed(), p.total(), p.delayMs(), p.skipped(), error,
+        progress = new PasteProgress(state, p.layout(), typedCount, p.total(), p.delayMs(), p.skipped(), error,
                 p.startedAtMillis(), System.currentTimeMillis());
-        Logger.info("Paste {}: {} of {} characters in layout {}", state.name().toLowerCase(), p.typed(), p.total(),
+        Logger.info("Paste {}: {} of {} characters in layout {}", state.name().toLowerCase(), typedCount, p.total(),
                 p.layout());
     }
 

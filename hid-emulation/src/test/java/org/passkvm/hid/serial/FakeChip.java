@@ -21,6 +21,8 @@ final class FakeChip implements AutoCloseable {
     volatile boolean silent;
     volatile int usbAttached = 0x01;
     volatile int leds;
+    /** Called on the chip's thread the moment a whole frame has arrived (for the latency benchmark). */
+    volatile java.util.function.Consumer<byte[]> onFrame = f -> { };
 
     FakeChip(String path) {
         port = SerialPort.getCommPort(path);
@@ -73,6 +75,7 @@ final class FakeChip implements AutoCloseable {
             if (!read(frame, 5, length + 1)) {
                 continue;
             }
+            onFrame.accept(frame);
             synchronized (this) {
                 received.add(frame);
                 if ((frame[1] & 0xFF) != 0xAB || frame[2] != 0) {
