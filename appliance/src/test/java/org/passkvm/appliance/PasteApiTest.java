@@ -101,6 +101,8 @@ class PasteApiTest {
         assertThat(layouts.get("layouts")).hasSize(11);
         assertThat(layouts.at("/layouts/2/name").asText()).isEqualTo("de");
         assertThat(client.json("GET", "/api/hid/paste", null).get("state").asText()).isEqualTo("idle");
+        assertThat(client.json("GET", "/api/hid/layouts/de", null).at("/keys/KeyQ/2").asText()).isEqualTo("@");
+        assertThat(client.call("GET", "/api/hid/layouts/xx", null).statusCode()).isEqualTo(404);
     }
 
     @Test

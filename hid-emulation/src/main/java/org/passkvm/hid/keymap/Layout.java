@@ -154,6 +154,27 @@ public final class Layout {
         return found;
     }
 
+    /**
+     * What each key types, for an on-screen keyboard: W3C code → the plain, Shift, AltGr and Shift+AltGr characters
+     * ("" for none; a dead key shows its accent followed by U+25CC, the dotted circle it sits on).
+     */
+    public Map<String, List<String>> legend() {
+        Map<String, List<String>> legend = new java.util.TreeMap<>();
+        KeyCodes.all().forEach((code, usage) -> {
+            List<String> levels = new ArrayList<>(LEVELS);
+            boolean any = false;
+            for (int level = 0; level < LEVELS; level++) {
+                int c = cell(usage, level);
+                any |= c != 0;
+                levels.add(c == 0 ? "" : c > 0 ? new String(Character.toChars(c)) : new String(Character.toChars(-c)) + "\u25CC");
+            }
+            if (any && usage != SPACE) {
+                legend.put(code, List.copyOf(levels));
+            }
+        });
+        return legend;
+    }
+
     /** A new decoder (it keeps a pending dead key, so each keyboard needs its own). */
     public KeystrokeDecoder decoder() {
         return new KeystrokeDecoder(this);

@@ -190,6 +190,16 @@ class LayoutTest {
     }
 
     @Test
+    void theLegendShowsWhatEachKeyTypesIncludingDeadKeys() {
+        var de = Layout.byName("de").legend();
+        assertThat(de.get("KeyQ")).containsExactly("q", "Q", "@", "");
+        assertThat(de.get("KeyY")).containsExactly("z", "Z", "", "");
+        assertThat(de.get("Backquote")).containsExactly("^\u25CC", "°", "", "");
+        assertThat(de).doesNotContainKeys("Space", "Enter", "F1");
+        assertThat(Layout.byName("jp").legend()).containsKeys("IntlYen", "IntlRo");
+    }
+
+    @Test
     void layoutsAnswerToAliasesAndUnknownNamesListTheKnownOnes() {
         assertThat(Layout.byName("fi").name()).isEqualTo("se");
         assertThat(Layout.byName("GB").name()).isEqualTo("uk");

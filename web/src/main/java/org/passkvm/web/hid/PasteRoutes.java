@@ -4,6 +4,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import org.passkvm.web.WebModule;
 
 /**
  * Paste as keystrokes: POST /api/hid/paste starts a job, GET shows its progress, DELETE aborts it;
- * GET /api/hid/layouts lists the layouts a paste can type in. One job at a time (409 while one types).
+ * GET /api/hid/layouts lists the layouts a paste can type in, GET /api/hid/layouts/{name} what each key types there
+ * (for the on-screen keyboard). One job at a time (409 while one types).
  */
 public final class PasteRoutes implements WebModule {
 
@@ -39,6 +41,11 @@ public final class PasteRoutes implements WebModule {
     @Override
     public void register(Api api) {
         api.get("/api/hid/layouts", Role.VIEWER, ctx -> ctx.json(layouts()));
+        api.get("/api/hid/layouts/{name}", Role.VIEWER, ctx -> {
+            Layout layout = Layout.find(ctx.pathParam("name")).orElseThrow(() ->
+                    new NotFoundResponse("unknown layout '" + ctx.pathParam("name") + "'"));
+            ctx.json(Map.of("name", layout.name(), "title", layout.title(), "keys", layout.legend()));
+        });
         api.get("/api/hid/paste", Role.VIEWER, ctx -> ctx.json(describe(typist.progress())));
         api.post("/api/hid/paste", Role.OPERATOR, this::start);
         api.delete("/api/hid/paste", Role.OPERATOR, ctx -> ctx.json(describe(typist.abort())));
