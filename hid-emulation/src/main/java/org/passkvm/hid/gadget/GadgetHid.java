@@ -75,15 +75,16 @@ public final class GadgetHid implements HidOutput {
 
     /** Writes to existing device files without touching configfs (a gadget set up elsewhere, or a benchmark pipe). */
     public static GadgetHid onDevices(Map<HidFunction, Path> nodes) {
+        Optional<Path> keyboard = nodes.entrySet().stream().filter(e -> e.getKey().outputReports())
+            .map(Map.Entry::getValue).findFirst();
+        return onDevices(nodes, keyboard);
+    }
+
+    /** As {@link #onDevices(Map)}, reading the LED byte from {@code ledNode} (tests feed it through a pipe). */
+    static GadgetHid onDevices(Map<HidFunction, Path> nodes, Optional<Path> ledNode) {
         Map<HidFunction, HidEndpoint> endpoints = new LinkedHashMap<>();
-        HidEndpoint leds = null;
-        for (Map.Entry<HidFunction, Path> e : nodes.entrySet()) {
-            endpoints.put(e.getKey(), HidgEndpoint.forWriting(e.getValue()));
-            if (e.getKey().outputReports()) {
-                leds = HidgEndpoint.forReading(e.getValue());
-            }
-        }
-        return new GadgetHid(Optional.empty(), endpoints, Optional.ofNullable(leds), Optional.empty(),
+        nodes.forEach((function, node) -> endpoints.put(function, HidgEndpoint.forWriting(node)));
+        return new GadgetHid(Optional.empty(), endpoints, ledNode.map(HidgEndpoint::forReading), Optional.empty(),
             ReportWriter.Timing.DEFAULT);
     }
 
