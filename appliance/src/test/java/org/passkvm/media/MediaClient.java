@@ -45,6 +45,11 @@ final class MediaClient {
         return new MediaClient(port, PASSWORD);
     }
 
+    /** A client for an appliance whose admin password was already changed by {@link #login}. */
+    static MediaClient existing(int port) {
+        return new MediaClient(port, PASSWORD);
+    }
+
     HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body)
             throws IOException, InterruptedException {
         return send(request(method, path, body));
