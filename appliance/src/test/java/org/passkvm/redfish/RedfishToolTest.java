@@ -70,6 +70,7 @@ class RedfishToolTest {
         DemoPower.Result off = redfishtool("admin", DemoPower.PASSWORD, "Systems", "reset", "GracefulShutdown");
         assertThat(off.exit()).isZero();
         assertThat(eventually(() -> app.target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
+        System.out.println("simulated target power: " + app.target().power());
         waitIdle();
         assertThat(redfishtool("admin", DemoPower.PASSWORD, "-A", "Session", "Systems", "get").output())
                 .contains("\"PowerState\": \"Off\"");
