@@ -179,6 +179,7 @@ class IpmiToolTest {
         assertThat(admin(lanplus(17), "raw", "0x00", "0x02", "0x04").output()).contains("rsp=0xcc");
         DemoPower.Result id = admin(lanplus(17), "mc", "info");
         assertThat(id.output()).contains("IPMI Version              : 2.0");
+        assertThat(admin(LAN, "mc", "guid").output()).contains("System GUID");
     }
 
     @Test
