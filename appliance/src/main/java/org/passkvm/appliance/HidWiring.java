@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.HidOutput;
+import org.passkvm.hid.gadget.GadgetHid;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
 import org.passkvm.hid.serial.Ch9329Hid;
@@ -27,7 +28,7 @@ final class HidWiring {
             choice = gadgetPossible() ? Output.GADGET : Output.DEMO;
         }
         HidOutput output = switch (choice) {
-            case GADGET -> throw hid.bad("output", "gadget is not built yet");
+            case GADGET -> parts.own(GadgetHid.start(GadgetSettings.from(hid.section("gadget"))));
             case CH9329 -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.string("serial_port", "/dev/ttyUSB0"),
                     hid.integer("baud", 9600, 1200, 115200))));
             default -> parts.own(new DemoHid(parts.simulator()));
