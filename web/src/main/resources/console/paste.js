@@ -1,8 +1,10 @@
 "use strict";
-// Paste as keystrokes, special keys and an on-screen keyboard. Two widgets, each mounted into an element:
-//   PassKVMPaste.mount(el)  a "Paste…" button and its dialog (text, layout, speed, progress, abort)
-//   PassKVMKeys.mount(el)   a "Keys" menu (Ctrl+Alt+Del, PrintScreen/SysRq, Win, Alt+Tab, F1–F12) and the
-//                           on-screen keyboard, labelled in the paste layout
+// Paste as keystrokes, special keys and an on-screen keyboard. The console (console.js) mounts them into index.html:
+//   PassKVMPaste.mount(dialog, pasteButton)            the paste dialog (text, layout, speed, progress, abort)
+//   PassKVMKeys.mount(menu, keysButton, osk, oskButton) the special-keys menu (Ctrl+Alt+Del, PrintScreen/SysRq, Win,
+//                                                      Alt+Tab, F1–F12) and the on-screen keyboard, labelled in the
+//                                                      paste layout
+// Given only a container (mount(el)), each makes its own button and elements inside it.
 // They talk only to the REST API through PassKVM (api.js): /api/hid/paste, /api/hid/layouts, /api/hid/shortcut.
 const PassKVMLayouts = (() => {
   let list = null;
@@ -24,30 +26,10 @@ const PassKVMLayouts = (() => {
 })();
 
 (() => {
+  // The console's CSP allows only same-origin stylesheets, so the widgets' styles live next to this script.
   if (document.getElementById("passkvm-keys-style")) return;
-  const css = document.createElement("style");
-  css.id = "passkvm-keys-style";
-  css.textContent = `
-    .pk-dialog { background: #1d2024; color: var(--fg, #e8e8e8); border: 1px solid #3a3f45; border-radius: 8px; padding: 16px; width: min(640px, 95vw); }
-    .pk-dialog::backdrop { background: rgba(0,0,0,.5); }
-    .pk-dialog textarea { width: 100%; min-height: 160px; background: #0f1113; color: inherit; border: 1px solid #3a3f45; border-radius: 4px; padding: 6px; font: 13px/1.4 ui-monospace, monospace; }
-    .pk-row { display: flex; gap: 10px; align-items: center; margin: 8px 0; flex-wrap: wrap; }
-    .pk-row select, .pk-row input[type=number] { background: #0f1113; color: inherit; border: 1px solid #3a3f45; border-radius: 4px; padding: 4px; width: auto; }
-    .pk-row progress { flex: 1; min-width: 120px; }
-    .pk-status { color: var(--muted, #9aa0a6); font-size: 12px; min-height: 1.4em; }
-    .pk-error { color: var(--bad, #ff6b6b); font-size: 12px; min-height: 1.4em; white-space: pre-wrap; }
-    .pk-menu { position: relative; display: inline-block; }
-    .pk-menu-list { position: absolute; z-index: 10; top: 100%; right: 0; display: none; flex-direction: column; gap: 2px; background: #1d2024; border: 1px solid #3a3f45; border-radius: 6px; padding: 6px; min-width: 220px; }
-    .pk-menu.open .pk-menu-list { display: flex; }
-    .pk-fkeys { display: grid; grid-template-columns: repeat(6, 1fr); gap: 2px; }
-    .pk-osk { position: fixed; left: 50%; bottom: 30px; transform: translateX(-50%); z-index: 9; background: #1d2024ee; border: 1px solid #3a3f45; border-radius: 8px; padding: 8px; display: none; user-select: none; }
-    .pk-osk.open { display: block; }
-    .pk-osk-row { display: flex; gap: 3px; margin: 3px 0; }
-    .pk-osk button { min-width: 38px; height: 38px; padding: 2px 4px; font-size: 13px; position: relative; }
-    .pk-osk button small { position: absolute; top: 1px; left: 3px; font-size: 10px; color: var(--muted, #9aa0a6); }
-    .pk-osk button.latched { border-color: var(--accent, #4f9cff); background: #25406a; }
-  `;
-  document.head.appendChild(css);
+  const link = Object.assign(document.createElement("link"), { id: "passkvm-keys-style", rel: "stylesheet", href: "/assets/paste.css" });
+  document.head.appendChild(link);
 })();
 
 const PassKVMPaste = (() => {
@@ -57,8 +39,17 @@ const PassKVMPaste = (() => {
     return e;
   }
 
-  function mount(host) {
-    const open = el("button", { type: "button", textContent: "Paste…", title: "Type text into the target as keystrokes" });
+  /** Mounts into the console's dialog element and Paste button, or, given one container, into elements of its own. */
+  function mount(dialogEl, openButton) {
+    let dialog = dialogEl;
+    let open = openButton;
+    if (!open) {
+      open = el("button", { type: "button", textContent: "Paste…", title: "Type text into the target as keystrokes" });
+      dialogEl.append(open);
+      dialog = el("div", { className: "dialog", role: "dialog", ariaLabel: "Paste text", hidden: true });
+      document.body.append(dialog);
+    }
+    if (document.body.dataset.role === "viewer") { open.hidden = true; return {}; }
     const text = el("textarea", { placeholder: "Text to type on the target (newlines become Enter, tabs Tab)", spellcheck: false });
     const layout = el("select", { title: "The keyboard layout the target's OS is set to" });
     const delay = el("input", { type: "number", min: 0, step: 1, title: "Wait after each keystroke, in milliseconds" });
@@ -69,7 +60,8 @@ const PassKVMPaste = (() => {
     const bar = el("progress", { max: 1, value: 0 });
     const status = el("div", { className: "pk-status", role: "status" });
     const error = el("div", { className: "pk-error", role: "alert" });
-    const dialog = el("dialog", { className: "pk-dialog", ariaLabel: "Paste as keystrokes" },
+    dialog.classList.add("pk-paste");
+    dialog.replaceChildren(
       el("h3", { textContent: "Paste as keystrokes" }),
       text,
       el("div", { className: "pk-row" },
@@ -78,14 +70,12 @@ const PassKVMPaste = (() => {
         el("label", {}, skip, " skip untypable")),
       el("div", { className: "pk-row" }, start, abort, bar, close),
       status, error);
-    document.body.append(dialog);
-    host.append(open);
 
     let timer = null;
     const show = (p) => {
       bar.max = Math.max(1, p.total);
       bar.value = p.typed;
-      const skipped = p.skipped && p.skipped.length ? ` · skipped ${p.skipped.map((s) => `'${s.character}' ${s.codePoint}`).join(", ")}` : "";
+      const skipped = p.skipped && p.skipped.length ? ` · skipped ${p.skipped.map((x) => `'${x.character}' ${x.codePoint}`).join(", ")}` : "";
       status.textContent = p.state === "idle" ? "" : `${p.state}: ${p.typed} of ${p.total} characters in ${p.layout}${skipped}`;
       const typing = p.state === "typing";
       abort.disabled = !typing;
@@ -97,7 +87,10 @@ const PassKVMPaste = (() => {
     };
 
     open.addEventListener("click", async () => {
+      if (!dialog.hidden) { dialog.hidden = true; return; }
       error.textContent = "";
+      dialog.hidden = false;
+      text.focus();
       try {
         const list = await PassKVMLayouts.list();
         layout.replaceChildren(...list.layouts.map((l) => el("option", { value: l.name, textContent: l.title })));
@@ -107,8 +100,6 @@ const PassKVMPaste = (() => {
         await poll();
         if (start.disabled && !timer) timer = setInterval(poll, 250); // a paste started elsewhere is still typing
       } catch (e) { error.textContent = e.message; }
-      dialog.showModal();
-      text.focus();
     });
     layout.addEventListener("change", () => PassKVMLayouts.choose(layout.value));
     delay.addEventListener("change", () => localStorage.setItem("passkvm.pasteDelay", delay.value));
@@ -125,7 +116,7 @@ const PassKVMPaste = (() => {
     abort.addEventListener("click", async () => {
       try { show(await PassKVM.del("/api/hid/paste")); } catch (e) { error.textContent = e.message; }
     });
-    close.addEventListener("click", () => dialog.close());
+    close.addEventListener("click", () => { dialog.hidden = true; });
     return { open: () => open.click() };
   }
 
@@ -210,43 +201,49 @@ const PassKVMKeys = (() => {
     return osk;
   }
 
-  function mount(host) {
-    const error = el("span", { className: "error", role: "alert" });
+  /** Mounts into the console's menu, Keys button, keyboard element and Keyboard button, or into one container. */
+  function mount(menuEl, keysButton, oskEl, oskButton) {
+    let menu = menuEl;
+    let toggle = keysButton;
+    let osk = oskEl;
+    let oskToggle = oskButton;
+    if (!toggle) {
+      const host = menuEl;
+      toggle = el("button", { type: "button", textContent: "Keys ▾", ariaHasPopup: "menu" });
+      oskToggle = el("button", { type: "button", textContent: "Keyboard" });
+      menu = el("div", { className: "menu", role: "menu", hidden: true });
+      osk = el("div", { className: "osk", hidden: true });
+      host.append(toggle, oskToggle, menu);
+      document.body.append(osk);
+    }
+    if (document.body.dataset.role === "viewer") { toggle.hidden = true; oskToggle.hidden = true; return {}; }
+    const error = el("span", { className: "pk-error", role: "alert" });
     const report = (m) => { error.textContent = m; };
-    const menu = el("div", { className: "pk-menu" });
-    const toggle = el("button", { type: "button", textContent: "Keys ▾", ariaHasPopup: "menu" });
-    const list = el("div", { className: "pk-menu-list", role: "menu" });
-    SHORTCUTS.forEach(([label, keys]) => {
+    const item = (label, action) => {
       const b = el("button", { type: "button", textContent: label, role: "menuitem" });
       b.addEventListener("click", async () => {
-        menu.classList.remove("open");
-        try { await shortcut(keys); report(""); } catch (e) { report(e.message); }
+        try { await action(); report(""); } catch (e) { report(e.message); }
       });
-      list.append(b);
-    });
+      return b;
+    };
     const fkeys = el("div", { className: "pk-fkeys" });
-    for (let i = 1; i <= 12; i++) {
-      const b = el("button", { type: "button", textContent: `F${i}`, role: "menuitem" });
-      b.addEventListener("click", async () => {
-        try { await shortcut([`F${i}`]); report(""); } catch (e) { report(e.message); }
-      });
-      fkeys.append(b);
-    }
-    const osk = keyboard(report);
-    const oskToggle = el("button", { type: "button", textContent: "On-screen keyboard", role: "menuitem" });
-    oskToggle.addEventListener("click", () => { osk.classList.toggle("open"); menu.classList.remove("open"); });
-    const release = el("button", { type: "button", textContent: "Release all keys", role: "menuitem" });
-    release.addEventListener("click", async () => {
-      menu.classList.remove("open");
-      try { await PassKVM.post("/api/hid/reset"); report(""); } catch (e) { report(e.message); }
+    for (let i = 1; i <= 12; i++) fkeys.append(item(`F${i}`, () => shortcut([`F${i}`])));
+    menu.replaceChildren(
+      ...SHORTCUTS.map(([label, keys]) => item(label, () => { menu.hidden = true; return shortcut(keys); })),
+      fkeys,
+      item("Release all keys", () => { menu.hidden = true; return PassKVM.post("/api/hid/reset"); }),
+      error);
+    const setOpen = (open) => { menu.hidden = !open; toggle.setAttribute("aria-expanded", String(open)); };
+    toggle.addEventListener("click", (e) => { e.stopPropagation(); setOpen(menu.hidden); });
+    document.addEventListener("click", (e) => { if (!menu.hidden && !menu.contains(e.target)) setOpen(false); });
+
+    const oskError = el("span", { className: "pk-error", role: "alert" });
+    osk.replaceChildren(keyboard((m) => { oskError.textContent = m; }), oskError);
+    oskToggle.addEventListener("click", () => {
+      osk.hidden = !osk.hidden;
+      oskToggle.setAttribute("aria-pressed", String(!osk.hidden));
     });
-    list.append(fkeys, oskToggle, release);
-    toggle.addEventListener("click", () => menu.classList.toggle("open"));
-    document.addEventListener("click", (e) => { if (!menu.contains(e.target)) menu.classList.remove("open"); });
-    menu.append(toggle, list);
-    host.append(menu, error);
-    document.body.append(osk);
-    return { toggleKeyboard: () => osk.classList.toggle("open") };
+    return { toggleKeyboard: () => oskToggle.click() };
   }
 
   return { mount };
