@@ -26,7 +26,7 @@ final class TestClient implements AutoCloseable {
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
     }
 
-    private static final String PASSWORD = "keys-test-password-1";
+    static final String PASSWORD = "keys-test-password-1";
 
     final Appliance appliance;
     private final HttpClient http;

@@ -164,7 +164,7 @@ public final class Layout {
             List<String> levels = new ArrayList<>(LEVELS);
             boolean any = false;
             for (int level = 0; level < LEVELS; level++) {
-                int c = cell(usage, level);
+                int c = cells[usage * LEVELS + level]; // no Backslash/IntlHash fallback: only the keys this keyboard has
                 any |= c != 0;
                 levels.add(c == 0 ? "" : c > 0 ? new String(Character.toChars(c)) : new String(Character.toChars(-c)) + "\u25CC");
             }

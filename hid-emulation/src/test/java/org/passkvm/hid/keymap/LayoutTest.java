@@ -196,7 +196,8 @@ class LayoutTest {
         assertThat(de.get("KeyY")).containsExactly("z", "Z", "", "");
         assertThat(de.get("Backquote")).containsExactly("^\u25CC", "°", "", "");
         assertThat(de).doesNotContainKeys("Space", "Enter", "F1");
-        assertThat(Layout.byName("jp").legend()).containsKeys("IntlYen", "IntlRo");
+        assertThat(Layout.byName("jp").legend()).containsKeys("IntlYen", "IntlRo", "IntlHash").doesNotContainKey("Backslash");
+        assertThat(Layout.byName("us").legend()).containsKey("Backslash").doesNotContainKey("IntlHash");
     }
 
     @Test
