@@ -170,7 +170,7 @@ public final class MediaKernelScenario {
             check("bench-host-read-throughput", () -> {
                 HttpResponse<String> r = api.send(api.builder("/api/media/images/speed.img").PUT(
                     java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new MediaApiTest.PatternStream(64L * 1024 * 1024, null))).build());
+                        () -> new MediaApiTest.PatternStream(32L * 1024 * 1024, null))).build());
                 expect(r.statusCode() == 201, "upload speed.img: " + r.body());
                 mount("speed.img", "flash", true);
                 String dev = hostDevice("sd");
@@ -178,7 +178,7 @@ public final class MediaKernelScenario {
                 long t0 = System.nanoTime();
                 sh("dd if=/dev/" + dev + " of=/dev/null bs=1M iflag=direct status=none");
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                String figure = String.format("%.1f MB/s (64 MiB in %.2f s)", 64 * 1.048576 / seconds, seconds);
+                String figure = String.format("%.1f MB/s (32 MiB in %.2f s)", 32 * 1.048576 / seconds, seconds);
                 System.out.println("BENCH host-read " + figure);
                 api.post("/api/media/eject", "");
                 return figure;

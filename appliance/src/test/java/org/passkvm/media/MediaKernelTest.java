@@ -37,11 +37,11 @@ class MediaKernelTest {
         Path repo = repository();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path out = Files.createTempFile("media-kernel", ".out");
-        Process vm = new ProcessBuilder(repo.resolve("image-build/testvm/testvm").toString(), "run", "--timeout", "840",
-            "--", "java", "-Dtinylog.writer.level=info", "-cp", classPath, MediaKernelScenario.class.getName())
+        Process vm = new ProcessBuilder(repo.resolve("image-build/testvm/testvm").toString(), "run", "--timeout", "1500",
+            "--", "java", "-Dtinylog.writer.level=info", "-Dmedia.test.timeout.seconds=120", "-cp", classPath, MediaKernelScenario.class.getName())
             .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         vm.getOutputStream().close();
-        if (!vm.waitFor(1000, TimeUnit.SECONDS)) {
+        if (!vm.waitFor(1700, TimeUnit.SECONDS)) {
             vm.destroyForcibly();
         }
         String output = Files.readString(out, StandardCharsets.UTF_8);
