@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.HidOutput;
+import org.passkvm.hid.gadget.GadgetHid;
 import org.passkvm.simulator.DemoHid;
 import org.passkvm.web.Health;
 import org.passkvm.web.hid.HidRoutes;
@@ -23,7 +24,8 @@ final class HidWiring {
             choice = gadgetPossible() ? Output.GADGET : Output.DEMO;
         }
         HidOutput output = switch (choice) {
-            case GADGET, CH9329 -> throw hid.bad("output", choice.name().toLowerCase() + " is not built yet");
+            case GADGET -> parts.own(GadgetHid.start(GadgetSettings.from(hid.section("gadget"))));
+            case CH9329 -> throw hid.bad("output", choice.name().toLowerCase() + " is not built yet");
             default -> parts.own(new DemoHid(parts.simulator()));
         };
         Logger.info("HID output: {}", output.kind());
