@@ -24,7 +24,8 @@ final class HidWiring {
             choice = gadgetPossible() ? Output.GADGET : Output.DEMO;
         }
         HidOutput output = switch (choice) {
-            case GADGET -> parts.own(GadgetHid.start(GadgetSettings.from(hid.section("gadget"))));
+            case GADGET -> parts.own(GadgetHid.start(
+                    MediaWiring.withDrive(parts, GadgetSettings.from(hid.section("gadget")))));
             case CH9329 -> throw hid.bad("output", choice.name().toLowerCase() + " is not built yet");
             default -> parts.own(new DemoHid(parts.simulator()));
         };

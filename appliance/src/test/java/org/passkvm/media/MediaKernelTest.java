@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 @Tag("kernel")
 class MediaKernelTest {
 
-    private static final List<String> CHECKS = List.of("upload-and-list-sha256", "cdrom-host-sees-sr-with-same-sha256",
+    private static final List<String> CHECKS = List.of("one-composite-gadget-with-hid-and-mass-storage", "upload-and-list-sha256", "cdrom-host-sees-sr-with-same-sha256",
         "cdrom-switch-image", "eject-removes-medium", "locked-medium-needs-force", "flash-writable-host-writes-land-in-file",
         "flash-read-only-switch-image", "stock-kernel-cdrom-limit", "upload-larger-than-free-space-refused-early",
         "chunked-upload-filling-the-disk-stops-and-frees-its-space", "bench-host-read-throughput");
