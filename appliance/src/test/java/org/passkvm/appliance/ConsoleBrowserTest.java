@@ -1,0 +1,163 @@
+package org.passkvm.appliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.web.Json;
+import org.passkvm.web.auth.Accounts;
+
+/** The console in a real Chromium against the appliance on its embedded default. */
+class ConsoleBrowserTest {
+
+    @TempDir
+    static Path dir;
+
+    static TestAppliance app;
+    static Chromium chromium;
+
+    @BeforeAll
+    static void start() throws Exception {
+        chromium = Chromium.launch();
+        app = TestAppliance.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    private JsonNode target() throws Exception {
+        return Json.MAPPER.readTree(app.admin().get("/api/demo/target").body());
+    }
+
+    private static String lastLine(JsonNode target) {
+        JsonNode lines = target.get("lines");
+        return lines.get(lines.size() - 1).asText();
+    }
+
+    /** A fingerprint of the picture the page shows right now, read back through a canvas. */
+    static String pictureFingerprint(Page page) {
+        return (String) page.evaluate("() => {"
+                + " const v = document.getElementById('video');"
+                + " const w = v.naturalWidth || v.videoWidth || v.width, h = v.naturalHeight || v.videoHeight || v.height;"
+                + " if (!w || !h) return '';"
+                + " const c = document.createElement('canvas'); c.width = 320; c.height = 180;"
+                + " const g = c.getContext('2d'); g.drawImage(v, 0, 0, 320, 180);"
+                + " const d = g.getImageData(0, 0, 320, 180).data; let x = 0;"
+                + " for (let i = 0; i < d.length; i += 4) x = (x * 31 + d[i] + d[i + 1] * 7 + d[i + 2] * 13) | 0;"
+                + " return String(x); }");
+    }
+
+    @Test
+    void theLiveStreamShowsFramesThatChange() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => { const v = document.getElementById('video'); return v && (v.naturalWidth || v.videoWidth || v.width) > 0; }");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (seen.size() < 2 && System.currentTimeMillis() < deadline) {
+            String f = pictureFingerprint(page);
+            if (!f.isEmpty()) {
+                seen.add(f);
+            }
+            Thread.sleep(300);
+        }
+        assertThat(seen).as("distinct pictures seen in the console").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aTypedLineReachesTheSimulatedTarget() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
+        page.focus("#screen");
+        typeLikeAPerson(page, "echo Hello, PassKVM!");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!lastLine(target()).endsWith("echo Hello, PassKVM!") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(lastLine(target())).isEqualTo("demo$ echo Hello, PassKVM!");
+        page.keyboard().press("Enter");
+        Thread.sleep(300);
+        assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
+        assertThat(chromium.consoleErrors()).isEmpty();
+    }
+
+    /**
+     * Types as fingers do on a US keyboard: Shift held for capitals and symbols. (Playwright's
+     * type() sends "H" without a Shift key event, which no physical keyboard does.)
+     */
+    static void typeLikeAPerson(Page page, String text) {
+        String shifted = "~!@#$%^&*()_+{}|:\"<>?";
+        String plain = "`1234567890-=[]\\;',./";
+        for (char c : text.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                page.keyboard().press("Shift+Key" + c);
+            } else if (Character.isLowerCase(c)) {
+                page.keyboard().press("Key" + Character.toUpperCase(c));
+            } else if (c == ' ') {
+                page.keyboard().press("Space");
+            } else if (shifted.indexOf(c) >= 0) {
+                page.keyboard().press("Shift+" + codeOf(plain.charAt(shifted.indexOf(c))));
+            } else {
+                page.keyboard().press(codeOf(c));
+            }
+        }
+    }
+
+    private static String codeOf(char c) {
+        if (Character.isDigit(c)) {
+            return "Digit" + c;
+        }
+        return switch (c) {
+            case '`' -> "Backquote";
+            case '-' -> "Minus";
+            case '=' -> "Equal";
+            case '[' -> "BracketLeft";
+            case ']' -> "BracketRight";
+            case '\\' -> "Backslash";
+            case ';' -> "Semicolon";
+            case '\'' -> "Quote";
+            case ',' -> "Comma";
+            case '.' -> "Period";
+            case '/' -> "Slash";
+            default -> throw new IllegalArgumentException("no US key for " + c);
+        };
+    }
+
+    @Test
+    void firstStartMakesThePersonChooseTheirOwnPassword() throws Exception {
+        Path fresh = Files.createTempDirectory(dir, "fresh");
+        Path config = fresh.resolve("passkvm.yaml");
+        Files.writeString(config, TestAppliance.FAST_HASHING);
+        Appliance appliance = Appliance.start(new StartupOptions(config, fresh.resolve("data"), 0, 0, 0, "127.0.0.1"),
+                Config.load(config));
+        try {
+            String generated = Files.readString(fresh.resolve("data").resolve(Accounts.INITIAL_PASSWORD_FILE)).trim();
+            Page page = chromium.newPage();
+            page.navigate("https://127.0.0.1:" + appliance.web().port() + "/");
+            page.waitForURL("**/login");
+            page.fill("#password", generated);
+            page.click("#login-button");
+            page.waitForSelector("#change-form:not([hidden])");
+            page.fill("#new-password", "chosen by me");
+            page.fill("#new-password2", "chosen by me");
+            page.click("#change-button");
+            page.waitForURL("https://127.0.0.1:" + appliance.web().port() + "/");
+            page.waitForSelector("#user-name:has-text('admin')");
+            assertThat(fresh.resolve("data").resolve(Accounts.INITIAL_PASSWORD_FILE)).doesNotExist();
+        } finally {
+            appliance.close();
+        }
+    }
+}

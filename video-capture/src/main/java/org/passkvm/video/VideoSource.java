@@ -1,0 +1,23 @@
+package org.passkvm.video;
+
+/**
+ * A capture device or the simulated target's screen. The stream pipeline opens it only while
+ * somebody watches, grabs frames on one thread and closes it when the last viewer leaves.
+ */
+public interface VideoSource extends AutoCloseable {
+
+    /** Short name shown in /api/health: "v4l2", "demo". */
+    String kind();
+
+    /** Opens the device; throws with the reason the stream should show when it cannot. */
+    void open() throws SourceException;
+
+    /**
+     * Blocks until the next frame. The returned frame (and its buffer) belongs to the source and
+     * stays valid only until the next call to grab or close: copy what must outlive it.
+     */
+    RawFrame grab() throws SourceException;
+
+    @Override
+    void close();
+}

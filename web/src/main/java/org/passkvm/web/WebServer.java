@@ -1,0 +1,222 @@
+package org.passkvm.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.passkvm.web.auth.Accounts;
+import org.passkvm.web.auth.ApiTokens;
+import org.passkvm.web.auth.Audit;
+import org.passkvm.web.auth.Principal;
+import org.passkvm.web.auth.UserRoutes;
+import org.passkvm.web.auth.AuthGate;
+import org.passkvm.web.auth.AuthRoutes;
+import org.passkvm.web.auth.LoginLimiter;
+import org.passkvm.web.auth.PasswordHasher;
+import org.passkvm.web.auth.Sessions;
+import org.passkvm.web.console.ConsoleAssets;
+import org.passkvm.web.tls.DeviceCertificate;
+import org.tinylog.Logger;
+
+/**
+ * The HTTPS server: Javalin on Jetty, one TLS connector with the device certificate, an optional
+ * plain-HTTP connector that only redirects, and the gate in front of every route.
+ */
+public final class WebServer implements AutoCloseable {
+
+    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' blob: data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; "
+            + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private final WebSettings settings;
+    private final Javalin app;
+    private final Api api;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final ApiTokens tokens;
+    private final AuthGate gate;
+    private final Health health = new Health();
+    private final Audit audit;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "web-housekeeping");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public WebServer(WebSettings settings, PasswordHasher hasher, String provisionedAdminPassword) throws IOException {
+        this.settings = settings;
+        this.accounts = Accounts.open(settings.dataDir(), hasher, provisionedAdminPassword);
+        this.sessions = new Sessions(settings.sessionIdleTimeout(), settings.sessionAbsoluteTimeout(), Clock.systemUTC());
+        this.tokens = new ApiTokens(settings.dataDir());
+        this.audit = new Audit(settings.dataDir());
+        LoginLimiter limiter = new LoginLimiter(settings.loginMaxFailures(), Duration.ofMinutes(15),
+                settings.loginLockout(), Clock.systemUTC());
+        this.gate = new AuthGate(accounts, sessions, limiter, tokens);
+        DeviceCertificate certificate = DeviceCertificate.loadOrCreate(settings.certFile(), settings.keyFile(), settings.hostname());
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.http.maxRequestSize = 1_000_000;
+            cfg.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, certificate));
+            if (settings.httpRedirectPort() > 0) {
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
+                    c.setHost(settings.bindAddress());
+                    c.setPort(settings.httpRedirectPort());
+                    return c;
+                });
+            }
+        });
+        this.api = new Api(app, gate);
+        installFilters();
+        api.get("/api/health", Role.PUBLIC, ctx -> ctx.json(healthReport()));
+        new AuthRoutes(accounts, sessions, limiter, gate, audit).register(api);
+        new UserRoutes(accounts, sessions, tokens, audit).register(api);
+    }
+
+    private ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+            DeviceCertificate certificate) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(certificate.keyStore());
+        ssl.setKeyStorePassword(new String(DeviceCertificate.STORE_PASSWORD));
+        ssl.setKeyManagerPassword(new String(DeviceCertificate.STORE_PASSWORD));
+        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        HttpConfiguration https = new HttpConfiguration(httpConfig);
+        https.setSendServerVersion(false);
+        // The device is reached by IP, by passkvm.local and by whatever DNS name a user gives it: no SNI check.
+        https.addCustomizer(new SecureRequestCustomizer(false));
+        ServerConnector c = new ServerConnector(server, ssl, new HttpConnectionFactory(https));
+        c.setHost(settings.bindAddress());
+        c.setPort(settings.httpsPort());
+        return c;
+    }
+
+    private void installFilters() {
+        app.before(ctx -> {
+            if (!ctx.req().isSecure()) {
+                String host = ctx.host() == null ? settings.hostname() : ctx.host().replaceFirst(":\\d+$", "");
+                String port = settings.httpsPort() == 443 ? "" : ":" + settings.httpsPort();
+                ctx.redirect("https://" + host + port + ctx.path(), HttpStatus.MOVED_PERMANENTLY);
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            ctx.header(Header.STRICT_TRANSPORT_SECURITY, "max-age=31536000");
+            ctx.header(Header.CONTENT_SECURITY_POLICY, CSP);
+            ctx.header(Header.X_CONTENT_TYPE_OPTIONS, "nosniff");
+            ctx.header(Header.X_FRAME_OPTIONS, "DENY");
+            ctx.header("Referrer-Policy", "no-referrer");
+            ctx.header(Header.CACHE_CONTROL, "no-store");
+        });
+        app.after(ctx -> {
+            // Every change made through the API is on record: power, VMs, media, users, input.
+            Principal p = ctx.attribute(AuthGate.PRINCIPAL);
+            if (p != null && !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD")) {
+                audit.record(p.user(), ctx.ip(), ctx.method().name(), ctx.path(), ctx.statusCode());
+            }
+        });
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            String accept = ctx.header(Header.ACCEPT);
+            if (e.getStatus() == 401 && ctx.method().name().equals("GET") && accept != null && accept.contains("text/html")) {
+                ctx.redirect("/login"); // a person opening the console: show the login page, not JSON
+                return;
+            }
+            ctx.status(e.getStatus());
+            Map<String, Object> body = new LinkedHashMap<>(e.getDetails());
+            body.put("error", e.getMessage());
+            ctx.json(body);
+        });
+        app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            Logger.error(e, "{} {} failed", ctx.method(), ctx.path());
+            error(ctx, 500, "internal error; see the appliance log");
+        });
+        app.error(404, ctx -> {
+            // Unknown paths tell an anonymous caller nothing about which routes exist.
+            if (gate.identify(ctx).isEmpty()) {
+                error(ctx, 401, "authentication required");
+            } else if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
+                error(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path()));
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status);
+        ctx.json(Map.of("error", message == null ? HttpStatus.forStatus(status).getMessage() : message));
+    }
+
+    private Map<String, Object> healthReport() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "ok");
+        out.put("version", WebServer.class.getPackage().getImplementationVersion() == null
+                ? "dev" : WebServer.class.getPackage().getImplementationVersion());
+        out.put("capabilities", health.snapshot());
+        return out;
+    }
+
+    public void start() {
+        new ConsoleAssets(gate).register(api);
+        app.start();
+        housekeeping.scheduleAtFixedRate(sessions::expire, 30, 30, TimeUnit.SECONDS);
+        Logger.info("Console at https://{}:{}/ ({} routes)", settings.hostname(), port(), api.routes().size());
+    }
+
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    public Api api() {
+        return api;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    public ApiTokens tokens() {
+        return tokens;
+    }
+
+    public Audit audit() {
+        return audit;
+    }
+
+    public AuthGate gate() {
+        return gate;
+    }
+
+    public List<Route> routes() {
+        return api.routes();
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        app.stop();
+    }
+}

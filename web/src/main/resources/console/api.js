@@ -1,0 +1,37 @@
+// Talks to the PassKVM API with the session cookie and the CSRF token every change needs.
+"use strict";
+const PassKVM = (() => {
+  let csrf = sessionStorage.getItem("passkvm.csrf") || "";
+
+  async function call(method, path, body, extraHeaders) {
+    const headers = Object.assign({ "X-Requested-With": "passkvm" }, extraHeaders || {});
+    if (method !== "GET") headers["X-CSRF-Token"] = csrf;
+    let payload = body;
+    if (body !== undefined && !(body instanceof Blob) && !(body instanceof ArrayBuffer) && typeof body !== "string") {
+      headers["Content-Type"] = "application/json";
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(path, { method, headers, body: payload, credentials: "same-origin" });
+    const type = res.headers.get("Content-Type") || "";
+    const data = type.includes("application/json") ? await res.json() : await res.text();
+    if (!res.ok) {
+      const message = (data && data.error) || (typeof data === "string" && data) || res.statusText;
+      const err = new Error(message);
+      err.status = res.status;
+      err.totpRequired = !!(data && data.totpRequired);
+      err.retryAfter = res.headers.get("Retry-After");
+      throw err;
+    }
+    return data;
+  }
+
+  return {
+    setCsrf(token) { csrf = token; sessionStorage.setItem("passkvm.csrf", token); },
+    get: (p) => call("GET", p),
+    post: (p, b) => call("POST", p, b === undefined ? {} : b),
+    put: (p, b, h) => call("PUT", p, b, h),
+    patch: (p, b) => call("PATCH", p, b),
+    del: (p) => call("DELETE", p),
+    call,
+  };
+})();

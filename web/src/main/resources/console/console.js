@@ -1,0 +1,233 @@
+"use strict";
+// The console: shows the target's screen, forwards keyboard and mouse over one WebSocket, and
+// hosts the panels (power, VMs, media, account) that other scripts mount into the drawer.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const screen = $("screen");
+  const showError = (text) => { $("st-error").textContent = text || ""; };
+  window.PassKVMConsole = { showError };
+
+  // ---------------------------------------------------------------- input channel
+  let ws = null;
+  let mouseMode = "absolute";
+  const enc = new TextEncoder();
+  const held = new Set();
+
+  function connectInput() {
+    ws = new WebSocket(`wss://${location.host}/api/hid/ws`);
+    ws.binaryType = "arraybuffer";
+    ws.onopen = () => { showError(""); ping(); };
+    ws.onclose = () => { $("st-hid").textContent = "disconnected"; setTimeout(connectInput, 1000); };
+    ws.onmessage = (m) => {
+      if (typeof m.data !== "string") return;
+      const msg = JSON.parse(m.data);
+      if (msg.type === "status") {
+        $("st-hid").textContent = msg.keyboardOnline ? `${msg.output} online` : `${msg.output} offline`;
+        $("st-host").textContent = msg.hostState;
+        showLeds(msg.leds);
+      } else if (msg.type === "leds") {
+        showLeds(msg.leds);
+      } else if (msg.type === "pong") {
+        $("st-latency").textContent = `${Math.round(performance.now() - msg.t)} ms RTT`;
+      } else if (msg.type === "error") {
+        showError(msg.message);
+      }
+    };
+  }
+
+  function ping() {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "ping", t: performance.now() }));
+  }
+  setInterval(ping, 2000);
+
+  function showLeds(leds) {
+    if (!leds) return;
+    $("led-num").classList.toggle("on", !!leds.numLock);
+    $("led-caps").classList.toggle("on", !!leds.capsLock);
+    $("led-scroll").classList.toggle("on", !!leds.scrollLock);
+  }
+
+  function send(bytes) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(bytes);
+  }
+
+  // Frame 0x01: key; [0x01, down, len, code…]
+  function sendKey(code, down) {
+    if (!code) return;
+    const c = enc.encode(code);
+    const b = new Uint8Array(3 + c.length);
+    b[0] = 1; b[1] = down ? 1 : 0; b[2] = c.length; b.set(c, 3);
+    send(b);
+    if (down) held.add(code); else held.delete(code);
+  }
+  window.PassKVMInput = {
+    key: sendKey,
+    tap: (codes) => { codes.forEach((c) => sendKey(c, true)); [...codes].reverse().forEach((c) => sendKey(c, false)); },
+    releaseAll: () => { held.clear(); send(new Uint8Array([6])); },
+  };
+
+  screen.addEventListener("keydown", (e) => { e.preventDefault(); sendKey(e.code, true); });
+  screen.addEventListener("keyup", (e) => { e.preventDefault(); sendKey(e.code, false); });
+  screen.addEventListener("blur", () => { if (held.size) window.PassKVMInput.releaseAll(); });
+  // While keys are held the server expects a sign of life; silence means a lost link, and it lets go.
+  setInterval(() => { if (held.size) send(new Uint8Array([7])); }, 500);
+
+  // ---------------------------------------------------------------- mouse
+  const picture = () => (window.PassKVMVideo && PassKVMVideo.element()) || $("video");
+
+  // Frame 0x02: absolute move; [0x02, x u16, y u16] in 0..32767 of the picture.
+  function sendAbsolute(e) {
+    const r = picture().getBoundingClientRect();
+    if (!r.width || !r.height) return;
+    const x = Math.round(Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)) * 32767);
+    const y = Math.round(Math.min(1, Math.max(0, (e.clientY - r.top) / r.height)) * 32767);
+    const b = new DataView(new ArrayBuffer(5));
+    b.setUint8(0, 2); b.setUint16(1, x); b.setUint16(3, y);
+    send(b.buffer);
+  }
+  // Frame 0x03: relative move; [0x03, dx i16, dy i16]
+  function sendRelative(dx, dy) {
+    const b = new DataView(new ArrayBuffer(5));
+    b.setUint8(0, 3); b.setInt16(1, dx); b.setInt16(3, dy);
+    send(b.buffer);
+  }
+  const buttonOf = (e) => ({ 0: 0, 1: 2, 2: 1, 3: 3, 4: 4 })[e.button] ?? 0;
+  const locked = () => document.pointerLockElement === screen;
+
+  screen.addEventListener("mousemove", (e) => {
+    if (mouseMode === "absolute") sendAbsolute(e);
+    else if (locked()) sendRelative(e.movementX, e.movementY);
+  });
+  screen.addEventListener("mousedown", (e) => {
+    e.preventDefault();
+    screen.focus();
+    if (mouseMode === "relative" && !locked()) { screen.requestPointerLock(); return; }
+    if (mouseMode === "absolute") sendAbsolute(e);
+    send(new Uint8Array([4, buttonOf(e), 1]));
+  });
+  screen.addEventListener("mouseup", (e) => {
+    e.preventDefault();
+    if (mouseMode === "absolute") sendAbsolute(e);
+    send(new Uint8Array([4, buttonOf(e), 0]));
+  });
+  screen.addEventListener("contextmenu", (e) => e.preventDefault());
+  // Frame 0x05: wheel; [0x05, wheel i8, pan i8]
+  screen.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    send(new Int8Array([5, Math.sign(-e.deltaY), Math.sign(e.deltaX)]));
+  }, { passive: false });
+
+  $("btn-mouse").addEventListener("click", () => {
+    mouseMode = mouseMode === "absolute" ? "relative" : "absolute";
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "mouseMode", mode: mouseMode }));
+    $("btn-mouse").textContent = `Mouse: ${mouseMode}`;
+    if (mouseMode === "absolute" && locked()) document.exitPointerLock();
+    screen.focus();
+  });
+
+  // ---------------------------------------------------------------- view
+  $("btn-scale").addEventListener("click", () => {
+    const fit = screen.classList.toggle("fit");
+    screen.classList.toggle("native", !fit);
+    $("btn-scale").textContent = fit ? "Fit" : "1:1";
+  });
+  $("btn-fullscreen").addEventListener("click", async () => {
+    if (document.fullscreenElement) { await document.exitFullscreen(); return; }
+    await document.documentElement.requestFullscreen();
+    // In full screen the browser lets us take Esc, Alt+Tab, Ctrl+W… for the target (Chromium).
+    if (navigator.keyboard && navigator.keyboard.lock) navigator.keyboard.lock().catch(() => {});
+    screen.focus();
+  });
+  document.addEventListener("fullscreenchange", () => {
+    $("btn-fullscreen").textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+    if (!document.fullscreenElement && navigator.keyboard && navigator.keyboard.unlock) navigator.keyboard.unlock();
+  });
+  $("btn-panels").addEventListener("click", () => {
+    const drawer = $("drawer");
+    drawer.hidden = !drawer.hidden;
+    $("btn-panels").setAttribute("aria-expanded", String(!drawer.hidden));
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && document.activeElement !== screen) {
+      document.querySelectorAll(".menu, .dialog").forEach((m) => { m.hidden = true; });
+    }
+  });
+
+  // ---------------------------------------------------------------- video
+  function showVideoStatus(s) {
+    if (!s) return;
+    $("st-video").textContent = s.reason ? `${s.state} (${s.reason})` : s.state;
+    if (s.width) $("st-res").textContent = `${s.width}×${s.height}`;
+    if (s.fps !== undefined) $("st-fps").textContent = String(Math.round(s.fps));
+    if (s.latencyMs !== undefined) $("st-latency").textContent = `${Math.round(s.latencyMs)} ms`;
+  }
+
+  function startMjpeg() {
+    const img = $("video");
+    img.src = `/api/video/stream.mjpeg?t=${Date.now()}`;
+    img.onerror = () => { $("st-video").textContent = "reconnecting"; setTimeout(startMjpeg, 1000); };
+  }
+
+  async function pollVideo() {
+    try {
+      const s = await PassKVM.get("/api/video");
+      showVideoStatus({ state: s.state, reason: s.reason, width: s.width, height: s.height, fps: s.fpsOut ?? s.fps });
+    } catch (err) {
+      $("st-video").textContent = err.status === 401 ? "logged out" : "unavailable";
+    }
+  }
+
+  function startVideo() {
+    if (window.PassKVMVideo) {
+      PassKVMVideo.start(screen, showVideoStatus);
+    } else {
+      startMjpeg();
+    }
+    setInterval(pollVideo, 2000);
+    pollVideo();
+  }
+
+  // ---------------------------------------------------------------- panels and session
+  function mountPanels(me) {
+    const mounts = [
+      ["PassKVMAtx", "panel-atx"], ["PassKVMVms", "panel-vms"], ["PassKVMMedia", "panel-media"],
+      ["PassKVMAccount", "panel-account"],
+    ];
+    for (const [name, id] of mounts) {
+      const el = $(id);
+      if (window[name]) {
+        try { window[name].mount(el, me); } catch (err) { el.append(`Panel failed: ${err.message}`); }
+      } else {
+        el.hidden = true;
+      }
+    }
+    if (window.PassKVMKeys) PassKVMKeys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
+    else { $("btn-keys").hidden = true; $("btn-osk").hidden = true; }
+    if (window.PassKVMPaste) PassKVMPaste.mount($("dialog-paste"), $("btn-paste"));
+    else $("btn-paste").hidden = true;
+  }
+
+  $("logout").addEventListener("click", async () => {
+    try { await PassKVM.post("/api/auth/logout"); } catch (err) { /* logged out either way */ }
+    location.href = "/login";
+  });
+
+  (async () => {
+    let me;
+    try {
+      me = await PassKVM.get("/api/auth/me");
+    } catch (err) {
+      location.href = "/login";
+      return;
+    }
+    if (me.csrfToken) PassKVM.setCsrf(me.csrfToken);
+    if (me.mustChangePassword) { location.href = "/login"; return; }
+    $("user-name").textContent = `${me.name} (${me.role})`;
+    document.body.dataset.role = me.role;
+    startVideo();
+    if (me.role !== "viewer") connectInput();
+    else { $("st-hid").textContent = "view only"; }
+    mountPanels(me);
+    screen.focus();
+  })();
+})();
