@@ -73,7 +73,7 @@
   setInterval(() => { if (held.size) send(new Uint8Array([7])); }, 500);
 
   // ---------------------------------------------------------------- mouse
-  const picture = () => (window.PassKVMVideo && PassKVMVideo.element()) || $("video");
+  const picture = () => (typeof PassKVMVideo !== "undefined" && PassKVMVideo.element()) || $("video") || screen;
 
   // Frame 0x02: absolute move; [0x02, x u16, y u16] in 0..32767 of the picture.
   function sendAbsolute(e) {
@@ -156,29 +156,35 @@
   // ---------------------------------------------------------------- video
   function showVideoStatus(s) {
     if (!s) return;
-    $("st-video").textContent = s.reason ? `${s.state} (${s.reason})` : s.state;
+    const mode = s.mode && s.mode !== "none" ? `${s.mode.toUpperCase()} · ` : "";
+    $("st-video").textContent = mode + (s.reason ? `${s.state} (${s.reason})` : s.state);
     if (s.width) $("st-res").textContent = `${s.width}×${s.height}`;
     if (s.fps !== undefined) $("st-fps").textContent = String(Math.round(s.fps));
-    if (s.latencyMs !== undefined) $("st-latency").textContent = `${Math.round(s.latencyMs)} ms`;
+    if (s.error) showError(`video: ${s.error}`);
   }
 
   function startMjpeg() {
-    const img = $("video");
-    img.src = `/api/video/stream.mjpeg?t=${Date.now()}`;
-    img.onerror = () => { $("st-video").textContent = "reconnecting"; setTimeout(startMjpeg, 1000); };
+    const img = document.createElement("img");
+    img.id = "video";
+    img.alt = "Target screen";
+    screen.append(img);
+    const load = () => { img.src = `/api/video/stream.mjpeg?t=${Date.now()}`; };
+    img.onerror = () => { $("st-video").textContent = "reconnecting"; setTimeout(load, 1000); };
+    load();
   }
 
+  // The player reports what it shows; the server says why there may be nothing to show.
   async function pollVideo() {
     try {
       const s = await PassKVM.get("/api/video");
-      showVideoStatus({ state: s.state, reason: s.reason, width: s.width, height: s.height, fps: s.fpsOut ?? s.fps });
+      if (s.reason) $("st-video").textContent = `${s.state} (${s.reason})`;
     } catch (err) {
-      $("st-video").textContent = err.status === 401 ? "logged out" : "unavailable";
+      if (err.status === 401) location.href = "/login";
     }
   }
 
   function startVideo() {
-    if (window.PassKVMVideo) {
+    if (typeof PassKVMVideo !== "undefined") {
       PassKVMVideo.start(screen, showVideoStatus);
     } else {
       startMjpeg();
@@ -189,21 +195,36 @@
 
   // ---------------------------------------------------------------- panels and session
   function mountPanels(me) {
+    // Panel scripts declare their object as a top-level const, which is global but not on window.
+    /* global PassKVMAtx, PassKVMVms, PassKVMMedia, PassKVMKeys, PassKVMPaste */
+    const known = {
+      PassKVMAtx: typeof PassKVMAtx === "undefined" ? undefined : PassKVMAtx,
+      PassKVMVms: typeof PassKVMVms === "undefined" ? undefined : PassKVMVms,
+      PassKVMMedia: typeof PassKVMMedia === "undefined" ? undefined : PassKVMMedia,
+      PassKVMAccount: typeof PassKVMAccount === "undefined" ? undefined : PassKVMAccount,
+      PassKVMKeys: typeof PassKVMKeys === "undefined" ? undefined : PassKVMKeys,
+      PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
+    };
+    const panel = (name) => globalThis[name] || known[name];
     const mounts = [
       ["PassKVMAtx", "panel-atx"], ["PassKVMVms", "panel-vms"], ["PassKVMMedia", "panel-media"],
       ["PassKVMAccount", "panel-account"],
     ];
     for (const [name, id] of mounts) {
       const el = $(id);
-      if (window[name]) {
-        try { window[name].mount(el, me); } catch (err) { el.append(`Panel failed: ${err.message}`); }
+      const p = panel(name);
+      if (p) {
+        el.querySelectorAll("p.muted").forEach((x) => x.remove());
+        try { p.mount(el, me); } catch (err) { el.append(`Panel failed: ${err.message}`); }
       } else {
         el.hidden = true;
       }
     }
-    if (window.PassKVMKeys) PassKVMKeys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
+    const keys = panel("PassKVMKeys");
+    if (keys) keys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
     else { $("btn-keys").hidden = true; $("btn-osk").hidden = true; }
-    if (window.PassKVMPaste) PassKVMPaste.mount($("dialog-paste"), $("btn-paste"));
+    const paste = panel("PassKVMPaste");
+    if (paste) paste.mount($("dialog-paste"), $("btn-paste"));
     else $("btn-paste").hidden = true;
   }
 

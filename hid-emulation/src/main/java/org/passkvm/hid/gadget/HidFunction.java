@@ -36,6 +36,24 @@ public record HidFunction(Role role, String directoryName, int subclass, int pro
             ReportDescriptors.relativeMouse(), false);
     }
 
+    /** By content: a record would compare the descriptor arrays by identity. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HidFunction f && f.role == role && f.directoryName.equals(directoryName)
+            && f.subclass == subclass && f.protocol == protocol && f.reportLength == reportLength
+            && java.util.Arrays.equals(f.reportDescriptor, reportDescriptor) && f.outputReports == outputReports;
+    }
+
+    @Override
+    public int hashCode() {
+        return directoryName.hashCode() * 31 + java.util.Arrays.hashCode(reportDescriptor);
+    }
+
+    @Override
+    public String toString() {
+        return "HidFunction[" + directoryName + ", " + reportLength + "-byte reports]";
+    }
+
     public boolean withPan() {
         return role == Role.ABSOLUTE_MOUSE && reportLength == AbsoluteMouseReport.SIZE_WITH_PAN;
     }
