@@ -6,6 +6,8 @@ import base64, os, socket, ssl, sys, time
 from urllib.parse import urlparse
 
 url, cred, pid, seconds, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+warmup = float(sys.argv[6]) if len(sys.argv) > 6 else 3
+capture_thread = sys.argv[7] if len(sys.argv) > 7 else None  # e.g. "video-capture": its CPU alone, too
 u = urlparse(url)
 sock = socket.create_connection((u.hostname, u.port))
 if u.scheme == "https":
@@ -17,14 +19,26 @@ auth = "" if cred == "-" else "Authorization: Basic " + base64.b64encode(cred.en
 sock.sendall(f"GET {u.path} HTTP/1.1\r\nHost: {u.hostname}\r\nAccept: */*\r\n{auth}\r\n".encode())
 f = sock.makefile("rb", buffering=1 << 20)
 
-def cpu_ticks():
-    with open(f"/proc/{pid}/stat") as s:
+def ticks(path):
+    with open(path) as s:
         fields = s.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])  # utime + stime
 
+def cpu_ticks():
+    return ticks(f"/proc/{pid}/stat")
+
+def thread_ticks():
+    if not capture_thread:
+        return 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/comm") as c:
+            if c.read().strip() == capture_thread:
+                return ticks(f"/proc/{pid}/task/{tid}/stat")
+    return 0
+
 hz = os.sysconf("SC_CLK_TCK")
 lat, frames, start, cpu0 = [], 0, None, None
-warmup_until = time.monotonic() + 3
+warmup_until = time.monotonic() + warmup
 length, stamp = None, None
 while True:
     line = f.readline()
@@ -41,17 +55,20 @@ while True:
         now = time.monotonic()
         if now >= warmup_until:
             if start is None:
-                start, cpu0 = now, cpu_ticks()
+                start, cpu0, thread0 = now, cpu_ticks(), thread_ticks()
             else:
                 frames += 1
                 if stamp is not None:
-                    lat.append((now - stamp) * 1000)
+                    # PassKVM stamps CLOCK_MONOTONIC; ustreamer 4.9 stamps wall-clock time
+                    lat.append(((time.time() if stamp > 1e9 else now) - stamp) * 1000)
             if now - start >= seconds:
                 break
         length, stamp = None, None
 elapsed = time.monotonic() - start
 cpu = (cpu_ticks() - cpu0) / hz
+thread_cpu = (thread_ticks() - thread0) / hz
 lat.sort()
 pct = lambda p: lat[min(len(lat) - 1, max(0, int(round(p / 100 * len(lat))) - 1))] if lat else float("nan")
 print(f"RESULT {label} frames={frames} fps={frames / elapsed:.1f} cpu_ms_per_frame={cpu * 1000 / max(frames, 1):.2f} "
-      f"latency_p50_ms={pct(50):.1f} latency_p99_ms={pct(99):.1f}", flush=True)
+      f"latency_p50_ms={pct(50):.1f} latency_p99_ms={pct(99):.1f}"
+      + (f" capture_thread_cpu_ms_per_frame={thread_cpu * 1000 / max(frames, 1):.2f}" if capture_thread else ""), flush=True)

@@ -1,15 +1,18 @@
 #!/bin/bash
 # Runs inside the test VM (see BENCHMARKS.md): PassKVM and Debian's ustreamer, one after the other, on the same
 # vivid HDMI input (1280x720 YUYV, JPEG quality 80, one encoding thread each), each read by the same client.
-# Usage: vivid-vs-ustreamer.sh CLASSPATH [SECONDS]
+# Usage: vivid-vs-ustreamer.sh CLASSPATH [SECONDS] [ROUNDS] [WARMUP_SECONDS]
 set -u
 CP=$1
 SECS=${2:-20}
+WARMUP=${4:-20}  # seconds of streaming before measuring: the JVM compiles its hot paths first
 HERE=$(dirname "$0")
 v4l2-ctl -d /dev/video0 -i 3 >/dev/null
 export PASSKVM_ADMIN_PASSWORD=bench-password-1
 mkdir -p /tmp/pk
 cat > /tmp/pk/passkvm.yaml <<YAML
+hid:
+  output: demo
 video:
   source: v4l2
   device: /dev/video0
@@ -20,24 +23,29 @@ video:
   h264:
     encoder: 'off'
 YAML
-for round in 1 2; do
+ROUNDS=${3:-1}
+for round in $(seq 1 "$ROUNDS"); do
+  echo "$(date +%T) round $round: PassKVM starting"
   java -Xmx128m -XX:+UseSerialGC -cp "$CP" org.passkvm.appliance.Main --config /tmp/pk/passkvm.yaml --data-dir /tmp/pk/data \
     --port 8443 --ipmi-port 0 --http-port 0 --bind 127.0.0.1 > /tmp/pk/log.txt 2>&1 &
   PID=$!
-  for i in $(seq 1 240); do
+  for i in $(seq 1 600); do
     curl -sk -o /dev/null https://127.0.0.1:8443/api/health && break
+    kill -0 $PID 2>/dev/null || { echo "PassKVM exited:"; tail -20 /tmp/pk/log.txt; exit 1; }
     sleep 1
   done
-  python3 "$HERE/mjpeg_client.py" https://127.0.0.1:8443/api/video/stream.mjpeg admin:bench-password-1 $PID "$SECS" "passkvm_r$round"
+  echo "$(date +%T) PassKVM up"
+  python3 "$HERE/mjpeg_client.py" https://127.0.0.1:8443/api/video/stream.mjpeg admin:bench-password-1 $PID "$SECS" "passkvm_r$round" "$WARMUP" video-capture
   kill $PID; wait $PID 2>/dev/null
-
+  echo "$(date +%T) ustreamer starting"
   ustreamer -d /dev/video0 -i 3 -m YUYV -r 1280x720 -q 80 -w 1 -t -s 127.0.0.1 -p 8081 > /tmp/pk/ustreamer.txt 2>&1 &
   PID=$!
   for i in $(seq 1 60); do
     curl -s -o /dev/null http://127.0.0.1:8081/state && break
     sleep 0.5
   done
-  python3 "$HERE/mjpeg_client.py" http://127.0.0.1:8081/stream - $PID "$SECS" "ustreamer_r$round"
+  python3 "$HERE/mjpeg_client.py" http://127.0.0.1:8081/stream - $PID "$SECS" "ustreamer_r$round" "$WARMUP"
   kill $PID; wait $PID 2>/dev/null
 done
 tail -5 /tmp/pk/log.txt
+tail -5 /tmp/pk/ustreamer.txt

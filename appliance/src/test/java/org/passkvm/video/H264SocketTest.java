@@ -87,6 +87,21 @@ class H264SocketTest {
         }
     }
 
+    /** Access units encoded over the next {@code millis}, from the status' per-second rate sampled along the way. */
+    static double encodedDuring(long millis) throws Exception {
+        double sum = 0;
+        int samples = 0;
+        for (long t = 0; t < millis; t += 250) {
+            Thread.sleep(250);
+            var m = java.util.regex.Pattern.compile("\"h264Fps\":([0-9.]+)").matcher(app.getText("/api/video"));
+            if (m.find()) {
+                sum += Double.parseDouble(m.group(1));
+                samples++;
+            }
+        }
+        return samples == 0 ? 0 : sum / samples * millis / 1000.0;
+    }
+
     static WebSocket connect(Client client) throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(TestAppliance.TRUST_ALL).build();
         String basic = Base64.getEncoder().encodeToString(("admin:" + TestAppliance.PASSWORD).getBytes(StandardCharsets.UTF_8));
@@ -111,8 +126,9 @@ class H264SocketTest {
         assertThat(first).as("Annex-B after the 9-byte header").containsSequence(0, 0, 0, 1, 0x67);
 
         int before = c.units.size();
-        Thread.sleep(2000);
-        assertThat(c.units.size() - before).as("~30 fps from the demo").isGreaterThanOrEqualTo(40);
+        double encoded = encodedDuring(2000);
+        assertThat(c.units.size() - before).as("every access unit the encoder produced (%.0f)", encoded)
+                .isGreaterThanOrEqualTo((int) (encoded * 0.8));
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
     }
 
@@ -124,9 +140,11 @@ class H264SocketTest {
         WebSocket fastWs = connect(fast);
         Thread.sleep(1000);
         int start = fast.units.size();
-        Thread.sleep(3000);
+        double encoded = encodedDuring(3000);
         int got = fast.units.size() - start;
-        assertThat(got).as("fast client's rate over 3 s").isGreaterThanOrEqualTo(70);
+        // Relative to what was encoded: on a loaded machine the demo source itself may run below 30 fps.
+        assertThat(got).as("fast client's access units over 3 s, of %.0f encoded", encoded)
+                .isGreaterThanOrEqualTo((int) (encoded * 0.8));
         String status = app.getText("/api/video");
         assertThat(status).contains("\"h264Clients\":2");
         // The slow client stopped after its first message and everything since piled up in its socket or was wiped.

@@ -339,6 +339,11 @@ public final class VideoStream implements AutoCloseable {
         }
     }
 
+    /** The appliance is shutting down: viewers should leave. */
+    public boolean closed() {
+        return closed;
+    }
+
     /** Buffers the pool ever created: flat while the stream runs. */
     public int buffersCreated() {
         return pool.created();

@@ -120,7 +120,7 @@ public final class V4l2Source implements VideoSource {
         watchTimings = t.supported();
         if (watchTimings) {
             if (!t.signal()) {
-                throw new SourceException(SourceState.NO_SIGNAL, path + ": " + t.problem());
+                throw new SourceException(SourceState.NO_SIGNAL, description + ": " + t.problem());
             }
             try {
                 control.applyQueriedTimings(); // the capture size follows the source, as the chip reports it

@@ -41,30 +41,36 @@ public final class EncodeBench {
         List<ByteBuffer> pictures = load(raw);
         System.out.printf("%d frames of %dx%d YUYV per run, %d rounds, 1 thread, %s%n", frames, W, H, rounds, ffmpeg);
         String loops = Integer.toString(frames / DISTINCT - 1);
-        List<String> jpegCli = List.of(ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-threads", "1",
+        List<String> jpegCli = List.of(ffmpeg, "-hide_banner", "-nostats", "-loglevel", "info", "-threads", "1",
                 "-color_range", "pc", "-f", "rawvideo", "-pix_fmt", "yuyv422", "-s", W + "x" + H, "-stream_loop", loops,
                 "-i", raw.toString(), "-pix_fmt", "yuv422p", "-color_range", "pc", "-c:v", "mjpeg", "-q:v", "3.2",
                 "-threads", "1", "-f", "null", "-");
-        List<String> x264Cli = List.of(ffmpeg, "-hide_banner", "-nostats", "-loglevel", "error", "-threads", "1",
+        List<String> x264Cli = List.of(ffmpeg, "-hide_banner", "-nostats", "-loglevel", "info", "-threads", "1",
                 "-f", "rawvideo", "-pix_fmt", "yuyv422", "-s", W + "x" + H, "-stream_loop", loops,
                 "-i", raw.toString(), "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-tune",
                 "zerolatency", "-profile:v", "baseline", "-b:v", "4000k", "-maxrate", "4000k", "-bufsize", "2000k",
                 "-g", "120", "-bf", "0", "-forced-idr", "1", "-threads", "1", "-f", "null", "-");
         for (int r = 1; r <= rounds; r++) {
-            double ours = jpeg(pictures, frames);
-            double cli = cli(jpegCli, frames);
-            System.out.printf("round %d  JPEG q80 (qscale 3.2)  PassKVM %.1f fps  ffmpeg CLI %.1f fps  ratio %.2f%n", r, ours, cli, ours / cli);
-            double oursH = h264(pictures, frames);
-            double cliH = cli(x264Cli, frames);
-            System.out.printf("round %d  H.264 x264 ultrafast  PassKVM %.1f fps  ffmpeg CLI %.1f fps  ratio %.2f%n", r, oursH, cliH, oursH / cliH);
+            report(r, "JPEG q80 (qscale 3.2)", jpeg(pictures, frames), cli(jpegCli, frames));
+            report(r, "H.264 x264 ultrafast", h264(pictures, frames), cli(x264Cli, frames));
         }
     }
 
-    static double jpeg(List<ByteBuffer> pictures, int frames) {
+    /** Frames per second of wall time, and CPU milliseconds per frame (all threads of the encoding). */
+    record Speed(double fps, double cpuMsPerFrame) {}
+
+    static void report(int round, String what, Speed ours, Speed cli) {
+        System.out.printf("round %d  %-22s PassKVM %6.1f fps %5.2f ms CPU/frame | ffmpeg CLI %6.1f fps %5.2f ms CPU/frame"
+                + " | fps ratio %.2f, CPU ratio %.2f%n", round, what, ours.fps(), ours.cpuMsPerFrame(), cli.fps(),
+                cli.cpuMsPerFrame(), ours.fps() / cli.fps(), cli.cpuMsPerFrame() / ours.cpuMsPerFrame());
+    }
+
+    static Speed jpeg(List<ByteBuffer> pictures, int frames) {
         try (JpegEncoder encoder = new JpegEncoder(80, 1)) {
             byte[] out = new byte[4 << 20];
             encoder.encode(frame(pictures, 0, 0)); // open outside the timing, as the CLI's setup is not in its rate either
             long start = System.nanoTime();
+            long cpu = threads().getCurrentThreadCpuTime();
             for (int i = 0; i < frames; i++) {
                 int n = encoder.encode(frame(pictures, i, i));
                 encoder.copyTo(out);
@@ -72,21 +78,22 @@ public final class EncodeBench {
                     throw new IllegalStateException();
                 }
             }
-            return frames * 1e9 / (System.nanoTime() - start);
+            return new Speed(frames * 1e9 / (System.nanoTime() - start), (threads().getCurrentThreadCpuTime() - cpu) / 1e6 / frames);
         }
     }
 
-    static double h264(List<ByteBuffer> pictures, int frames) {
+    static Speed h264(List<ByteBuffer> pictures, int frames) {
         try (H264Encoder encoder = new H264Encoder("libx264", 4000, 120, 1)) {
             byte[] out = new byte[8 << 20];
             encoder.encode(frame(pictures, 0, 0));
             long start = System.nanoTime();
+            long cpu = threads().getCurrentThreadCpuTime();
             for (int i = 1; i <= frames; i++) {
                 if (encoder.encode(frame(pictures, i, i)) > 0) {
                     encoder.copyTo(out, 0);
                 }
             }
-            return frames * 1e9 / (System.nanoTime() - start);
+            return new Speed(frames * 1e9 / (System.nanoTime() - start), (threads().getCurrentThreadCpuTime() - cpu) / 1e6 / frames);
         }
     }
 
@@ -95,19 +102,29 @@ public final class EncodeBench {
                 1_000_000_000L + n * 33_333_333L);
     }
 
-    /** The CLI's frame rate over its whole run (start-up included, which is small at this length). */
-    static double cli(List<String> command, int frames) throws IOException, InterruptedException {
+    /**
+     * The CLI's frame rate over its whole run (start-up included, small at this length) and its
+     * CPU time from -benchmark (user + system, all its threads: FFmpeg's CLI runs demuxing,
+     * conversion and encoding on separate threads, so its wall-clock rate can use two cores).
+     */
+    static Speed cli(List<String> command, int frames) throws IOException, InterruptedException {
+        List<String> withBench = new ArrayList<>(command);
+        withBench.add(1, "-benchmark");
         long start = System.nanoTime();
-        run(command);
-        return frames * 1e9 / (System.nanoTime() - start);
+        String out = run(withBench);
+        double fps = frames * 1e9 / (System.nanoTime() - start);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("utime=([0-9.]+)s stime=([0-9.]+)s").matcher(out);
+        double cpuMs = m.find() ? (Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2))) * 1000 / frames : Double.NaN;
+        return new Speed(fps, cpuMs);
     }
 
-    static void run(List<String> command) throws IOException, InterruptedException {
+    static String run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
         }
+        return out;
     }
 
     static List<ByteBuffer> load(Path raw) throws IOException {

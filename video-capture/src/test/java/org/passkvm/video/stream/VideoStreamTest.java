@@ -121,10 +121,15 @@ class VideoStreamTest {
                     reason = null;
                 }
             } while (reason == null);
+            long firstReason = reason.sequence();
             BufferedImage picture = ImageIO.read(new ByteArrayInputStream(reason.data(), 0, reason.length()));
             assertThat(picture.getWidth()).as("the reason screen keeps the stream's size").isEqualTo(160);
             reason.release();
             assertThat(stream.status().reason()).isEqualTo("NO SIGNAL");
+            EncodedFrame again = next(stream, firstReason);
+            assertThat(again.state()).as("the reason screen is sent again with each retry").isEqualTo(SourceState.NO_SIGNAL);
+            seen = again.sequence();
+            again.release();
 
             long back = System.nanoTime();
             source.failure = null;

@@ -48,7 +48,7 @@ public final class VideoRoutes implements WebModule {
             MjpegWriter writer = new MjpegWriter(res.getOutputStream());
             writer.open();
             long seen = 0;
-            while (true) {
+            while (!stream.closed()) {
                 EncodedFrame frame = stream.jpeg().awaitNewer(seen, 2, TimeUnit.SECONDS);
                 if (frame == null) {
                     continue;
