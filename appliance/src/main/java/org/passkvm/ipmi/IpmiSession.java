@@ -83,6 +83,10 @@ final class IpmiSession {
     }
 
     boolean idleFor(long nanos) {
-        return System.nanoTime() - lastUsedNanos > nanos;
+        return idleNanos() > nanos;
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - lastUsedNanos;
     }
 }

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The session table. Small on purpose: a BMC that lets anyone open unlimited half-done sessions
- * runs out of memory; a full table answers "insufficient resources" until idle sessions time out.
+ * runs out of memory. When it is full, a new handshake replaces the stalest half-made one; only a
+ * table full of established sessions answers "insufficient resources".
  */
 final class IpmiSessions {
 
@@ -30,7 +31,7 @@ final class IpmiSessions {
     Optional<IpmiSession> open(InetSocketAddress peer, int consoleId, CipherSuite suite, boolean rmcpPlus,
             IpmiSession.Stage stage) {
         expire();
-        if (byId.size() >= capacity) {
+        if (byId.size() >= capacity && !evictOldestHandshake()) {
             return Optional.empty();
         }
         int id;
@@ -40,6 +41,17 @@ final class IpmiSessions {
             s = new IpmiSession(id, peer, consoleId, suite, rmcpPlus, stage);
         } while (id == 0 || byId.putIfAbsent(id, s) != null);
         return Optional.of(s);
+    }
+
+    /**
+     * Makes room by dropping the half-made session idle the longest. Anyone can open handshakes
+     * without a password; letting them fill the table would lock out the real users, whose
+     * handshakes take milliseconds. Established sessions are never dropped for this.
+     */
+    private boolean evictOldestHandshake() {
+        return byId.values().stream().filter(s -> s.stage() != IpmiSession.Stage.ACTIVE)
+                .max(java.util.Comparator.comparingLong(IpmiSession::idleNanos))
+                .map(s -> byId.remove(s.bmcId, s)).orElse(false);
     }
 
     /** The session with this ID, opened from this address. */

@@ -25,6 +25,26 @@ class SessionSecurityTest {
     }
 
     @Test
+    void idleSessionsExpireSessionsAreBoundToTheirAddressAndAFullTableRefuses() throws Exception {
+        IpmiSessions table = new IpmiSessions(2, java.time.Duration.ofMillis(100));
+        InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40000);
+        IpmiSession a = table.open(peer, 1, CipherSuite.SUITE_3, true, IpmiSession.Stage.ACTIVE).orElseThrow();
+        IpmiSession b = table.open(peer, 2, CipherSuite.SUITE_17, true, IpmiSession.Stage.ACTIVE).orElseThrow();
+        assertThat(table.open(peer, 3, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED))
+                .as("full of established sessions").isEmpty();
+        table.close(b);
+        IpmiSession half = table.open(peer, 4, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED).orElseThrow();
+        IpmiSession next = table.open(peer, 5, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED).orElseThrow();
+        assertThat(table.find(half.bmcId, peer)).as("the stale handshake made room").isEmpty();
+        assertThat(table.find(next.bmcId, peer)).isPresent();
+        assertThat(table.find(a.bmcId, peer)).as("established sessions stay").isPresent();
+        assertThat(table.find(a.bmcId, new InetSocketAddress("127.0.0.2", 40000))).as("another address").isEmpty();
+        Thread.sleep(150);
+        assertThat(table.find(a.bmcId, peer)).as("idle too long").isEmpty();
+        assertThat(table.open(peer, 6, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED)).isPresent();
+    }
+
+    @Test
     void aesPayloadsRoundTripAndTamperedOnesAreRefused() {
         SessionKeys keys = new SessionKeys(CipherSuite.SUITE_17, new byte[32]);
         for (int n = 0; n < 40; n++) {
