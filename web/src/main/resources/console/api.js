@@ -18,6 +18,8 @@ const PassKVM = (() => {
       const message = (data && data.error) || (typeof data === "string" && data) || res.statusText;
       const err = new Error(message);
       err.status = res.status;
+      err.totpRequired = !!(data && data.totpRequired);
+      err.retryAfter = res.headers.get("Retry-After");
       throw err;
     }
     return data;

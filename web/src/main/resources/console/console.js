@@ -1,26 +1,50 @@
 "use strict";
-// The console: shows the target's screen and forwards keyboard and mouse over one WebSocket.
+// The console: shows the target's screen, forwards keyboard and mouse over one WebSocket, and
+// hosts the panels (power, VMs, media, account) that other scripts mount into the drawer.
 (() => {
   const $ = (id) => document.getElementById(id);
   const screen = $("screen");
-  const video = $("video");
   const showError = (text) => { $("st-error").textContent = text || ""; };
+  window.PassKVMConsole = { showError };
 
-  // ---- input channel ----
+  // ---------------------------------------------------------------- input channel
   let ws = null;
+  let mouseMode = "absolute";
   const enc = new TextEncoder();
+  const held = new Set();
 
   function connectInput() {
     ws = new WebSocket(`wss://${location.host}/api/hid/ws`);
     ws.binaryType = "arraybuffer";
-    ws.onopen = () => { $("st-hid").textContent = "connected"; showError(""); };
+    ws.onopen = () => { showError(""); ping(); };
     ws.onclose = () => { $("st-hid").textContent = "disconnected"; setTimeout(connectInput, 1000); };
     ws.onmessage = (m) => {
       if (typeof m.data !== "string") return;
       const msg = JSON.parse(m.data);
-      if (msg.type === "status") $("st-hid").textContent = `${msg.output} · host ${msg.hostState}`;
-      if (msg.type === "error") showError(msg.message);
+      if (msg.type === "status") {
+        $("st-hid").textContent = msg.keyboardOnline ? `${msg.output} online` : `${msg.output} offline`;
+        $("st-host").textContent = msg.hostState;
+        showLeds(msg.leds);
+      } else if (msg.type === "leds") {
+        showLeds(msg.leds);
+      } else if (msg.type === "pong") {
+        $("st-latency").textContent = `${Math.round(performance.now() - msg.t)} ms RTT`;
+      } else if (msg.type === "error") {
+        showError(msg.message);
+      }
     };
+  }
+
+  function ping() {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "ping", t: performance.now() }));
+  }
+  setInterval(ping, 2000);
+
+  function showLeds(leds) {
+    if (!leds) return;
+    $("led-num").classList.toggle("on", !!leds.numLock);
+    $("led-caps").classList.toggle("on", !!leds.capsLock);
+    $("led-scroll").classList.toggle("on", !!leds.scrollLock);
   }
 
   function send(bytes) {
@@ -29,68 +53,202 @@
 
   // Frame 0x01: key; [0x01, down, len, code…]
   function sendKey(code, down) {
+    if (!code) return;
     const c = enc.encode(code);
     const b = new Uint8Array(3 + c.length);
     b[0] = 1; b[1] = down ? 1 : 0; b[2] = c.length; b.set(c, 3);
     send(b);
+    if (down) held.add(code); else held.delete(code);
   }
+  window.PassKVMInput = {
+    key: sendKey,
+    tap: (codes) => { codes.forEach((c) => sendKey(c, true)); [...codes].reverse().forEach((c) => sendKey(c, false)); },
+    releaseAll: () => { held.clear(); send(new Uint8Array([6])); },
+  };
 
   screen.addEventListener("keydown", (e) => { e.preventDefault(); sendKey(e.code, true); });
   screen.addEventListener("keyup", (e) => { e.preventDefault(); sendKey(e.code, false); });
-  screen.addEventListener("blur", () => send(new Uint8Array([6])));
+  screen.addEventListener("blur", () => { if (held.size) window.PassKVMInput.releaseAll(); });
+  // While keys are held the server expects a sign of life; silence means a lost link, and it lets go.
+  setInterval(() => { if (held.size) send(new Uint8Array([7])); }, 500);
 
-  // Frame 0x02: absolute move; [0x02, x u16 BE, y u16 BE] in 0..32767 of the picture.
-  function toTarget(e) {
-    const r = video.getBoundingClientRect();
+  // ---------------------------------------------------------------- mouse
+  const picture = () => (typeof PassKVMVideo !== "undefined" && PassKVMVideo.element()) || $("video") || screen;
+
+  // Frame 0x02: absolute move; [0x02, x u16, y u16] in 0..32767 of the picture.
+  function sendAbsolute(e) {
+    const r = picture().getBoundingClientRect();
+    if (!r.width || !r.height) return;
     const x = Math.round(Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)) * 32767);
     const y = Math.round(Math.min(1, Math.max(0, (e.clientY - r.top) / r.height)) * 32767);
-    return [x, y];
-  }
-  function sendMove(e) {
-    const [x, y] = toTarget(e);
     const b = new DataView(new ArrayBuffer(5));
     b.setUint8(0, 2); b.setUint16(1, x); b.setUint16(3, y);
     send(b.buffer);
   }
-  // Frame 0x04: button; [0x04, button, down]
-  const button = (n, down) => send(new Uint8Array([4, n, down ? 1 : 0]));
-  video.addEventListener("mousemove", sendMove);
-  video.addEventListener("mousedown", (e) => { screen.focus(); sendMove(e); button(e.button === 2 ? 1 : e.button === 1 ? 2 : 0, true); e.preventDefault(); });
-  video.addEventListener("mouseup", (e) => { sendMove(e); button(e.button === 2 ? 1 : e.button === 1 ? 2 : 0, false); e.preventDefault(); });
-  video.addEventListener("contextmenu", (e) => e.preventDefault());
-  // Frame 0x05: wheel; [0x05, wheel i8, pan i8]
-  video.addEventListener("wheel", (e) => {
-    e.preventDefault();
-    const w = Math.sign(-e.deltaY), p = Math.sign(e.deltaX);
-    send(new Int8Array([5, w, p]));
-  }, { passive: false });
-  screen.addEventListener("focus", () => { $("st-keys").textContent = "typing goes to the target"; });
-  screen.addEventListener("blur", () => { $("st-keys").textContent = "focus the screen to type"; });
-
-  // ---- video ----
-  function startVideo() {
-    video.src = `/api/video/stream.mjpeg?t=${Date.now()}`;
+  // Frame 0x03: relative move; [0x03, dx i16, dy i16]
+  function sendRelative(dx, dy) {
+    const b = new DataView(new ArrayBuffer(5));
+    b.setUint8(0, 3); b.setInt16(1, dx); b.setInt16(3, dy);
+    send(b.buffer);
   }
-  video.addEventListener("error", () => { $("st-video").textContent = "reconnecting"; setTimeout(startVideo, 1000); });
-  video.addEventListener("load", () => { $("st-video").textContent = `${video.naturalWidth}×${video.naturalHeight}`; });
+  const buttonOf = (e) => ({ 0: 0, 1: 2, 2: 1, 3: 3, 4: 4 })[e.button] ?? 0;
+  const locked = () => document.pointerLockElement === screen;
 
-  // ---- session ----
+  screen.addEventListener("mousemove", (e) => {
+    if (mouseMode === "absolute") sendAbsolute(e);
+    else if (locked()) sendRelative(e.movementX, e.movementY);
+  });
+  screen.addEventListener("mousedown", (e) => {
+    e.preventDefault();
+    screen.focus();
+    if (mouseMode === "relative" && !locked()) { screen.requestPointerLock(); return; }
+    if (mouseMode === "absolute") sendAbsolute(e);
+    send(new Uint8Array([4, buttonOf(e), 1]));
+  });
+  screen.addEventListener("mouseup", (e) => {
+    e.preventDefault();
+    if (mouseMode === "absolute") sendAbsolute(e);
+    send(new Uint8Array([4, buttonOf(e), 0]));
+  });
+  screen.addEventListener("contextmenu", (e) => e.preventDefault());
+  // Frame 0x05: wheel; [0x05, wheel i8, pan i8]
+  screen.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    send(new Int8Array([5, Math.sign(-e.deltaY), Math.sign(e.deltaX)]));
+  }, { passive: false });
+
+  $("btn-mouse").addEventListener("click", () => {
+    mouseMode = mouseMode === "absolute" ? "relative" : "absolute";
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "mouseMode", mode: mouseMode }));
+    $("btn-mouse").textContent = `Mouse: ${mouseMode}`;
+    if (mouseMode === "absolute" && locked()) document.exitPointerLock();
+    screen.focus();
+  });
+
+  // ---------------------------------------------------------------- view
+  $("btn-scale").addEventListener("click", () => {
+    const fit = screen.classList.toggle("fit");
+    screen.classList.toggle("native", !fit);
+    $("btn-scale").textContent = fit ? "Fit" : "1:1";
+  });
+  $("btn-fullscreen").addEventListener("click", async () => {
+    if (document.fullscreenElement) { await document.exitFullscreen(); return; }
+    await document.documentElement.requestFullscreen();
+    // In full screen the browser lets us take Esc, Alt+Tab, Ctrl+W… for the target (Chromium).
+    if (navigator.keyboard && navigator.keyboard.lock) navigator.keyboard.lock().catch(() => {});
+    screen.focus();
+  });
+  document.addEventListener("fullscreenchange", () => {
+    $("btn-fullscreen").textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+    if (!document.fullscreenElement && navigator.keyboard && navigator.keyboard.unlock) navigator.keyboard.unlock();
+  });
+  $("btn-panels").addEventListener("click", () => {
+    const drawer = $("drawer");
+    drawer.hidden = !drawer.hidden;
+    $("btn-panels").setAttribute("aria-expanded", String(!drawer.hidden));
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && document.activeElement !== screen) {
+      document.querySelectorAll(".menu, .dialog").forEach((m) => { m.hidden = true; });
+    }
+  });
+
+  // ---------------------------------------------------------------- video
+  function showVideoStatus(s) {
+    if (!s) return;
+    const mode = s.mode && s.mode !== "none" ? `${s.mode.toUpperCase()} · ` : "";
+    $("st-video").textContent = mode + (s.reason ? `${s.state} (${s.reason})` : s.state);
+    if (s.width) $("st-res").textContent = `${s.width}×${s.height}`;
+    if (s.fps !== undefined) $("st-fps").textContent = String(Math.round(s.fps));
+    if (s.error) showError(`video: ${s.error}`);
+  }
+
+  function startMjpeg() {
+    const img = document.createElement("img");
+    img.id = "video";
+    img.alt = "Target screen";
+    screen.append(img);
+    const load = () => { img.src = `/api/video/stream.mjpeg?t=${Date.now()}`; };
+    img.onerror = () => { $("st-video").textContent = "reconnecting"; setTimeout(load, 1000); };
+    load();
+  }
+
+  // The player reports what it shows; the server says why there may be nothing to show.
+  async function pollVideo() {
+    try {
+      const s = await PassKVM.get("/api/video");
+      if (s.reason) $("st-video").textContent = `${s.state} (${s.reason})`;
+    } catch (err) {
+      if (err.status === 401) location.href = "/login";
+    }
+  }
+
+  function startVideo() {
+    if (typeof PassKVMVideo !== "undefined") {
+      PassKVMVideo.start(screen, showVideoStatus);
+    } else {
+      startMjpeg();
+    }
+    setInterval(pollVideo, 2000);
+    pollVideo();
+  }
+
+  // ---------------------------------------------------------------- panels and session
+  function mountPanels(me) {
+    // Panel scripts declare their object as a top-level const, which is global but not on window.
+    /* global PassKVMAtx, PassKVMVms, PassKVMMedia, PassKVMKeys, PassKVMPaste */
+    const known = {
+      PassKVMAtx: typeof PassKVMAtx === "undefined" ? undefined : PassKVMAtx,
+      PassKVMVms: typeof PassKVMVms === "undefined" ? undefined : PassKVMVms,
+      PassKVMMedia: typeof PassKVMMedia === "undefined" ? undefined : PassKVMMedia,
+      PassKVMAccount: typeof PassKVMAccount === "undefined" ? undefined : PassKVMAccount,
+      PassKVMKeys: typeof PassKVMKeys === "undefined" ? undefined : PassKVMKeys,
+      PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
+    };
+    const panel = (name) => globalThis[name] || known[name];
+    const mounts = [
+      ["PassKVMAtx", "panel-atx"], ["PassKVMVms", "panel-vms"], ["PassKVMMedia", "panel-media"],
+      ["PassKVMAccount", "panel-account"],
+    ];
+    for (const [name, id] of mounts) {
+      const el = $(id);
+      const p = panel(name);
+      if (p) {
+        el.querySelectorAll("p.muted").forEach((x) => x.remove());
+        try { p.mount(el, me); } catch (err) { el.append(`Panel failed: ${err.message}`); }
+      } else {
+        el.hidden = true;
+      }
+    }
+    const keys = panel("PassKVMKeys");
+    if (keys) keys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
+    else { $("btn-keys").hidden = true; $("btn-osk").hidden = true; }
+    const paste = panel("PassKVMPaste");
+    if (paste) paste.mount($("dialog-paste"), $("btn-paste"));
+    else $("btn-paste").hidden = true;
+  }
+
   $("logout").addEventListener("click", async () => {
-    try { await PassKVM.post("/api/auth/logout"); } finally { location.href = "/login"; }
+    try { await PassKVM.post("/api/auth/logout"); } catch (err) { /* logged out either way */ }
+    location.href = "/login";
   });
 
   (async () => {
+    let me;
     try {
-      const me = await PassKVM.get("/api/auth/me");
-      if (me.csrfToken) PassKVM.setCsrf(me.csrfToken);
-      if (me.mustChangePassword) { location.href = "/login"; return; }
-      $("user-name").textContent = `${me.name} (${me.role})`;
+      me = await PassKVM.get("/api/auth/me");
     } catch (err) {
       location.href = "/login";
       return;
     }
+    if (me.csrfToken) PassKVM.setCsrf(me.csrfToken);
+    if (me.mustChangePassword) { location.href = "/login"; return; }
+    $("user-name").textContent = `${me.name} (${me.role})`;
+    document.body.dataset.role = me.role;
     startVideo();
-    connectInput();
+    if (me.role !== "viewer") connectInput();
+    else { $("st-hid").textContent = "view only"; }
+    mountPanels(me);
     screen.focus();
   })();
 })();

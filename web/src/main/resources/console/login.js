@@ -21,7 +21,7 @@
         location.href = "/";
       }
     } catch (err) {
-      if (err.status === 401) $("totp-row").hidden = false;
+      if (err.totpRequired) { $("totp-row").hidden = false; $("totp").focus(); }
       message(err.message);
     }
   });

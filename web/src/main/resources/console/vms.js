@@ -51,9 +51,15 @@ const PassKVMVms = (() => {
     return pre;
   }
 
+  let mounted = false;
+
   function mount(root) {
-    if (!document.getElementById("passkvm-vms-style")) {
-      document.head.append(h("style", { id: "passkvm-vms-style" }, STYLE));
+    // A constructed style sheet: the console's Content-Security-Policy refuses inline <style> elements.
+    if (!mounted) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      mounted = true;
     }
     root.classList.add("vms-panel");
     const status = h("div", { class: "vms-link" });

@@ -31,6 +31,7 @@ public final class Appliance implements AutoCloseable {
             VideoWiring.wire(parts);
             PowerWiring.wire(parts);
             VmWiring.wire(parts);
+            MediaWiring.wire(parts);
             SimulatorWiring.wire(parts);
             config.rejectUnknownKeys();
             web.start();

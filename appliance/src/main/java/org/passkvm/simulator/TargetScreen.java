@@ -36,6 +36,7 @@ public final class TargetScreen implements VideoSource {
     private long drawnVersion = -1;
     private long drawnBlink = -1;
     private long nextFrameAt;
+    private final long started = System.currentTimeMillis();
 
     TargetScreen(SimulatedTarget target) {
         this.target = target;
@@ -113,6 +114,8 @@ public final class TargetScreen implements VideoSource {
             g.setColor(Color.WHITE);
             g.setFont(TITLE);
             String leds = (s.leds().numLock() ? "NUM " : "") + (s.leds().capsLock() ? "CAPS " : "") + (s.leds().scrollLock() ? "SCRL" : "");
+            long up = (System.currentTimeMillis() - started) / 1000;
+            g.drawString(String.format("%02d:%02d:%02d", up / 3600, up / 60 % 60, up % 60), image.getWidth() - 110, 28);
             g.drawString("Simulated target  ·  " + s.power() + "  ·  pointer " + s.pointerX() + "," + s.pointerY()
                     + "  ·  keys " + s.keystrokes() + "  " + leds, 16, 28);
             g.setFont(TEXT);

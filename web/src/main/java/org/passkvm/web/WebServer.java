@@ -22,6 +22,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.ApiTokens;
+import org.passkvm.web.auth.Audit;
+import org.passkvm.web.auth.Principal;
+import org.passkvm.web.auth.UserRoutes;
 import org.passkvm.web.auth.AuthGate;
 import org.passkvm.web.auth.AuthRoutes;
 import org.passkvm.web.auth.LoginLimiter;
@@ -49,6 +52,7 @@ public final class WebServer implements AutoCloseable {
     private final ApiTokens tokens;
     private final AuthGate gate;
     private final Health health = new Health();
+    private final Audit audit;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "web-housekeeping");
         t.setDaemon(true);
@@ -60,6 +64,7 @@ public final class WebServer implements AutoCloseable {
         this.accounts = Accounts.open(settings.dataDir(), hasher, provisionedAdminPassword);
         this.sessions = new Sessions(settings.sessionIdleTimeout(), settings.sessionAbsoluteTimeout(), Clock.systemUTC());
         this.tokens = new ApiTokens(settings.dataDir());
+        this.audit = new Audit(settings.dataDir());
         LoginLimiter limiter = new LoginLimiter(settings.loginMaxFailures(), Duration.ofMinutes(15),
                 settings.loginLockout(), Clock.systemUTC());
         this.gate = new AuthGate(accounts, sessions, limiter, tokens);
@@ -81,7 +86,8 @@ public final class WebServer implements AutoCloseable {
         this.api = new Api(app, gate);
         installFilters();
         api.get("/api/health", Role.PUBLIC, ctx -> ctx.json(healthReport()));
-        new AuthRoutes(accounts, sessions, limiter, gate).register(api);
+        new AuthRoutes(accounts, sessions, limiter, gate, audit).register(api);
+        new UserRoutes(accounts, sessions, tokens, audit).register(api);
     }
 
     private ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
@@ -105,7 +111,8 @@ public final class WebServer implements AutoCloseable {
         app.before(ctx -> {
             if (!ctx.req().isSecure()) {
                 String host = ctx.host() == null ? settings.hostname() : ctx.host().replaceFirst(":\\d+$", "");
-                String port = settings.httpsPort() == 443 ? "" : ":" + settings.httpsPort();
+                int https = port();
+                String port = https == 443 ? "" : ":" + https;
                 ctx.redirect("https://" + host + port + ctx.path(), HttpStatus.MOVED_PERMANENTLY);
                 ctx.skipRemainingHandlers();
                 return;
@@ -117,13 +124,23 @@ public final class WebServer implements AutoCloseable {
             ctx.header("Referrer-Policy", "no-referrer");
             ctx.header(Header.CACHE_CONTROL, "no-store");
         });
+        app.after(ctx -> {
+            // Every change made through the API is on record: power, VMs, media, users, input.
+            Principal p = ctx.attribute(AuthGate.PRINCIPAL);
+            if (p != null && !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD")) {
+                audit.record(p.user(), ctx.ip(), ctx.method().name(), ctx.path(), ctx.statusCode());
+            }
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> {
             String accept = ctx.header(Header.ACCEPT);
             if (e.getStatus() == 401 && ctx.method().name().equals("GET") && accept != null && accept.contains("text/html")) {
                 ctx.redirect("/login"); // a person opening the console: show the login page, not JSON
                 return;
             }
-            error(ctx, e.getStatus(), e.getMessage());
+            ctx.status(e.getStatus());
+            Map<String, Object> body = new LinkedHashMap<>(e.getDetails());
+            body.put("error", e.getMessage());
+            ctx.json(body);
         });
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> {
@@ -184,6 +201,10 @@ public final class WebServer implements AutoCloseable {
 
     public ApiTokens tokens() {
         return tokens;
+    }
+
+    public Audit audit() {
+        return audit;
     }
 
     public AuthGate gate() {

@@ -23,8 +23,10 @@ public final class AuthRoutes implements WebModule {
     private final Sessions sessions;
     private final LoginLimiter limiter;
     private final AuthGate gate;
+    private final Audit audit;
 
-    public AuthRoutes(Accounts accounts, Sessions sessions, LoginLimiter limiter, AuthGate gate) {
+    public AuthRoutes(Accounts accounts, Sessions sessions, LoginLimiter limiter, AuthGate gate, Audit audit) {
+        this.audit = audit;
         this.accounts = accounts;
         this.sessions = sessions;
         this.limiter = limiter;
@@ -50,14 +52,20 @@ public final class AuthRoutes implements WebModule {
             throw AuthGate.tooManyAttempts(ctx, wait);
         }
         User user = accounts.authenticate(req.user(), req.password()).orElse(null);
+        if (user != null && user.totpSecret() != null && (req.totp() == null || req.totp().isBlank())) {
+            // The password was right: ask for the second factor without counting a failure.
+            throw new io.javalin.http.HttpResponseException(401, "one-time code required", Map.of("totpRequired", "true"));
+        }
         if (user != null && user.totpSecret() != null && !Totp.verify(user.totpSecret(), req.totp())) {
             user = null;
         }
         if (user == null) {
             limiter.failed(address, req.user());
+            audit.record(req.user(), address, "LOGIN", "failed", 401);
             throw new UnauthorizedResponse("wrong user name, password or one-time code");
         }
         limiter.succeeded(address, req.user());
+        audit.record(user.name(), address, "LOGIN", "session", 200);
         Session session = sessions.create(user.name());
         Cookie cookie = new Cookie(AuthGate.SESSION_COOKIE, session.id());
         cookie.setHttpOnly(true);

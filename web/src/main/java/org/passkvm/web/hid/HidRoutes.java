@@ -38,6 +38,9 @@ public final class HidRoutes implements WebModule {
 
     record MouseModeRequest(String mode) {}
 
+    /** The input socket's rare text messages: {"type":"mouseMode","mode":"relative"} and {"type":"ping","t":…}. */
+    record TextMessage(String type, String mode, Double t) {}
+
     private static final long LINK_TIMEOUT_MS = 3000;
 
     private final HidInput input;
@@ -87,10 +90,14 @@ public final class HidRoutes implements WebModule {
             ws.onMessage(ctx -> {
                 lastFrame.put(ctx, System.currentTimeMillis());
                 try {
-                    MouseModeRequest req = Json.read(ctx.message(), MouseModeRequest.class);
-                    input.setMouseMode(parseMode(req.mode()));
+                    TextMessage msg = Json.read(ctx.message(), TextMessage.class);
+                    switch (String.valueOf(msg.type())) {
+                        case "mouseMode" -> input.setMouseMode(parseMode(msg.mode()));
+                        case "ping" -> ctx.send(Json.MAPPER.writeValueAsString(Map.of("type", "pong", "t", msg.t() == null ? 0 : msg.t())));
+                        default -> throw new IllegalArgumentException("unknown message type '" + msg.type() + "'");
+                    }
                 } catch (RuntimeException e) {
-                    ctx.send(Json.MAPPER.writeValueAsString(Map.of("type", "error", "message", e.getMessage())));
+                    ctx.send(Json.MAPPER.writeValueAsString(Map.of("type", "error", "message", String.valueOf(e.getMessage()))));
                 }
             });
             ws.onClose(ctx -> disconnected(ctx));

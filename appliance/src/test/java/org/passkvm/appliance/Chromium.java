@@ -1,0 +1,90 @@
+package org.passkvm.appliance;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Debian's Chromium driven by Playwright, the way a person uses the console: headless, a fresh
+ * profile, the flags this closed network needs, and the device's self-signed certificate accepted.
+ * Console errors are collected so a test can insist there are none.
+ */
+public final class Chromium implements AutoCloseable {
+
+    public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
+
+    private final Playwright playwright;
+    private final Browser browser;
+    private final java.util.Map<Page, List<String>> consoleErrors = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Chromium(Playwright playwright, Browser browser) {
+        this.playwright = playwright;
+        this.browser = browser;
+    }
+
+    /** Launches Chromium, or skips the test where it is not installed (CI installs it). */
+    public static Chromium launch() {
+        Assumptions.assumeTrue(Files.isExecutable(EXECUTABLE), "Debian's chromium is not installed (apt-get install chromium)");
+        Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        Browser b = pw.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(EXECUTABLE)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        return new Chromium(pw, b);
+    }
+
+    /** A new page in a fresh context (its own cookies), recording console errors. */
+    public Page newPage() {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
+                .setViewportSize(1400, 900));
+        Page page = context.newPage();
+        page.setDefaultTimeout(60_000);
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        consoleErrors.put(page, errors);
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error")) {
+                errors.add(m.text());
+            }
+        });
+        page.onPageError(e -> errors.add("page error: " + e));
+        return page;
+    }
+
+    /** Logs in through the login page and waits for the console. */
+    public Page login(int port, String user, String password) {
+        Page page = newPage();
+        page.navigate("https://127.0.0.1:" + port + "/");
+        page.waitForURL("**/login");
+        page.fill("#user", user);
+        page.fill("#password", password);
+        page.click("#login-button");
+        page.waitForURL("https://127.0.0.1:" + port + "/");
+        page.waitForSelector("#screen");
+        return page;
+    }
+
+    /** Every page's console errors together. */
+    public List<String> consoleErrors() {
+        return consoleErrors.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** What the page logged as errors in the browser's console (failed requests, script errors). */
+    public List<String> consoleErrors(Page page) {
+        return consoleErrors.getOrDefault(page, List.of());
+    }
+
+    @Override
+    public void close() {
+        browser.close();
+        playwright.close();
+    }
+}

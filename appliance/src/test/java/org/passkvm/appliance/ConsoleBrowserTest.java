@@ -1,0 +1,243 @@
+package org.passkvm.appliance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.web.Json;
+import org.passkvm.web.auth.Accounts;
+
+/** The console in a real Chromium against the appliance on its embedded default. */
+class ConsoleBrowserTest {
+
+    @TempDir
+    static Path dir;
+
+    static TestAppliance app;
+    static Chromium chromium;
+
+    @BeforeAll
+    static void start() throws Exception {
+        chromium = Chromium.launch();
+        app = TestAppliance.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    private JsonNode target() throws Exception {
+        return Json.MAPPER.readTree(app.admin().get("/api/demo/target").body());
+    }
+
+    private static String lastLine(JsonNode target) {
+        JsonNode lines = target.get("lines");
+        return lines.get(lines.size() - 1).asText();
+    }
+
+    /** A fingerprint of the picture the page shows right now, read back through a canvas. */
+    static String pictureFingerprint(Page page) {
+        return (String) page.evaluate("() => {"
+                + " const v = PassKVMVideo.element();"
+                + " const w = v.naturalWidth || v.videoWidth || v.width, h = v.naturalHeight || v.videoHeight || v.height;"
+                + " if (!w || !h) return '';"
+                + " const c = document.createElement('canvas'); c.width = 320; c.height = 180;"
+                + " const g = c.getContext('2d'); g.drawImage(v, 0, 0, 320, 180);"
+                + " const d = g.getImageData(0, 0, 320, 180).data; let x = 0;"
+                + " for (let i = 0; i < d.length; i += 4) x = (x * 31 + d[i] + d[i + 1] * 7 + d[i + 2] * 13) | 0;"
+                + " return String(x); }");
+    }
+
+    @Test
+    void theLiveStreamShowsFramesThatChange() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0 || (PassKVMVideo.element() && PassKVMVideo.element().naturalWidth > 0)");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (seen.size() < 2 && System.currentTimeMillis() < deadline) {
+            String f = pictureFingerprint(page);
+            if (!f.isEmpty()) {
+                seen.add(f);
+            }
+            Thread.sleep(300);
+        }
+        assertThat(seen).as("distinct pictures seen in the console").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aTypedLineReachesTheSimulatedTarget() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
+        page.focus("#screen");
+        typeLikeAPerson(page, "echo Hello, PassKVM!");
+        long deadline = System.currentTimeMillis() + 5000;
+        while (!lastLine(target()).endsWith("echo Hello, PassKVM!") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(lastLine(target())).isEqualTo("demo$ echo Hello, PassKVM!");
+        page.keyboard().press("Enter");
+        Thread.sleep(300);
+        assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
+        page.click("#btn-panels");
+        page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/console.png")));
+        assertThat(chromium.consoleErrors(page)).isEmpty();
+    }
+
+    /**
+     * Types as fingers do on a US keyboard: Shift held for capitals and symbols. (Playwright's
+     * type() sends "H" without a Shift key event, which no physical keyboard does.)
+     */
+    static void typeLikeAPerson(Page page, String text) {
+        String shifted = "~!@#$%^&*()_+{}|:\"<>?";
+        String plain = "`1234567890-=[]\\;',./";
+        for (char c : text.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                page.keyboard().press("Shift+Key" + c);
+            } else if (Character.isLowerCase(c)) {
+                page.keyboard().press("Key" + Character.toUpperCase(c));
+            } else if (c == ' ') {
+                page.keyboard().press("Space");
+            } else if (shifted.indexOf(c) >= 0) {
+                page.keyboard().press("Shift+" + codeOf(plain.charAt(shifted.indexOf(c))));
+            } else {
+                page.keyboard().press(codeOf(c));
+            }
+        }
+    }
+
+    private static String codeOf(char c) {
+        if (Character.isDigit(c)) {
+            return "Digit" + c;
+        }
+        return switch (c) {
+            case '`' -> "Backquote";
+            case '-' -> "Minus";
+            case '=' -> "Equal";
+            case '[' -> "BracketLeft";
+            case ']' -> "BracketRight";
+            case '\\' -> "Backslash";
+            case ';' -> "Semicolon";
+            case '\'' -> "Quote";
+            case ',' -> "Comma";
+            case '.' -> "Period";
+            case '/' -> "Slash";
+            default -> throw new IllegalArgumentException("no US key for " + c);
+        };
+    }
+
+    @Test
+    void aClickOnAPointOfThePictureLandsOnThatPixelOfTheTarget() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
+        page.waitForFunction("() => { const e = PassKVMVideo.element(); return e && PassKVMVideo.stats().width === 1280 && e.getBoundingClientRect().width > 400; }");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> box = (java.util.Map<String, Object>) page.evaluate(
+                "() => { const r = PassKVMVideo.element().getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; }");
+        double x = ((Number) box.get("x")).doubleValue(), y = ((Number) box.get("y")).doubleValue();
+        double w = ((Number) box.get("w")).doubleValue(), h = ((Number) box.get("h")).doubleValue();
+        int targetX = 400, targetY = 300;
+        page.mouse().click(x + (targetX + 0.5) * w / 1280, y + (targetY + 0.5) * h / 720);
+        long deadline = System.currentTimeMillis() + 5000;
+        JsonNode clicks = target().get("clicks");
+        while (clicks.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            clicks = target().get("clicks");
+        }
+        JsonNode click = clicks.get(clicks.size() - 1);
+        // One picture pixel in the browser is 1280/w target pixels: allow that much rounding.
+        double tolerance = Math.max(1, 1280 / w);
+        assertThat(click.get("x").asDouble()).isCloseTo(targetX, org.assertj.core.data.Offset.offset(tolerance));
+        assertThat(click.get("y").asDouble()).isCloseTo(targetY, org.assertj.core.data.Offset.offset(tolerance));
+        assertThat(click.get("buttons").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void badInputFramesGetClearErrorsAndTheConsoleStaysUsable() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
+        @SuppressWarnings("unchecked")
+        java.util.List<String> replies = (java.util.List<String>) page.evaluate("async () => {"
+                + " const ws = new WebSocket(`wss://${location.host}/api/hid/ws`); ws.binaryType = 'arraybuffer';"
+                + " const got = []; ws.onmessage = (m) => { if (typeof m.data === 'string') got.push(m.data); };"
+                + " await new Promise((r) => ws.onopen = r);"
+                + " ws.send(new Uint8Array([0x42]));"              // unknown frame type
+                + " ws.send(new Uint8Array([0x02, 0x01]));"        // truncated move
+                + " ws.send(new Uint8Array(1000));"                // oversized
+                + " ws.send('{\"type\": 12');"                   // broken JSON
+                + " ws.send(JSON.stringify({type: 'mouseMode', mode: 'sideways'}));"
+                + " ws.send(JSON.stringify({type: 'ping', t: 1}));"
+                + " await new Promise((r) => setTimeout(r, 1500));"
+                + " const open = ws.readyState === WebSocket.OPEN; ws.close();"
+                + " return got.concat(['open=' + open]); }");
+        String all = String.join("\n", replies);
+        assertThat(all).contains("unknown input frame type").contains("too short").contains("too long")
+                .contains("invalid JSON").contains("mode must be absolute or relative").contains("pong").contains("open=true");
+        assertThat(app.admin().post("/api/hid/key", "{\"code\":\"KeyZ\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void guessingPasswordsOnTheLoginPageIsLockedOut() throws Exception {
+        Path fresh = Files.createTempDirectory(dir, "guess");
+        try (TestAppliance other = TestAppliance.start(fresh)) {
+            Page page = chromium.newPage();
+            page.navigate("https://127.0.0.1:" + other.port() + "/login");
+            for (int i = 0; i < 5; i++) {
+                page.fill("#password", "guess " + i);
+                page.click("#login-button");
+                page.waitForFunction("() => document.getElementById('message').textContent.length > 0");
+                page.evaluate("() => document.getElementById('message').textContent = ''");
+            }
+            page.fill("#password", TestAppliance.PASSWORD);
+            page.click("#login-button");
+            page.waitForFunction("() => document.getElementById('message').textContent.includes('too many failed logins')");
+            assertThat(page.url()).endsWith("/login");
+        }
+    }
+
+    @Test
+    void loggingOutReturnsToTheLoginPageAndLocksTheApi() {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.click("#logout");
+        page.waitForURL("**/login");
+        Object status = page.evaluate("async () => (await fetch('/api/hid', {headers: {'X-Requested-With': 'x'}})).status");
+        assertThat(((Number) status).intValue()).isEqualTo(401);
+    }
+
+    @Test
+    void firstStartMakesThePersonChooseTheirOwnPassword() throws Exception {
+        Path fresh = Files.createTempDirectory(dir, "fresh");
+        Path config = fresh.resolve("passkvm.yaml");
+        Files.writeString(config, TestAppliance.FAST_HASHING);
+        Appliance appliance = Appliance.start(new StartupOptions(config, fresh.resolve("data"), 0, 0, 0, "127.0.0.1"),
+                Config.load(config));
+        try {
+            String generated = Files.readString(fresh.resolve("data").resolve(Accounts.INITIAL_PASSWORD_FILE)).trim();
+            Page page = chromium.newPage();
+            page.navigate("https://127.0.0.1:" + appliance.web().port() + "/");
+            page.waitForURL("**/login");
+            page.fill("#password", generated);
+            page.click("#login-button");
+            page.waitForSelector("#change-form:not([hidden])");
+            page.fill("#new-password", "chosen by me");
+            page.fill("#new-password2", "chosen by me");
+            page.click("#change-button");
+            page.waitForURL("https://127.0.0.1:" + appliance.web().port() + "/");
+            page.waitForSelector("#user-name:has-text('admin')");
+            assertThat(fresh.resolve("data").resolve(Accounts.INITIAL_PASSWORD_FILE)).doesNotExist();
+        } finally {
+            appliance.close();
+        }
+    }
+}

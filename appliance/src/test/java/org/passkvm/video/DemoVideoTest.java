@@ -1,0 +1,75 @@
+package org.passkvm.video;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import javax.net.ssl.HttpsURLConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo appliance serves the simulated target's screen as snapshots and as an MJPEG stream. */
+class DemoVideoTest {
+
+    @TempDir
+    static Path dataDir;
+
+    static TestAppliance app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = TestAppliance.start(dataDir, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void snapshotIsAJpegOfTheTargetScreen() throws Exception {
+        byte[] jpeg = app.get("/api/video/snapshot.jpg");
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
+        assertThat(image.getWidth()).isEqualTo(1280);
+        assertThat(image.getHeight()).isEqualTo(720);
+    }
+
+    @Test
+    void mjpegStreamDeliversAtLeastTwentyFramesInTwoSeconds() throws Exception {
+        HttpsURLConnection c = app.open("/api/video/stream.mjpeg");
+        assertThat(c.getResponseCode()).isEqualTo(200);
+        assertThat(c.getContentType()).startsWith("multipart/x-mixed-replace");
+        try (var reader = new TestAppliance.MjpegReader(c.getInputStream())) {
+            reader.next(); // the first frame may wait for the capture to open
+            long start = System.nanoTime();
+            int frames = 0;
+            while (System.nanoTime() - start < 2_000_000_000L) {
+                byte[] jpeg = reader.next();
+                assertThat(jpeg).isNotNull();
+                assertThat(jpeg[0] & 0xff).isEqualTo(0xff);
+                assertThat(jpeg[1] & 0xff).isEqualTo(0xd8);
+                frames++;
+            }
+            assertThat(frames).isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
+    void statusReportsTheStream() throws Exception {
+        app.get("/api/video/snapshot.jpg");
+        String json = app.getText("/api/video");
+        assertThat(json).contains("\"source\":\"demo\"", "\"width\":1280", "\"jpegEncoder\":\"mjpeg q80\"");
+    }
+
+    @Test
+    void videoNeedsALogin() throws Exception {
+        HttpsURLConnection c = app.open("/api/video/snapshot.jpg", "admin", "wrong-password");
+        assertThat(c.getResponseCode()).isEqualTo(401);
+    }
+}

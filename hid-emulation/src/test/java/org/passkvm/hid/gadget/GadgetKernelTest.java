@@ -1,0 +1,54 @@
+package org.passkvm.hid.gadget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+import org.passkvm.testvm.TestVm;
+
+/**
+ * GadgetHid on a real kernel: boots the test VM once, runs {@link GadgetKernelCheck} there, and reports each of its
+ * checks as a test of its own.
+ */
+@Tag("kernel")
+class GadgetKernelTest {
+
+    private static final List<String> EXPECTED_CHECKS = List.of(
+        "restart-after-crash-and-enumerate", "keys-with-modifiers-and-intl", "absolute-moves-buttons-wheel-pan",
+        "relative-moves-wheel-buttons", "led-read-back", "unbind-mid-typing-never-blocks-and-leaves-no-key-down",
+        "held-key-released-when-host-goes-away", "led-read-back-after-rebind", "teardown-removes-gadget",
+        "custom-identity-and-no-pan-variant");
+    private static final Pattern CHECK = Pattern.compile("^CHECK (\\S+) (PASS|FAIL) (.*)$", Pattern.MULTILINE);
+
+    @TestFactory
+    Stream<DynamicTest> gadgetOnTheRealKernel() {
+        TestVm.assumeAvailable();
+        TestVm.Result result = TestVm.run(Duration.ofSeconds(420), List.of("java",
+            "-Dtinylog.writer.level=info", "-cp", TestVm.testClassPath(), GadgetKernelCheck.class.getName()));
+        System.out.println("GadgetKernelCheck in the test VM: " + result.describe());
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : EXPECTED_CHECKS) {
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                Matcher m = CHECK.matcher(result.stdout());
+                String outcome = null;
+                while (m.find()) {
+                    if (m.group(1).equals(name)) {
+                        outcome = m.group(2) + " " + m.group(3);
+                    }
+                }
+                assertThat(outcome).as("check %s did not run: %s", name, result.describe()).isNotNull();
+                assertThat(outcome).as(result.describe()).startsWith("PASS");
+            }));
+        }
+        tests.add(DynamicTest.dynamicTest("exit-code", () ->
+            assertThat(result.exitCode()).as(result.describe()).isZero()));
+        return tests.stream();
+    }
+}

@@ -1,0 +1,107 @@
+package org.passkvm.testvm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs a command inside Debian's kernel under QEMU via image-build/testvm/testvm, for tests tagged "kernel".
+ * The VM sees the machine's files (read-only plus a tmpfs overlay), so a command can use this build's classes.
+ */
+public final class TestVm {
+
+    private TestVm() {}
+
+    /** What the command printed and returned inside the VM. */
+    public record Result(int exitCode, String stdout, String stderr, Duration elapsed) {
+        public String describe() {
+            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms\n--- stdout\n" + stdout
+                + "--- stderr\n" + stderr;
+        }
+    }
+
+    /** Skips the calling test (JUnit assumption) on machines without QEMU; CI installs it. */
+    public static void assumeAvailable() {
+        Assumptions.assumeTrue(onPath("qemu-system-x86_64"),
+            "qemu-system-x86_64 is not installed: kernel tests skipped (apt-get install qemu-system-x86 kmod cpio)");
+    }
+
+    public static Path repository() {
+        String fromBuild = System.getProperty("passkvm.repo");
+        Path dir = fromBuild != null && !fromBuild.isBlank() ? Path.of(fromBuild) : Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isExecutable(p.resolve("image-build/testvm/testvm"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("image-build/testvm/testvm not found above " + dir);
+    }
+
+    /** The classpath of the running tests, for a java command inside the VM (same paths there). */
+    public static String testClassPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    public static Result run(Duration timeout, List<String> command) {
+        List<String> argv = new ArrayList<>(List.of(repository().resolve("image-build/testvm/testvm").toString(),
+            "run", "--timeout", Long.toString(timeout.toSeconds()), "--"));
+        argv.addAll(command);
+        long start = System.nanoTime();
+        try {
+            Process process = new ProcessBuilder(argv).directory(repository().toFile()).start();
+            process.getOutputStream().close();
+            var stdout = drain(process.getInputStream());
+            var stderr = drain(process.getErrorStream());
+            if (!process.waitFor(timeout.toSeconds() + 120, TimeUnit.SECONDS)) { // + a first-time `prepare`
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            return new Result(process.exitValue(), stdout.get(), stderr.get(), elapsed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Text {
+        String get() throws InterruptedException;
+    }
+
+    private static Text drain(InputStream in) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        Thread t = new Thread(() -> {
+            try (in) {
+                in.transferTo(buffer);
+            } catch (IOException ignored) {
+                // the process went away; keep what we have
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return () -> {
+            t.join(10_000);
+            return buffer.toString(StandardCharsets.UTF_8);
+        };
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,246 @@
+package org.passkvm.video.encode;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.passkvm.video.PixelFormat;
+import org.passkvm.video.RawFrame;
+import org.tinylog.Logger;
+
+/**
+ * H.264 for the console, one access unit per frame with no delay: no B-frames, the first encoder
+ * that opens of h264_v4l2m2m (the Pi 4's hardware), libx264 (ultrafast, zerolatency) and
+ * libopenh264. Output is Annex-B with SPS/PPS in front of every keyframe, so a decoder can
+ * start at any keyframe. Frames go in as 4:2:0 (what every browser decodes), unpacked from the
+ * capture format. One capture thread owns it.
+ */
+public final class H264Encoder implements AutoCloseable {
+
+    /** Encoders tried for "auto", best first. */
+    public static final List<String> AUTO = List.of("h264_v4l2m2m", "libx264", "libopenh264");
+
+    private final List<String> candidates;
+    private final int bitrateKbps;
+    private final int gop;
+    private final int threads;
+    static {
+        av_log_set_level(AV_LOG_ERROR); // encoder chatter (x264's statistics) does not belong in the appliance log
+    }
+
+    private final AVPacket packet = av_packet_alloc();
+    private AVCodecContext context;
+    private PlanarConverter converter;
+    private String name;
+    private PixelFormat inFormat;
+    private int width;
+    private int height;
+    private long lastPts = -1;
+    private long startNanos;
+    private boolean keyRequested;
+    private boolean packetHeld;
+    private byte[] parameterSets = new byte[0];
+
+    /**
+     * @param encoder "auto" or one encoder name
+     * @param gop frames between scheduled keyframes (clients joining get one at once anyway)
+     * @param threads encoder threads, 0 = the encoder's choice
+     */
+    public H264Encoder(String encoder, int bitrateKbps, int gop, int threads) {
+        this.candidates = "auto".equals(encoder) ? AUTO : List.of(encoder);
+        this.bitrateKbps = bitrateKbps;
+        this.gop = gop;
+        this.threads = threads;
+    }
+
+    /** Names of the H.264 encoders this FFmpeg build has, whether or not they can open here. */
+    public static List<String> available() {
+        List<String> out = new ArrayList<>();
+        for (String n : AUTO) {
+            if (avcodec_find_encoder_by_name(n) != null) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** The next frame becomes an IDR frame (a client joined, or one had to drop frames). */
+    public void requestKeyframe() {
+        keyRequested = true;
+    }
+
+    /** The encoder in use, or null before the first frame. */
+    public String name() {
+        return name;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    /**
+     * Encodes a frame; returns the access unit's size (0 when the encoder held the frame back),
+     * available through {@link #copyTo} and {@link #keyframe} until the next call.
+     */
+    public int encode(RawFrame in) {
+        if (in.format() != inFormat || in.width() != width || in.height() != height) {
+            open(in);
+        }
+        if (packetHeld) {
+            av_packet_unref(packet);
+            packetHeld = false;
+        }
+        AVFrame picture = converter.convert(in);
+        // Milliseconds since the encoder opened, strictly increasing: rate control follows real time.
+        long pts = Math.max(lastPts + 1, (in.captureNanos() - startNanos) / 1_000_000);
+        lastPts = pts;
+        picture.pts(pts);
+        picture.pict_type(keyRequested ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
+        keyRequested = false;
+        PlanarConverter.check(avcodec_send_frame(context, picture), "avcodec_send_frame(" + name + ")");
+        int ret = avcodec_receive_packet(context, packet);
+        if (ret == AVERROR_EAGAIN()) {
+            return 0;
+        }
+        PlanarConverter.check(ret, "avcodec_receive_packet(" + name + ")");
+        packetHeld = true;
+        if (keyframe() && parameterSets.length == 0) {
+            parameterSets = AnnexB.parameterSets(packet.data().capacity(packet.size()).asByteBuffer());
+        }
+        return outputSize();
+    }
+
+    private int outputSize() {
+        return needsParameterSets() ? packet.size() + parameterSets.length : packet.size();
+    }
+
+    /** A keyframe without SPS/PPS in front (an encoder that sends them once) gets the saved ones. */
+    private boolean needsParameterSets() {
+        return keyframe() && parameterSets.length > 0
+                && !AnnexB.hasParameterSets(packet.data().capacity(packet.size()).asByteBuffer());
+    }
+
+    public boolean keyframe() {
+        return (packet.flags() & AV_PKT_FLAG_KEY) != 0;
+    }
+
+    /** Copies the last access unit into {@code dst} from {@code offset}; returns the bytes written. */
+    public int copyTo(byte[] dst, int offset) {
+        int p = offset;
+        if (needsParameterSets()) {
+            System.arraycopy(parameterSets, 0, dst, p, parameterSets.length);
+            p += parameterSets.length;
+        }
+        packet.data().get(dst, p, packet.size());
+        return p + packet.size() - offset;
+    }
+
+    /** The WebCodecs codec string ("avc1.42C01F") from the stream's SPS, once a keyframe was encoded. */
+    public String codecString() {
+        return parameterSets.length == 0 ? null : AnnexB.codecString(parameterSets);
+    }
+
+    private void open(RawFrame in) {
+        closeCodec();
+        List<String> failures = new ArrayList<>();
+        for (String candidate : candidates) {
+            AVCodec codec = avcodec_find_encoder_by_name(candidate);
+            if (codec == null) {
+                failures.add(candidate + ": not in this FFmpeg build");
+                continue;
+            }
+            AVCodecContext c = avcodec_alloc_context3(codec);
+            configure(c, candidate, in);
+            int ret = avcodec_open2(c, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
+            if (ret >= 0) {
+                context = c;
+                name = candidate;
+                break;
+            }
+            failures.add(candidate + ": " + PlanarConverter.errorText(ret));
+            avcodec_free_context(c);
+        }
+        if (context == null) {
+            throw new IllegalStateException("no H.264 encoder opened for " + in.width() + "x" + in.height() + ": " + failures);
+        }
+        if (!failures.isEmpty()) {
+            Logger.debug("H.264 encoders skipped: {}", failures);
+        }
+        inFormat = in.format();
+        width = in.width();
+        height = in.height();
+        startNanos = in.captureNanos();
+        lastPts = -1;
+        parameterSets = new byte[0];
+        keyRequested = true;
+        // Only the demo's RGB goes through a colour matrix we choose; tag it so browsers do not guess BT.709.
+        converter = new PlanarConverter(AV_PIX_FMT_YUV420P, false);
+        if (context.extradata_size() > 0) {
+            parameterSets = AnnexB.parameterSets(context.extradata().capacity(context.extradata_size()).asByteBuffer());
+        }
+        Logger.info("H.264 encoder: {} {}x{} {} kb/s, GOP {}", name, width, height, bitrateKbps, gop);
+    }
+
+    private void configure(AVCodecContext c, String candidate, RawFrame in) {
+        c.width(in.width());
+        c.height(in.height());
+        c.pix_fmt(AV_PIX_FMT_YUV420P);
+        c.time_base(av_make_q(1, 1000));
+        c.framerate(av_make_q(30, 1));
+        c.bit_rate(bitrateKbps * 1000L);
+        c.rc_max_rate(bitrateKbps * 1000L);
+        c.rc_buffer_size(bitrateKbps * 1000 / 2); // half a second: caps the size of a keyframe burst
+        c.gop_size(gop);
+        c.max_b_frames(0);
+        c.flags(c.flags() | AV_CODEC_FLAG_LOW_DELAY);
+        c.thread_count(threads);
+        c.color_range(AVCOL_RANGE_MPEG);
+        if (in.format() == PixelFormat.BGR0) {
+            c.colorspace(AVCOL_SPC_SMPTE170M);
+            c.color_primaries(AVCOL_PRI_SMPTE170M);
+            c.color_trc(AVCOL_TRC_SMPTE170M);
+        }
+        switch (candidate) {
+            case "libx264" -> {
+                av_opt_set(c.priv_data(), "preset", "ultrafast", 0);
+                av_opt_set(c.priv_data(), "tune", "zerolatency", 0);
+                av_opt_set(c.priv_data(), "forced-idr", "1", 0);
+                av_opt_set(c.priv_data(), "profile", "baseline", 0);
+            }
+            case "libopenh264" -> av_opt_set(c.priv_data(), "allow_skip_frames", "0", 0);
+            default -> { }
+        }
+    }
+
+    private void closeCodec() {
+        if (context != null) {
+            avcodec_free_context(context);
+            context = null;
+        }
+        if (converter != null) {
+            converter.close();
+            converter = null;
+        }
+        if (packetHeld) {
+            av_packet_unref(packet);
+            packetHeld = false;
+        }
+        inFormat = null;
+        name = null;
+    }
+
+    @Override
+    public void close() {
+        closeCodec();
+        av_packet_free(packet);
+    }
+}

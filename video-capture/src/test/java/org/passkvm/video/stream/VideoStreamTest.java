@@ -1,0 +1,227 @@
+package org.passkvm.video.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.passkvm.video.PixelFormat;
+import org.passkvm.video.RawFrame;
+import org.passkvm.video.SourceException;
+import org.passkvm.video.SourceState;
+import org.passkvm.video.VideoSource;
+
+class VideoStreamTest {
+
+    /** A grey 160x120 YUYV source at ~100 fps that can be told to lose its signal. */
+    static final class FakeSource implements VideoSource {
+        final ByteBuffer pixels = ByteBuffer.allocateDirect(160 * 120 * 2);
+        final AtomicInteger opens = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+        final AtomicInteger grabs = new AtomicInteger();
+        volatile SourceState failure;
+        volatile boolean open;
+
+        FakeSource() {
+            for (int i = 0; i < pixels.capacity(); i++) {
+                pixels.put(i, (byte) 128);
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "fake";
+        }
+
+        @Override
+        public void open() throws SourceException {
+            opens.incrementAndGet();
+            if (failure == SourceState.NO_DEVICE) {
+                throw new SourceException(failure, "/dev/video9 is gone");
+            }
+            open = true;
+        }
+
+        @Override
+        public RawFrame grab() throws SourceException {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new SourceException(SourceState.IDLE, "interrupted");
+            }
+            if (failure != null) {
+                throw new SourceException(failure, "test says so");
+            }
+            grabs.incrementAndGet();
+            return new RawFrame(PixelFormat.YUYV, 160, 120, 320, pixels.duplicate().clear(), System.nanoTime());
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+            open = false;
+        }
+    }
+
+    static StreamSettings settings(Duration linger) {
+        return new StreamSettings(80, 30, linger, 1, Duration.ofMillis(200), Duration.ofSeconds(1));
+    }
+
+    static EncodedFrame next(VideoStream stream, long seen) throws InterruptedException {
+        EncodedFrame f = stream.jpeg().awaitNewer(seen, 3, TimeUnit.SECONDS);
+        assertThat(f).as("a frame within 3 s").isNotNull();
+        return f;
+    }
+
+    @Test
+    void capturesOnlyWhileSomeoneWatchesPlusTheLinger() throws Exception {
+        FakeSource source = new FakeSource();
+        try (VideoStream stream = new VideoStream(source, settings(Duration.ofMillis(300)))) {
+            Thread.sleep(200);
+            assertThat(source.opens).hasValue(0);
+            assertThat(stream.status().state()).isEqualTo("IDLE");
+            try (VideoStream.Viewer viewer = stream.watch()) {
+                EncodedFrame f = next(stream, 0);
+                assertThat(f.state()).isEqualTo(SourceState.STREAMING);
+                assertThat(f.width()).isEqualTo(160);
+                f.release();
+                assertThat(source.open).isTrue();
+            }
+            Thread.sleep(100);
+            assertThat(source.open).as("still lingering").isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (source.open && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(source.open).as("closed after the linger").isFalse();
+            assertThat(stream.status().state()).isEqualTo("IDLE");
+        }
+    }
+
+    @Test
+    void showsAReasonScreenWhileTheSignalIsLostAndRecoversWithinTwoSeconds() throws Exception {
+        FakeSource source = new FakeSource();
+        try (VideoStream stream = new VideoStream(source, settings(Duration.ZERO)); var viewer = stream.watch()) {
+            EncodedFrame f = next(stream, 0);
+            long seen = f.sequence();
+            f.release();
+
+            source.failure = SourceState.NO_SIGNAL;
+            EncodedFrame reason;
+            do {
+                reason = next(stream, seen);
+                seen = reason.sequence();
+                if (reason.state() != SourceState.NO_SIGNAL) {
+                    reason.release();
+                    reason = null;
+                }
+            } while (reason == null);
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(reason.data(), 0, reason.length()));
+            assertThat(picture.getWidth()).as("the reason screen keeps the stream's size").isEqualTo(160);
+            reason.release();
+            assertThat(stream.status().reason()).isEqualTo("NO SIGNAL");
+
+            long back = System.nanoTime();
+            source.failure = null;
+            EncodedFrame live;
+            do {
+                live = next(stream, seen);
+                seen = live.sequence();
+                live.release();
+            } while (live.state() != SourceState.STREAMING);
+            assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(2));
+            assertThat(stream.status().state()).isEqualTo("STREAMING");
+        }
+    }
+
+    @Test
+    void aMissingDeviceIsRetriedUntilItAppears() throws Exception {
+        FakeSource source = new FakeSource();
+        source.failure = SourceState.NO_DEVICE;
+        try (VideoStream stream = new VideoStream(source, settings(Duration.ZERO)); var viewer = stream.watch()) {
+            EncodedFrame f = next(stream, 0);
+            assertThat(f.state()).isEqualTo(SourceState.NO_DEVICE);
+            long seen = f.sequence();
+            f.release();
+            Thread.sleep(500);
+            assertThat(source.opens.get()).as("retried").isGreaterThanOrEqualTo(2);
+            source.failure = null;
+            EncodedFrame live;
+            do {
+                live = next(stream, seen);
+                seen = live.sequence();
+                live.release();
+            } while (live.state() != SourceState.STREAMING);
+        }
+    }
+
+    @Test
+    void framesOverTheFpsLimitAreDroppedBeforeEncoding() throws Exception {
+        FakeSource source = new FakeSource(); // ~100 fps
+        StreamSettings tenFps = new StreamSettings(80, 10, Duration.ZERO, 1, Duration.ofMillis(200), Duration.ofSeconds(1));
+        try (VideoStream stream = new VideoStream(source, tenFps); var viewer = stream.watch()) {
+            next(stream, 0).release();
+            long start = stream.jpeg().sequence();
+            int grabbed = source.grabs.get();
+            Thread.sleep(2000);
+            long published = stream.jpeg().sequence() - start;
+            grabbed = source.grabs.get() - grabbed;
+            assertThat(published).as("at most 10 fps over 2 s").isBetween(1L, 23L);
+            assertThat(grabbed).as("the source ran faster; the rest were dropped").isGreaterThan((int) published);
+        }
+    }
+
+    /** A USB dongle: JPEGs without Huffman tables (the AVI1 convention). */
+    static final class DongleSource implements VideoSource {
+        final ByteBuffer jpeg;
+
+        DongleSource(byte[] bytes) {
+            jpeg = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        }
+
+        @Override
+        public String kind() {
+            return "dongle";
+        }
+
+        @Override
+        public void open() {}
+
+        @Override
+        public RawFrame grab() throws SourceException {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new SourceException(SourceState.IDLE, "interrupted");
+            }
+            return new RawFrame(PixelFormat.MJPEG, 64, 32, 0, jpeg.duplicate(), System.nanoTime());
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void deviceJpegsAreForwardedUntouchedExceptForMissingHuffmanTables() throws Exception {
+        byte[] original = org.passkvm.video.encode.JpegHuffmanTest.sampleJpeg();
+        byte[] stripped = org.passkvm.video.encode.JpegHuffmanTest.withoutTables(original);
+        try (VideoStream stream = new VideoStream(new DongleSource(original), settings(Duration.ZERO)); var viewer = stream.watch()) {
+            EncodedFrame f = next(stream, 0);
+            assertThat(java.util.Arrays.copyOf(f.data(), f.length())).as("byte for byte").isEqualTo(original);
+            f.release();
+            assertThat(stream.status().jpegEncoder()).isEqualTo("passthrough");
+        }
+        try (VideoStream stream = new VideoStream(new DongleSource(stripped), settings(Duration.ZERO)); var viewer = stream.watch()) {
+            EncodedFrame f = next(stream, 0);
+            assertThat(f.length()).isEqualTo(stripped.length + 420);
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(f.data(), 0, f.length()));
+            assertThat(picture.getWidth()).isEqualTo(64);
+            f.release();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+// PassKVM video player: H.264 over a WebSocket decoded with WebCodecs into a <canvas>, or the MJPEG
+// stream in an <img> where WebCodecs is missing (no secure context, old browser) or fails.
+//
+//   PassKVMVideo.start(container, onStatus)  creates the element inside `container` and starts playing;
+//                                            onStatus({mode, state, width, height, fps, error}) is called on changes
+//                                            and once a second.
+//   PassKVMVideo.element()                   the <canvas> or <img> showing the picture: map mouse coordinates
+//                                            to its bounding box.
+//   PassKVMVideo.stop()                      closes the stream.
+//   PassKVMVideo.stats()                     {mode, framesDecoded, width, height, fps, errors} for tests.
+(() => {
+  "use strict";
+
+  const WS_PATH = "/api/video/h264";
+  const MJPEG_PATH = "/api/video/stream.mjpeg";
+  const HEADER_BYTES = 9; // byte 0: keyframe flag; bytes 1..8: capture time in µs; then Annex-B
+
+  let container = null;
+  let onStatus = () => {};
+  let canvas = null;
+  let ctx2d = null;
+  let img = null;
+  let ws = null;
+  let decoder = null;
+  let mode = "none";
+  let state = "starting";
+  let needKey = true;
+  let stopped = true;
+  let h264Failures = 0;
+  let framesDecoded = 0;
+  let framesThisSecond = 0;
+  let fps = 0;
+  let errors = [];
+  let width = 0;
+  let height = 0;
+  let timer = null;
+  let retry = null;
+
+  function report(extra) {
+    try {
+      onStatus(Object.assign({ mode, state, width, height, fps }, extra || {}));
+    } catch (e) { /* the page's callback must not stop the player */ }
+  }
+
+  function noteError(message) {
+    errors.push(String(message));
+    if (errors.length > 20) errors.shift();
+    report({ error: String(message) });
+  }
+
+  function h264Possible() {
+    return window.isSecureContext && typeof window.VideoDecoder === "function"
+      && typeof window.EncodedVideoChunk === "function";
+  }
+
+  function show(el) {
+    for (const e of [canvas, img]) if (e) e.style.display = e === el ? "" : "none";
+  }
+
+  // ---- H.264 over WebSocket + WebCodecs ----
+  function startH264() {
+    mode = "h264";
+    state = "connecting";
+    needKey = true;
+    if (!canvas) {
+      canvas = document.createElement("canvas");
+      canvas.className = "passkvm-video";
+      canvas.tabIndex = -1;
+      ctx2d = canvas.getContext("2d", { alpha: false, desynchronized: true });
+      container.appendChild(canvas);
+    }
+    show(canvas);
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
+    socket.binaryType = "arraybuffer";
+    ws = socket;
+    let gotFrame = false;
+    socket.onmessage = (ev) => {
+      if (socket !== ws) return;
+      if (typeof ev.data === "string") {
+        configure(JSON.parse(ev.data));
+        return;
+      }
+      const bytes = new Uint8Array(ev.data);
+      const key = (bytes[0] & 1) === 1;
+      if (!decoder || decoder.state !== "configured" || (needKey && !key)) return;
+      let ts = 0;
+      for (let i = 1; i <= 8; i++) ts = ts * 256 + bytes[i];
+      try {
+        decoder.decode(new EncodedVideoChunk({ type: key ? "key" : "delta", timestamp: ts, data: bytes.subarray(HEADER_BYTES) }));
+        needKey = false;
+        gotFrame = true;
+      } catch (e) {
+        decoderFailed(e);
+      }
+    };
+    socket.onclose = () => {
+      if (socket !== ws || stopped) return;
+      ws = null;
+      closeDecoder();
+      h264Failures = gotFrame ? 0 : h264Failures + 1;
+      state = "reconnecting";
+      report();
+      // Three failed attempts without one picture: this browser or link does not do H.264; use MJPEG.
+      retry = setTimeout(h264Failures >= 3 ? startMjpeg : startH264, 1000);
+    };
+  }
+
+  function configure(msg) {
+    if (msg.type !== "config") return;
+    const config = { codec: msg.codec, optimizeForLatency: true };
+    VideoDecoder.isConfigSupported(config).then((support) => {
+      if (!support.supported) {
+        noteError(`H.264 ${msg.codec} is not supported here`);
+        fallBack();
+        return;
+      }
+      closeDecoder();
+      decoder = new VideoDecoder({ output: draw, error: decoderFailed });
+      decoder.configure(config);
+      needKey = true;
+      width = msg.width;
+      height = msg.height;
+      if (ws) ws.send("keyframe"); // frames that arrived while configuring were skipped
+    }).catch((e) => { noteError(e); fallBack(); });
+  }
+
+  function draw(frame) {
+    if (canvas.width !== frame.displayWidth || canvas.height !== frame.displayHeight) {
+      canvas.width = frame.displayWidth;
+      canvas.height = frame.displayHeight;
+    }
+    ctx2d.drawImage(frame, 0, 0);
+    frame.close();
+    framesDecoded++;
+    framesThisSecond++;
+    if (state !== "playing") {
+      state = "playing";
+      report();
+    }
+  }
+
+  function decoderFailed(e) {
+    noteError(e && e.message ? e.message : e);
+    closeDecoder();
+    needKey = true;
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send("keyframe"); // the server resends config + a keyframe
+  }
+
+  function closeDecoder() {
+    if (decoder) {
+      try { decoder.close(); } catch (e) { /* already closed */ }
+      decoder = null;
+    }
+  }
+
+  function fallBack() {
+    if (ws) { const s = ws; ws = null; s.close(); }
+    closeDecoder();
+    startMjpeg();
+  }
+
+  // ---- MJPEG in an <img> ----
+  function startMjpeg() {
+    mode = "mjpeg";
+    state = "connecting";
+    if (!img) {
+      img = document.createElement("img");
+      img.className = "passkvm-video";
+      img.alt = "target screen";
+      img.draggable = false;
+      img.addEventListener("load", () => {
+        width = img.naturalWidth;
+        height = img.naturalHeight;
+        framesDecoded++;
+        framesThisSecond++;
+        if (state !== "playing") { state = "playing"; report(); }
+      });
+      img.addEventListener("error", () => {
+        if (stopped || mode !== "mjpeg") return;
+        state = "reconnecting";
+        report();
+        retry = setTimeout(() => { if (mode === "mjpeg") img.src = `${MJPEG_PATH}?t=${Date.now()}`; }, 1000);
+      });
+      container.appendChild(img);
+    }
+    show(img);
+    img.src = `${MJPEG_PATH}?t=${Date.now()}`;
+    report();
+  }
+
+  function tick() {
+    fps = framesThisSecond;
+    framesThisSecond = 0;
+    report();
+  }
+
+  window.PassKVMVideo = {
+    start(containerElement, statusCallback) {
+      if (!stopped) this.stop();
+      container = containerElement;
+      onStatus = statusCallback || (() => {});
+      stopped = false;
+      h264Failures = 0;
+      timer = setInterval(tick, 1000);
+      if (h264Possible()) startH264(); else startMjpeg();
+    },
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(retry);
+      if (ws) { const s = ws; ws = null; s.close(); }
+      closeDecoder();
+      if (img) img.removeAttribute("src");
+      mode = "none";
+      state = "stopped";
+    },
+    element() {
+      return mode === "h264" ? canvas : img;
+    },
+    stats() {
+      return { mode, state, framesDecoded, width, height, fps, errors: errors.slice() };
+    },
+  };
+})();

@@ -1,0 +1,145 @@
+package org.passkvm.web;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * An HTTPS client for tests against the appliance's self-signed certificate, with optional
+ * cookies (a browser) and Basic credentials (a script).
+ */
+public final class TestHttps {
+
+    private final HttpClient client;
+    private final String base;
+    private String authorization;
+    private String csrf;
+    private String origin;
+
+    private TestHttps(int port, boolean cookies) {
+        this.base = "https://127.0.0.1:" + port;
+        HttpClient.Builder b = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(5));
+        SSLParameters params = new SSLParameters();
+        params.setEndpointIdentificationAlgorithm(null);
+        b.sslParameters(params);
+        if (cookies) {
+            b.cookieHandler(new CookieManager());
+        }
+        this.client = b.build();
+    }
+
+    public static TestHttps anonymous(int port) {
+        return new TestHttps(port, false);
+    }
+
+    public static TestHttps basic(int port, String user, String password) {
+        TestHttps t = new TestHttps(port, false);
+        t.authorization = basicHeader(user, password);
+        return t;
+    }
+
+    public static TestHttps browser(int port) {
+        TestHttps t = new TestHttps(port, true);
+        t.origin = t.base;
+        return t;
+    }
+
+    public static String basicHeader(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public TestHttps withCsrf(String token) {
+        this.csrf = token;
+        return this;
+    }
+
+    public TestHttps withOrigin(String origin) {
+        this.origin = origin;
+        return this;
+    }
+
+    public TestHttps withAuthorization(String header) {
+        this.authorization = header;
+        return this;
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(request(path).GET());
+    }
+
+    public HttpResponse<String> post(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> method(String method, String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        if (csrf != null) {
+            b.header("X-CSRF-Token", csrf);
+        }
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        b.header("X-Requested-With", "test");
+        return b;
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder b) {
+        try {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static SSLContext trustAll() {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package org.passkvm.web.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.web.Json;
+import org.passkvm.web.Role;
+import org.passkvm.web.TestHttps;
+import org.passkvm.web.TestWebServer;
+import org.passkvm.web.WebServer;
+
+class AuthGateTest {
+
+    @TempDir
+    Path dataDir;
+
+    private WebServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private int start(String adminPassword) throws Exception {
+        server = TestWebServer.create(dataDir, adminPassword);
+        server.api().get("/api/thing", Role.VIEWER, ctx -> ctx.json(java.util.Map.of("ok", true)));
+        server.api().post("/api/thing", Role.OPERATOR, ctx -> ctx.json(java.util.Map.of("changed", true)));
+        server.api().post("/api/admin-thing", Role.ADMIN, ctx -> ctx.json(java.util.Map.of("changed", true)));
+        server.start();
+        return server.port();
+    }
+
+    @Test
+    void healthIsTheOnlyApiAnsweringWithoutCredentials() throws Exception {
+        int port = start("correct horse");
+        TestHttps anon = TestHttps.anonymous(port);
+        assertThat(anon.get("/api/health").statusCode()).isEqualTo(200);
+        assertThat(anon.get("/api/thing").statusCode()).isEqualTo(401);
+        assertThat(anon.post("/api/thing", "{}").statusCode()).isEqualTo(401);
+        assertThat(anon.get("/api/no-such-route").statusCode()).isEqualTo(401);
+        assertThat(anon.get("/api/thing").body()).contains("authentication required");
+    }
+
+    @Test
+    void basicCredentialsOpenTheApiAndWrongOnesDoNot() throws Exception {
+        int port = start("correct horse");
+        assertThat(TestHttps.basic(port, "admin", "correct horse").get("/api/thing").statusCode()).isEqualTo(200);
+        assertThat(TestHttps.basic(port, "admin", "wrong").get("/api/thing").statusCode()).isEqualTo(401);
+        assertThat(TestHttps.basic(port, "nobody", "correct horse").get("/api/thing").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void generatedAdminPasswordWorksOnlyToChooseANewOne() throws Exception {
+        int port = start(null);
+        String generated = Files.readString(dataDir.resolve(Accounts.INITIAL_PASSWORD_FILE)).trim();
+        assertThat(generated).hasSizeGreaterThanOrEqualTo(16);
+        TestHttps admin = TestHttps.basic(port, "admin", generated);
+        HttpResponse<String> refused = admin.get("/api/thing");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("password change required");
+
+        HttpResponse<String> changed = admin.post("/api/auth/password",
+                "{\"currentPassword\":\"" + generated + "\",\"newPassword\":\"my own password\"}");
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(dataDir.resolve(Accounts.INITIAL_PASSWORD_FILE)).doesNotExist();
+        assertThat(admin.get("/api/thing").statusCode()).isEqualTo(401);
+        assertThat(TestHttps.basic(port, "admin", "my own password").get("/api/thing").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void twoDevicesNeverShareAGeneratedPassword() throws Exception {
+        start(null);
+        String first = Files.readString(dataDir.resolve(Accounts.INITIAL_PASSWORD_FILE));
+        server.close();
+        Path other = Files.createTempDirectory(dataDir, "other");
+        server = TestWebServer.create(other, null);
+        assertThat(Files.readString(other.resolve(Accounts.INITIAL_PASSWORD_FILE))).isNotEqualTo(first);
+    }
+
+    @Test
+    void sessionCookieIsSecureHttpOnlyAndStrict() throws Exception {
+        int port = start("correct horse");
+        HttpResponse<String> login = TestHttps.browser(port).post("/api/auth/login",
+                "{\"user\":\"admin\",\"password\":\"correct horse\"}");
+        assertThat(login.statusCode()).isEqualTo(200);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).contains("passkvm_session=").contains("Secure").contains("HttpOnly").contains("SameSite=Strict");
+    }
+
+    @Test
+    void browserChangesNeedTheCsrfTokenAndOurOrigin() throws Exception {
+        int port = start("correct horse");
+        TestHttps browser = TestHttps.browser(port);
+        JsonNode login = Json.MAPPER.readTree(browser.post("/api/auth/login",
+                "{\"user\":\"admin\",\"password\":\"correct horse\"}").body());
+        String csrf = login.get("csrfToken").asText();
+
+        assertThat(browser.get("/api/thing").statusCode()).isEqualTo(200);
+        assertThat(browser.post("/api/thing", "{}").statusCode()).isEqualTo(403);
+        assertThat(browser.withCsrf("forged").post("/api/thing", "{}").statusCode()).isEqualTo(403);
+        assertThat(browser.withCsrf(csrf).post("/api/thing", "{}").statusCode()).isEqualTo(200);
+        assertThat(browser.withOrigin("https://evil.example").post("/api/thing", "{}").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void logoutEndsTheSession() throws Exception {
+        int port = start("correct horse");
+        TestHttps browser = TestHttps.browser(port);
+        String csrf = Json.MAPPER.readTree(browser.post("/api/auth/login",
+                "{\"user\":\"admin\",\"password\":\"correct horse\"}").body()).get("csrfToken").asText();
+        assertThat(browser.withCsrf(csrf).post("/api/auth/logout", "{}").statusCode()).isEqualTo(200);
+        assertThat(browser.get("/api/thing").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockTheLoginOut() throws Exception {
+        int port = start("correct horse");
+        TestHttps anon = TestHttps.anonymous(port);
+        for (int i = 0; i < 5; i++) {
+            assertThat(anon.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}").statusCode())
+                    .isEqualTo(401);
+        }
+        HttpResponse<String> locked = anon.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"correct horse\"}");
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.headers().firstValue("Retry-After")).isPresent();
+        assertThat(TestHttps.basic(port, "admin", "correct horse").get("/api/thing").statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void malformedJsonGetsAClearError() throws Exception {
+        int port = start("correct horse");
+        HttpResponse<String> r = TestHttps.anonymous(port).post("/api/auth/login", "{not json");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("invalid JSON").doesNotContain("Exception").doesNotContain("at org.");
+    }
+
+    @Test
+    void plainHttpIsNeverServed() throws Exception {
+        int port = start("correct horse");
+        java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/health")).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.send(req, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.io.IOException.class);
+    }
+}
