@@ -74,6 +74,7 @@ const PassKVMVms = (() => {
     let timer = null;
     let busy = false; // no refresh while a preview waits for the user
     let lastKey = "";
+    let canAct = true; // viewers see the panel without the buttons they may not use
 
     const say = (text) => { message.textContent = text || ""; };
 
@@ -142,8 +143,8 @@ const PassKVMVms = (() => {
           h("td", { class: "state-" + vm.state }, vm.state),
           h("td", {}, `${vm.vcpus} vCPU · ${Math.round(vm.memoryMiB / 1024 * 10) / 10} GiB`),
           h("td", {}, devices),
-          h("td", {}, display, setDisplay),
-          h("td", {}, buttons));
+          h("td", {}, canAct ? [display, setDisplay] : vm.displayMode),
+          h("td", {}, canAct ? buttons : null));
       });
       fill(vmBox, h("table", {},
         h("thead", {}, h("tr", {}, ["VM", "State", "Size", "Host devices", "Display", "Power"].map((t) => h("th", {}, t)))),
@@ -242,7 +243,8 @@ const PassKVMVms = (() => {
             h("span", { class: "muted" }, g.heldBy ? ` · held by ${g.heldBy}` : " · free")),
           h("div", {}, `IOMMU group ${g.iommuGroup ?? "?"}:`, h("ul", {}, members)),
           sriov, mdev,
-          h("div", {}, "Move to ", target, " as ", method, " ", extra, h("label", {}, "with PassKVM keyboard/mouse", usb), move, release));
+          canAct ? h("div", {}, "Move to ", target, " as ", method, " ", extra,
+            h("label", {}, "with PassKVM keyboard/mouse", usb), move, release) : null);
       });
       const gadgetLine = h("div", { class: "muted" },
         `PassKVM keyboard/mouse (${gadget.usbId}): ${gadget.present ? "seen by the host" : "not seen by the host"}`,
@@ -294,7 +296,11 @@ const PassKVMVms = (() => {
       fill(previewBox, box);
     }
 
-    refresh();
+    PassKVM.get("/api/auth/me").then((me) => {
+      canAct = me.role !== "viewer";
+      lastKey = "";
+      refresh();
+    }).catch(() => refresh());
     timer = setInterval(refresh, 5000);
     return {
       refresh,

@@ -192,14 +192,34 @@ public final class DomainDefinition {
         a.writeTo(address);
         h.appendChild(el("source")).appendChild(address);
         if (rom != null) {
-            Element r = el("rom");
-            r.setAttribute("bar", rom.bar() ? "on" : "off");
-            if (rom.file() != null && !rom.file().isBlank()) {
-                r.setAttribute("file", rom.file());
-            }
-            h.appendChild(r);
+            h.appendChild(rom(rom));
         }
         devices().appendChild(h);
+    }
+
+    private Element rom(Rom rom) {
+        Element r = el("rom");
+        r.setAttribute("bar", rom.bar() ? "on" : "off");
+        if (rom.file() != null && !rom.file().isBlank()) {
+            r.setAttribute("file", rom.file());
+        }
+        return r;
+    }
+
+    /** Replaces the ROM options of the hostdev for this function, keeping the rest (e.g. its guest address). */
+    public void setRom(PciAddress a, Rom rom) {
+        for (Element h : hostdevs()) {
+            if (h.getAttribute("type").equals("pci") && source(h).equals(a.toString())) {
+                Element old = XmlText.child(h, "rom");
+                if (old != null && rom != null) {
+                    h.replaceChild(rom(rom), old);
+                } else if (old != null) {
+                    h.removeChild(old);
+                } else if (rom != null) {
+                    h.insertBefore(rom(rom), XmlText.child(h, "source").getNextSibling());
+                }
+            }
+        }
     }
 
     public void addUsb(UsbId id) {

@@ -61,7 +61,7 @@ final class GpuMoves {
             case WHOLE -> {
                 List<PciAddress> functions = wholeDevice(gpu);
                 give(req.vm(), functions, req.primary() ? new DomainDefinition.Rom(true, req.romFile()) : null);
-                if (req.primary()) {
+                if (req.primary() && edit(req.vm()).displayMode() != DisplayMode.NONE) {
                     edit(req.vm()).setDisplay(DisplayMode.NONE);
                 }
                 what = gpu.product() + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + " of IOMMU group "
@@ -114,7 +114,10 @@ final class GpuMoves {
     }
 
     Plan display(String vm, DisplayMode mode) {
-        snap.definition(vm);
+        if (snap.definition(vm).displayMode() == mode) {
+            notes.add(vm + " already has display " + mode.label());
+            return plan("keep the display of " + vm);
+        }
         edit(vm).setDisplay(mode);
         if (snap.state(vm).active()) {
             notes.add(vm + " is running: the new display takes effect when it next starts");
@@ -141,8 +144,13 @@ final class GpuMoves {
         takeFromAll(functions, vm);
         DomainDefinition target = edit(vm);
         for (int i = 0; i < functions.size(); i++) {
-            target.removePci(functions.get(i));
-            target.addPci(functions.get(i), i == 0 ? firstRom : null);
+            PciAddress f = functions.get(i);
+            if (!target.holdsPci(f)) {
+                target.addPci(f, i == 0 ? firstRom : null);
+            } else if (i == 0 && firstRom != null) {
+                // Already there: only the ROM options may change; its guest address stays.
+                target.setRom(f, firstRom);
+            }
         }
     }
 

@@ -5,10 +5,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything planning and the inventory need, read from the host in one go: each VM's persistent
- * definition and run state, and the host's devices.
+ * Everything planning and the inventory need, read from the host once per request: each VM's
+ * persistent definition and run state, and the host's devices. Devices are read only when asked
+ * for: they cost a round trip each, and the VM list does not need them.
  */
-record HostSnapshot(Map<String, DomainDefinition> definitions, Map<String, DomainState> states, HostDevices devices) {
+final class HostSnapshot {
+
+    private final VmHost host;
+    private final Map<String, String> driverHints;
+    private final Map<String, DomainDefinition> definitions;
+    private final Map<String, DomainState> states;
+    private HostDevices devices;
+
+    private HostSnapshot(VmHost host, Map<String, String> driverHints, Map<String, DomainDefinition> definitions,
+            Map<String, DomainState> states) {
+        this.host = host;
+        this.driverHints = driverHints;
+        this.definitions = definitions;
+        this.states = states;
+    }
 
     static HostSnapshot read(VmHost host, Map<String, String> driverHints) {
         Map<String, DomainDefinition> defs = new LinkedHashMap<>();
@@ -24,7 +39,18 @@ record HostSnapshot(Map<String, DomainDefinition> definitions, Map<String, Domai
                 // undefined between listing and reading: not there any more
             }
         }
-        return new HostSnapshot(defs, states, HostDevices.read(host, driverHints));
+        return new HostSnapshot(host, driverHints, defs, states);
+    }
+
+    Map<String, DomainDefinition> definitions() {
+        return definitions;
+    }
+
+    HostDevices devices() {
+        if (devices == null) {
+            devices = HostDevices.read(host, driverHints);
+        }
+        return devices;
     }
 
     DomainDefinition definition(String vm) {

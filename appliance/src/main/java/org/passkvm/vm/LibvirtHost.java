@@ -180,7 +180,7 @@ public final class LibvirtHost implements VmHost {
                 Logger.debug("libvirt keepalive not available on {}: {}", uri, e.getMessage());
             }
             c.registerCloseListener((closedConn, reason) ->
-                    supervisor.execute(() -> lost(c, "connection closed (" + reason.name().toLowerCase() + ")")));
+                    later(() -> lost(c, "connection closed (" + reason.name().toLowerCase() + ")")));
             String host = c.getHostName();
             synchronized (this) {
                 if (closed) {
@@ -240,6 +240,15 @@ public final class LibvirtHost implements VmHost {
         supervisor.schedule(this::connect, FIRST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Runs on the supervisor thread; never throws into libvirt's event loop, even after close. */
+    private void later(Runnable r) {
+        try {
+            supervisor.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed: nothing to reconnect
+        }
+    }
+
     // ---- calls ----
 
     private interface Call<T> {
@@ -285,7 +294,7 @@ public final class LibvirtHost implements VmHost {
             default -> Kind.FAILED;
         };
         if (kind == Kind.UNAVAILABLE) {
-            supervisor.execute(this::check);
+            later(this::check);
         }
         return new VmHostException(kind, what + ": " + message);
     }

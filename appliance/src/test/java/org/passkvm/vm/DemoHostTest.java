@@ -18,18 +18,24 @@ class DemoHostTest {
     Path dataDir;
 
     private VmControl control;
+    private RecordingHost recorder;
 
     @BeforeEach
     void connect() throws Exception {
         LibvirtHost host = new LibvirtHost(DemoHost.install(dataDir), 5, Duration.ofSeconds(1));
         assertThat(host.awaitConnected(Duration.ofSeconds(10))).as(host.link().detail()).isTrue();
-        control = new VmControl(host, new VmControl.Settings(UsbId.parse("1d6b:0104"), true, Duration.ofSeconds(5)),
+        recorder = new RecordingHost(host, null);
+        control = new VmControl(recorder, new VmControl.Settings(UsbId.parse("1d6b:0104"), true, Duration.ofSeconds(5)),
                 DemoHost.driverHints());
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         control.close();
+        XmlValidator.assumeInstalled();
+        for (String xml : recorder.defined) {
+            XmlValidator.assertValidDomain(xml);
+        }
     }
 
     @Test

@@ -72,6 +72,9 @@ class LibvirtdTest {
                 "<vendor id='0x1d6b'/>", "<product id='0x0104'/>", "<model type='none'/>");
         assertThat(a).contains("<hostdev mode='subsystem' type='pci' managed='yes'>");
 
+        assertThat(control.planAssign("0000:01:00.0", toA).changes()).as("giving it again changes nothing").extracting(Plan.Change::diff).isEmpty();
+        assertThat(control.planDisplay("vm-a", DisplayMode.NONE).changes()).extracting(Plan.Change::diff).isEmpty();
+
         var toB = new GpuMoves.Assignment("vm-b", GpuMoves.Method.WHOLE, null, null, true, null, true);
         Plan move = control.apply(c -> c.planAssign("pci_0000_01_00_0", toB));
         assertThat(move.changes()).extracting(Plan.Change::vm).containsExactly("vm-a", "vm-b");
