@@ -332,18 +332,19 @@ public final class Ch9329Hid implements HidOutput {
 
     private boolean readFully(byte[] buf, int offset, int count, long deadline) throws IOException {
         int done = 0;
-        while (done < count) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0 || !running) {
-                return false;
-            }
+        while (done < count && running) {
+            // Read before looking at the clock: if this thread was descheduled past the deadline, a reply that
+            // arrived meanwhile is in the buffer and must count, or a busy machine would mistake itself for a dead chip.
             int n = port.readBytes(buf, count - done, offset + done);
             if (n < 0) {
                 throw new IOException("read from " + settings.port() + " failed: the port is gone");
             }
             done += n;
+            if (n == 0 && System.nanoTime() - deadline > 0) {
+                return false;
+            }
         }
-        return true;
+        return done == count;
     }
 
     private void discardInput() throws IOException {
