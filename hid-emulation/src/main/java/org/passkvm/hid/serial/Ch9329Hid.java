@@ -24,7 +24,7 @@ import org.tinylog.Logger;
 /**
  * Keyboard and mice through a CH9329 on a serial port. Callers never wait: reports become frames on a queue that
  * one writer thread sends, checking each reply (and resending after a checksum or timeout failure). While the chip
- * answers, frames go in order, so typing loses no keystroke; consecutive mouse moves with the same buttons merge.
+ * answers, frames go in order, so typing loses no keystroke; consecutive absolute moves with the same buttons merge.
  * When the port disappears or the chip stops answering, the queue is replaced by "all released" and from then on
  * only the latest keyboard and mouse state is kept, sent when the chip is back. The writer polls CMD_GET_INFO for
  * the host's USB state and the keyboard LEDs. The chip has no mass storage: {@link #supportsMassStorage()}.
@@ -202,9 +202,10 @@ public final class Ch9329Hid implements HidOutput {
         }
     }
 
+    /** An absolute move that only changes the position replaces one still waiting (relative moves add up: never). */
     private static boolean isSameButtonsMove(byte[] queued, byte[] frame) {
-        return queued != null && queued[3] == frame[3] && queued[3] != Ch9329Frame.CMD_SEND_KB_GENERAL_DATA
-                && queued[6] == frame[6] && queued[frame.length - 2] == 0 && frame[frame.length - 2] == 0;
+        return queued != null && frame[3] == Ch9329Frame.CMD_SEND_MS_ABS_DATA && queued[3] == frame[3]
+                && queued[6] == frame[6] && queued[11] == 0 && frame[11] == 0;
     }
 
     // ---- the writer thread ----

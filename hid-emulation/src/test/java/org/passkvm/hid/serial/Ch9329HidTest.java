@@ -88,6 +88,37 @@ class Ch9329HidTest {
     }
 
     @Test
+    void waitingAbsoluteMovesMergeButRelativeMovesAndClicksAllArrive() throws Exception {
+        connect();
+        for (int i = 0; i < 30; i++) {
+            hid.relativeMouse(new RelativeMouseReport(0, 1, 0, 0));
+        }
+        for (int i = 1; i <= 30; i++) {
+            hid.absoluteMouse(new AbsoluteMouseReport(0, i * 1000, 0, 0, 0));
+        }
+        hid.absoluteMouse(new AbsoluteMouseReport(1, 30000, 0, 0, 0));
+        hid.absoluteMouse(new AbsoluteMouseReport(0, 30000, 0, 0, 0));
+        assertThat(chip.await(CMD_SEND_MS_REL_DATA, 30)).hasSize(30); // every dx counts
+        List<byte[]> abs = waitForLastAbsolute();
+        assertThat(abs.size()).isLessThanOrEqualTo(32);
+        assertThat(abs.stream().map(f -> f[6]).toList()).containsSubsequence((byte) 0, (byte) 1, (byte) 0); // the click
+        assertThat(Ch9329Frame.hex(abs.get(abs.size() - 1))).isEqualTo(
+                Ch9329Frame.hex(Ch9329Frame.absoluteMouse(new AbsoluteMouseReport(0, 30000, 0, 0, 0))));
+    }
+
+    private List<byte[]> waitForLastAbsolute() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<byte[]> abs = chip.frames(CMD_SEND_MS_ABS_DATA);
+            if (abs.size() >= 3 && abs.get(abs.size() - 1)[6] == 0 && abs.stream().anyMatch(f -> f[6] == 1)) {
+                return abs;
+            }
+            Thread.sleep(10);
+        }
+        return chip.frames(CMD_SEND_MS_ABS_DATA);
+    }
+
+    @Test
     void ledsAndTheHostsUsbStateComeFromGetInfo() throws Exception {
         List<KeyboardLeds> seen = new CopyOnWriteArrayList<>();
         connect().onLeds(seen::add);
