@@ -198,7 +198,9 @@ public final class Ch9329Hid implements HidOutput {
             queue.addLast(lastKeyboard);
         }
         if (lastMouse != null) {
-            queue.addLast(lastMouse);
+            // A relative move is a change, not a state: replaying it later would move the pointer again.
+            queue.addLast(lastMouse[3] == Ch9329Frame.CMD_SEND_MS_REL_DATA
+                    ? Ch9329Frame.relativeMouse(new RelativeMouseReport(lastMouse[6] & 0xFF, 0, 0, 0)) : lastMouse);
         }
     }
 
