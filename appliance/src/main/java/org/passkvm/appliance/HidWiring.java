@@ -28,7 +28,8 @@ final class HidWiring {
             choice = gadgetPossible() ? Output.GADGET : Output.DEMO;
         }
         HidOutput output = switch (choice) {
-            case GADGET -> parts.own(GadgetHid.start(GadgetSettings.from(hid.section("gadget"))));
+            case GADGET -> parts.own(GadgetHid.start(
+                    MediaWiring.withDrive(parts, GadgetSettings.from(hid.section("gadget")))));
             case CH9329 -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.string("serial_port", "/dev/ttyUSB0"),
                     hid.integer("baud", 9600, 1200, 115200))));
             default -> parts.own(new DemoHid(parts.simulator()));

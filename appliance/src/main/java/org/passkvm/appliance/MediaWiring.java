@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.passkvm.hid.gadget.GadgetConfig;
 import org.passkvm.hid.storage.InquiryString;
 import org.passkvm.hid.storage.MassStorageDrive;
+import org.passkvm.hid.storage.MassStorageFunction;
 import org.passkvm.media.ImageStore;
 import org.passkvm.media.MediaModule;
 import org.passkvm.media.VirtualMedia;
@@ -80,6 +82,15 @@ final class MediaWiring {
                 return new Health.Capability(vm.drive().implementation(), "error", Map.of("error", String.valueOf(e.getMessage())));
             }
         });
+    }
+
+    /**
+     * The hook for the gadget builder: adds the mass-storage function to the composite gadget unless virtual media is
+     * turned off, so the drive is there from the first bind (no extra re-plug when {@link #wire} finds it).
+     */
+    static GadgetConfig withDrive(Parts parts, GadgetConfig gadget) {
+        Output choice = parts.config().section("media").choice("output", Output.AUTO);
+        return choice == Output.NONE || choice == Output.DEMO ? gadget : gadget.withExtraFunction(new MassStorageFunction());
     }
 
     /** What the HID wiring chose ("gadget", "ch9329", "demo"), as it reported it to the health endpoint. */

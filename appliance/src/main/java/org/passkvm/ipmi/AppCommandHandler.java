@@ -11,6 +11,7 @@ import java.util.Arrays;
 final class AppCommandHandler extends ChannelInboundHandlerAdapter {
 
     static final int GET_DEVICE_ID = 0x01;
+    static final int GET_SYSTEM_GUID = 0x37;
     static final int GET_CHANNEL_AUTH_CAPABILITIES = 0x38;
     static final int SET_SESSION_PRIVILEGE_LEVEL = 0x3B;
     static final int CLOSE_SESSION = 0x3C;
@@ -19,9 +20,11 @@ final class AppCommandHandler extends ChannelInboundHandlerAdapter {
     static final int LAN_CHANNEL = 0x01;
 
     private final IpmiSessions sessions;
+    private final byte[] guid;
 
-    AppCommandHandler(IpmiSessions sessions) {
+    AppCommandHandler(IpmiSessions sessions, byte[] guid) {
         this.sessions = sessions;
+        this.guid = guid;
     }
 
     @Override
@@ -34,6 +37,8 @@ final class AppCommandHandler extends ChannelInboundHandlerAdapter {
             case GET_CHANNEL_AUTH_CAPABILITIES -> authCapabilities(q);
             case GET_CHANNEL_CIPHER_SUITES -> cipherSuites(q);
             case GET_DEVICE_ID -> q.privilege() < IpmiSession.USER ? q.reply(IpmiResponse.INSUFFICIENT_PRIVILEGE) : deviceId(q);
+            case GET_SYSTEM_GUID -> q.privilege() < IpmiSession.USER ? q.reply(IpmiResponse.INSUFFICIENT_PRIVILEGE)
+                    : q.reply(IpmiResponse.OK, lsbFirst(guid));
             case SET_SESSION_PRIVILEGE_LEVEL -> setPrivilege(q);
             case CLOSE_SESSION -> close(q);
             default -> null;
@@ -81,6 +86,15 @@ final class AppCommandHandler extends ChannelInboundHandlerAdapter {
         body[0] = LAN_CHANNEL;
         System.arraycopy(chunk, 0, body, 1, chunk.length);
         return q.reply(IpmiResponse.OK, body);
+    }
+
+    /** IPMI sends the GUID least-significant byte first: the RFC 4122 byte order reversed. */
+    private static byte[] lsbFirst(byte[] rfc4122) {
+        byte[] out = new byte[rfc4122.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rfc4122[rfc4122.length - 1 - i];
+        }
+        return out;
     }
 
     private static IpmiResponse deviceId(IpmiRequest q) {

@@ -46,7 +46,7 @@ public final class IpmiServer implements AutoCloseable {
                                 .addLast("rakp", rakp)
                                 .addLast("session", new SessionGate(sessions))
                                 .addLast("v15-login", new V15LoginHandler(sessions, users))
-                                .addLast("app", new AppCommandHandler(sessions))
+                                .addLast("app", new AppCommandHandler(sessions, guid))
                                 .addLast("chassis", new ChassisCommandHandler(power))
                                 .addLast("unsupported", new UnsupportedCommandHandler());
                     }

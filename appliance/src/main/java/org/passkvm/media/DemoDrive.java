@@ -14,7 +14,16 @@ import org.tinylog.Logger;
  */
 final class DemoDrive implements VirtualDrive {
 
+    private final long cdromMaxBytes;
     private volatile DriveState state = new DriveState(Optional.empty(), DriveMode.FLASH, true, true);
+
+    DemoDrive() {
+        this(MassStorageDrive.STOCK_CDROM_MAX_BYTES);
+    }
+
+    DemoDrive(long cdromMaxBytes) {
+        this.cdromMaxBytes = cdromMaxBytes;
+    }
 
     @Override
     public String implementation() {
@@ -28,7 +37,7 @@ final class DemoDrive implements VirtualDrive {
 
     @Override
     public DriveCapabilities capabilities() {
-        return new DriveCapabilities(true, true, false, MassStorageDrive.STOCK_CDROM_MAX_BYTES);
+        return new DriveCapabilities(true, true, false, cdromMaxBytes);
     }
 
     @Override

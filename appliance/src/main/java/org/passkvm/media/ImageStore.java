@@ -308,7 +308,10 @@ public final class ImageStore implements AutoCloseable {
     }
 
     private void checkDiskDuring(Transfer t) throws IOException {
-        if (disk.getUsableSpace() < limits.reserveBytes()) {
+        // Stop while the next stretch between checks still fits, so the disk itself never runs full. A transfer of
+        // announced length was checked up front; it only needs room for what is left of it.
+        long next = t.total() >= 0 ? Math.min(CHECK_EVERY_BYTES, Math.max(0, t.total() - t.done())) : CHECK_EVERY_BYTES;
+        if (disk.getUsableSpace() < limits.reserveBytes() + next) {
             throw new HttpResponseException(507, "the image disk is full: " + t.name() + " stopped after " + mb(t.done())
                 + " (keeping " + mb(limits.reserveBytes()) + " in reserve)");
         }
@@ -362,8 +365,14 @@ public final class ImageStore implements AutoCloseable {
                 for (int n; (n = read(t, in, buf)) != -1; ) {
                     sha.update(buf, 0, n);
                     wrapped.clear().limit(n);
-                    while (wrapped.hasRemaining()) {
-                        out.write(wrapped);
+                    try {
+                        while (wrapped.hasRemaining()) {
+                            out.write(wrapped);
+                        }
+                    } catch (IOException e) {
+                        // ENOSPC from a disk filled by someone else: say so, not "internal error".
+                        checkDiskDuring(t);
+                        throw e;
                     }
                     t.advance(n);
                     if (t.total() >= 0 && t.done() > t.total()) {
@@ -381,7 +390,7 @@ public final class ImageStore implements AutoCloseable {
                 if (t.done() == 0) {
                     throw new BadRequestResponse("an empty image is of no use");
                 }
-                checkDiskDuring(t);
+                checkRoom(t, t.done());
                 out.force(true); // the bytes are on the disk before the name points at them
             }
             String hex = HexFormat.of().formatHex(sha.digest());

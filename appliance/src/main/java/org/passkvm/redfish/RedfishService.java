@@ -35,6 +35,8 @@ public final class RedfishService implements WebModule {
     static final String SYSTEM_ID = "host";
     static final String SYSTEM = SYSTEMS + "/" + SYSTEM_ID;
     static final String RESET = SYSTEM + "/Actions/ComputerSystem.Reset";
+    static final String CHASSIS_COLLECTION = ROOT + "/Chassis";
+    static final String CHASSIS = CHASSIS_COLLECTION + "/" + SYSTEM_ID;
     static final String MANAGERS = ROOT + "/Managers";
     static final String MANAGER_ID = "passkvm";
     static final String MANAGER = MANAGERS + "/" + MANAGER_ID;
@@ -83,6 +85,8 @@ public final class RedfishService implements WebModule {
         get(api, SYSTEMS, Role.VIEWER, (ctx, p) -> ctx.json(collection(SYSTEMS, "ComputerSystemCollection", "Computer System Collection", List.of(SYSTEM))));
         get(api, SYSTEM, Role.VIEWER, (ctx, p) -> ctx.json(system()));
         post(api, RESET, Role.OPERATOR, this::reset);
+        get(api, CHASSIS_COLLECTION, Role.VIEWER, (ctx, p) -> ctx.json(collection(CHASSIS_COLLECTION, "ChassisCollection", "Chassis Collection", List.of(CHASSIS))));
+        get(api, CHASSIS, Role.VIEWER, (ctx, p) -> ctx.json(chassis()));
         get(api, MANAGERS, Role.VIEWER, (ctx, p) -> ctx.json(collection(MANAGERS, "ManagerCollection", "Manager Collection", List.of(MANAGER))));
         get(api, MANAGER, Role.VIEWER, (ctx, p) -> ctx.json(manager()));
         get(api, SESSION_SERVICE, Role.VIEWER, (ctx, p) -> ctx.json(sessionService()));
@@ -118,6 +122,7 @@ public final class RedfishService implements WebModule {
         m.put("Product", "PassKVM");
         m.put("Vendor", "PassKVM");
         m.put("Systems", link(SYSTEMS));
+        m.put("Chassis", link(CHASSIS_COLLECTION));
         m.put("Managers", link(MANAGERS));
         m.put("SessionService", link(SESSION_SERVICE));
         m.put("Links", Map.of("Sessions", link(SESSIONS)));
@@ -137,7 +142,19 @@ public final class RedfishService implements WebModule {
         reset.put("target", RESET);
         reset.put("ResetType@Redfish.AllowableValues", List.copyOf(RESET_TYPES.keySet()));
         m.put("Actions", Map.of("#ComputerSystem.Reset", reset));
-        m.put("Links", Map.of("ManagedBy", List.of(link(MANAGER))));
+        m.put("Links", Map.of("ManagedBy", List.of(link(MANAGER)), "Chassis", List.of(link(CHASSIS))));
+        return m;
+    }
+
+    /** The host's case: the same power state; only here so tools that walk Chassis find the host. */
+    private Map<String, Object> chassis() {
+        Map<String, Object> m = header(CHASSIS, "#Chassis.v1_14_0.Chassis", "Chassis.Chassis");
+        m.put("Id", SYSTEM_ID);
+        m.put("Name", "Host chassis");
+        m.put("ChassisType", "Other");
+        m.put("PowerState", powerState(power.state()));
+        m.put("Status", Map.of("State", "Enabled", "Health", "OK"));
+        m.put("Links", Map.of("ComputerSystems", List.of(link(SYSTEM)), "ManagedBy", List.of(link(MANAGER))));
         return m;
     }
 
@@ -162,7 +179,7 @@ public final class RedfishService implements WebModule {
         m.put("UUID", uuid);
         m.put("PowerState", "On");
         m.put("Status", Map.of("State", "Enabled", "Health", "OK"));
-        m.put("Links", Map.of("ManagerForServers", List.of(link(SYSTEM))));
+        m.put("Links", Map.of("ManagerForServers", List.of(link(SYSTEM)), "ManagerForChassis", List.of(link(CHASSIS))));
         return m;
     }
 

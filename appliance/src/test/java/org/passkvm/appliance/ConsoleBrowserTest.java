@@ -92,7 +92,7 @@ class ConsoleBrowserTest {
         assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
         page.click("#btn-panels");
         page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/console.png")));
-        assertThat(chromium.consoleErrors()).isEmpty();
+        assertThat(chromium.consoleErrors(page)).isEmpty();
     }
 
     /**
@@ -185,6 +185,25 @@ class ConsoleBrowserTest {
         assertThat(all).contains("unknown input frame type").contains("too short").contains("too long")
                 .contains("invalid JSON").contains("mode must be absolute or relative").contains("pong").contains("open=true");
         assertThat(app.admin().post("/api/hid/key", "{\"code\":\"KeyZ\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void guessingPasswordsOnTheLoginPageIsLockedOut() throws Exception {
+        Path fresh = Files.createTempDirectory(dir, "guess");
+        try (TestAppliance other = TestAppliance.start(fresh)) {
+            Page page = chromium.newPage();
+            page.navigate("https://127.0.0.1:" + other.port() + "/login");
+            for (int i = 0; i < 5; i++) {
+                page.fill("#password", "guess " + i);
+                page.click("#login-button");
+                page.waitForFunction("() => document.getElementById('message').textContent.length > 0");
+                page.evaluate("() => document.getElementById('message').textContent = ''");
+            }
+            page.fill("#password", TestAppliance.PASSWORD);
+            page.click("#login-button");
+            page.waitForFunction("() => document.getElementById('message').textContent.includes('too many failed logins')");
+            assertThat(page.url()).endsWith("/login");
+        }
     }
 
     @Test

@@ -69,8 +69,8 @@ class IpmiToolTest {
         return ipmitool(iface, "admin", DemoPower.IPMI_PASSWORD, app.ipmiPort(), command);
     }
 
+    /** The REST state says when the presser is free again. */
     static void waitIdle() throws InterruptedException {
-        var power = app.appliance().web(); // the REST state says when the presser is free
         assertThat(eventually(() -> app.admin().get("/api/power").body().contains("\"busy\":null"), Duration.ofSeconds(15))).isTrue();
     }
 
@@ -89,6 +89,7 @@ class IpmiToolTest {
     void everyPowerVerbChangesTheSimulatedTarget() throws Exception {
         assertThat(admin(lanplus(17), "chassis", "power", "soft").output()).contains("Chassis Power Control: Soft");
         assertThat(eventually(() -> app.target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
+        System.out.println("simulated target power: " + app.target().power());
         waitIdle();
         assertThat(admin(LAN, "chassis", "power", "status").output()).contains("Chassis Power is off");
 
@@ -178,6 +179,7 @@ class IpmiToolTest {
         assertThat(admin(lanplus(17), "raw", "0x00", "0x02", "0x04").output()).contains("rsp=0xcc");
         DemoPower.Result id = admin(lanplus(17), "mc", "info");
         assertThat(id.output()).contains("IPMI Version              : 2.0");
+        assertThat(admin(LAN, "mc", "guid").output()).contains("System GUID");
     }
 
     @Test
@@ -263,11 +265,17 @@ class IpmiToolTest {
     @Order(9)
     void closedSessionsLeaveTheTable() throws Exception {
         admin(lanplus(17), "chassis", "power", "status");
-        assertThat(eventually(() -> app.appliance().parts() != null && activeSessions() == 0, Duration.ofSeconds(5))).isTrue();
+        admin(LAN, "chassis", "power", "status");
+        assertThat(eventually(() -> activeSessions() == 0, Duration.ofSeconds(5))).isTrue();
     }
 
     private static int activeSessions() {
-        return app.admin().get("/api/health").body().contains("\"sessions\":0") ? 0 : 1;
+        try {
+            return org.passkvm.web.Json.MAPPER.readTree(app.admin().get("/api/health").body())
+                    .at("/capabilities/ipmi/details/sessions").asInt(-1);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     private static byte[] v15(byte[] message) {

@@ -22,13 +22,15 @@ final class MediaClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PASSWORD = "media-test-password-1";
+    /** The test VM emulates its CPU (several times slower than the machine): allow for it there. */
+    static final Duration SLOW = Duration.ofSeconds(Long.getLong("media.test.timeout.seconds", 10));
 
     private final HttpClient http;
     private final String base;
     private final String auth;
 
     private MediaClient(int port, String password) {
-        this.http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(SLOW).build();
         this.base = "https://127.0.0.1:" + port;
         this.auth = "Basic " + Base64.getEncoder().encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
     }
@@ -64,7 +66,7 @@ final class MediaClient {
     }
 
     HttpRequest.Builder builder(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(SLOW.multipliedBy(30))
             .header("Authorization", auth).header("Content-Type", "application/json");
     }
 
@@ -92,7 +94,7 @@ final class MediaClient {
         URI uri = URI.create(base);
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll().getSocketFactory()
                 .createSocket(uri.getHost(), uri.getPort())) {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout((int) SLOW.toMillis());
             String head = "PUT " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
                 + "Authorization: " + auth + "\r\nContent-Length: " + length + "\r\nExpect: 100-continue\r\n"
                 + "Connection: close\r\n\r\n";

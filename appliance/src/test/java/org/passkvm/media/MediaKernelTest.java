@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 @Tag("kernel")
 class MediaKernelTest {
 
-    private static final List<String> CHECKS = List.of("upload-and-list-sha256", "cdrom-host-sees-sr-with-same-sha256",
+    private static final List<String> CHECKS = List.of("one-composite-gadget-with-hid-and-mass-storage", "upload-and-list-sha256", "cdrom-host-sees-sr-with-same-sha256",
         "cdrom-switch-image", "eject-removes-medium", "locked-medium-needs-force", "flash-writable-host-writes-land-in-file",
         "flash-read-only-switch-image", "stock-kernel-cdrom-limit", "upload-larger-than-free-space-refused-early",
         "chunked-upload-filling-the-disk-stops-and-frees-its-space", "bench-host-read-throughput");
@@ -37,11 +37,11 @@ class MediaKernelTest {
         Path repo = repository();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path out = Files.createTempFile("media-kernel", ".out");
-        Process vm = new ProcessBuilder(repo.resolve("image-build/testvm/testvm").toString(), "run", "--timeout", "840",
-            "--", "java", "-Dtinylog.writer.level=info", "-cp", classPath, MediaKernelScenario.class.getName())
+        Process vm = new ProcessBuilder(repo.resolve("image-build/testvm/testvm").toString(), "run", "--timeout", "1500",
+            "--", "java", "-Dtinylog.writer.level=info", "-Dmedia.test.timeout.seconds=120", "-cp", classPath, MediaKernelScenario.class.getName())
             .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         vm.getOutputStream().close();
-        if (!vm.waitFor(1000, TimeUnit.SECONDS)) {
+        if (!vm.waitFor(1700, TimeUnit.SECONDS)) {
             vm.destroyForcibly();
         }
         String output = Files.readString(out, StandardCharsets.UTF_8);

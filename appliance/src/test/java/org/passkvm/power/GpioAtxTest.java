@@ -145,6 +145,19 @@ class GpioAtxTest {
     }
 
     @Test
+    void worksWithProvidersAloneAsTheWiringBuildsItForGpiod() {
+        // PowerWiring registers the gpiod providers without a platform; the mock ones stand in here.
+        Context bare = Pi4J.newContextBuilder()
+                .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
+        try (GpioAtx header = new GpioAtx(bare, true, new GpioPins(POWER, true, RESET, true, POWER_LED, true, HDD_LED, true,
+                Duration.ofMillis(5)))) {
+            header.setPowerButton(true);
+            assertThat(((DigitalOutput) bare.io("atx-power-button")).state()).isEqualTo(DigitalState.HIGH);
+            header.setPowerButton(false);
+        }
+    }
+
+    @Test
     void anUnwiredResetButtonRefusesToPressButReleasesQuietly() {
         atx = new GpioAtx(pi4j, false, new GpioPins(POWER, true, -1, true, POWER_LED, true, -1, true, Duration.ofMillis(5)));
         atx.setResetButton(false);

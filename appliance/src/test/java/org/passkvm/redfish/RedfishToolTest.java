@@ -70,6 +70,7 @@ class RedfishToolTest {
         DemoPower.Result off = redfishtool("admin", DemoPower.PASSWORD, "Systems", "reset", "GracefulShutdown");
         assertThat(off.exit()).isZero();
         assertThat(eventually(() -> app.target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
+        System.out.println("simulated target power: " + app.target().power());
         waitIdle();
         assertThat(redfishtool("admin", DemoPower.PASSWORD, "-A", "Session", "Systems", "get").output())
                 .contains("\"PowerState\": \"Off\"");
@@ -80,6 +81,10 @@ class RedfishToolTest {
         waitIdle();
         // redfishtool logs its session out at the end: none is left
         assertThat(json(app.admin().get("/redfish/v1/SessionService/Sessions")).get("Members@odata.count").asInt()).isZero();
+
+        DemoPower.Result chassis = redfishtool("admin", DemoPower.PASSWORD, "Chassis", "get");
+        assertThat(chassis.exit()).isZero();
+        assertThat(chassis.output()).contains("\"PowerState\": \"On\"");
 
         DemoPower.Result nmi = redfishtool("admin", DemoPower.PASSWORD, "Systems", "reset", "Nmi");
         assertThat(nmi.exit()).isNotZero();
@@ -105,7 +110,7 @@ class RedfishToolTest {
         assertThat(r.get("@odata.context").asText()).isEqualTo("/redfish/v1/$metadata#ServiceRoot.ServiceRoot");
         assertThat(r.at("/Links/Sessions/@odata.id").asText()).isEqualTo("/redfish/v1/SessionService/Sessions");
         for (String path : List.of("/redfish/v1/Systems", "/redfish/v1/Systems/host", "/redfish/v1/Managers",
-                "/redfish/v1/Managers/passkvm", "/redfish/v1/SessionService", "/redfish/v1/SessionService/Sessions",
+                "/redfish/v1/Managers/passkvm", "/redfish/v1/Chassis", "/redfish/v1/Chassis/host", "/redfish/v1/SessionService", "/redfish/v1/SessionService/Sessions",
                 "/redfish/v1/Nope", "/redfish/v1/Systems/host/Actions/ComputerSystem.Reset")) {
             HttpResponse<String> a = anon.get(path);
             assertThat(a.statusCode()).as(path).isEqualTo(401);

@@ -65,7 +65,7 @@ public final class MassStorageDrive {
         Path function = lun.getParent();
         whileUnbound(() -> {
             Files.createDirectory(function);
-            write("removable", "1");
+            writeIfPresent("removable", "1");
             Path configs = gadget.resolve("configs");
             try (Stream<Path> list = Files.list(configs)) {
                 Path config = list.findFirst().orElseThrow(() -> new IOException("gadget " + gadget + " has no configuration"));
