@@ -239,6 +239,11 @@ public final class Ch9329Hid implements HidOutput {
                 Logger.warn("CH9329 on {}: {}", settings.port(), e.getMessage());
                 closePort();
                 setLink(Link.PORT_MISSING, e.getMessage());
+            } catch (RuntimeException e) { // the writer must outlive any surprise from the serial library
+                Logger.error(e, "CH9329 writer on {}", settings.port());
+                closePort();
+                setLink(Link.PORT_MISSING, e.toString());
+                park(settings.reconnectInterval().toMillis());
             }
         }
     }
@@ -274,6 +279,8 @@ public final class Ch9329Hid implements HidOutput {
     /** Sends a frame and reads its reply, resending after a bad or missing reply; null if every attempt failed. */
     private Ch9329Frame.Reply exchange(byte[] frame) throws IOException {
         int command = frame[3] & 0xFF;
+        // A relative move the chip may have carried out (its reply lost or garbled) must not go twice: it adds up.
+        boolean repeatable = command != Ch9329Frame.CMD_SEND_MS_REL_DATA;
         for (int attempt = 0; attempt < ATTEMPTS && running; attempt++) {
             discardInput();
             if (port.writeBytes(frame, frame.length) != frame.length) {
@@ -286,11 +293,17 @@ public final class Ch9329Hid implements HidOutput {
                     setLink(Link.NOT_ANSWERING, lastError);
                     return null;
                 }
+                if (!repeatable) {
+                    return null;
+                }
                 continue;
             }
             silentReplies = 0;
             if (!reply.checksumOk()) {
                 error("reply to command 0x%02X has a bad checksum", command);
+                if (!repeatable) {
+                    return null;
+                }
             } else if (!reply.ok()) {
                 error("CH9329 refused command 0x%02X with status 0x%02X", command, reply.status());
                 if (reply.status() == Ch9329Frame.STATUS_PARAMETER || reply.status() == Ch9329Frame.STATUS_COMMAND) {

@@ -144,6 +144,16 @@ class Ch9329HidTest {
     }
 
     @Test
+    void aRelativeMoveWhoseReplyIsGarbledIsNotSentTwice() throws Exception {
+        connect();
+        chip.answerNext(FakeChip.Answer.BAD_CHECKSUM);
+        hid.relativeMouse(new RelativeMouseReport(0, 5, 0, 0));
+        hid.keyboard(KeyboardReport.of(0, 0x04));
+        chip.await(CMD_SEND_KB_GENERAL_DATA, 1);
+        assertThat(chip.framesHex(CMD_SEND_MS_REL_DATA)).hasSize(1);
+    }
+
+    @Test
     void aParameterErrorIsNotResent() throws Exception {
         connect();
         chip.answerNext(FakeChip.Answer.ERROR_PARAMETER);
