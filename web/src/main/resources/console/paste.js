@@ -27,7 +27,7 @@ const PassKVMLayouts = (() => {
 
 (() => {
   // The console's CSP allows only same-origin stylesheets, so the widgets' styles live next to this script.
-  if (document.getElementById("passkvm-keys-style")) return;
+  if (document.getElementById("passkvm-keys-style") || document.querySelector('link[href$="/paste.css"]')) return;
   const link = Object.assign(document.createElement("link"), { id: "passkvm-keys-style", rel: "stylesheet", href: "/assets/paste.css" });
   document.head.appendChild(link);
 })();

@@ -24,7 +24,7 @@ import org.tinylog.Logger;
 /**
  * Keyboard and mice through a CH9329 on a serial port. Callers never wait: reports become frames on a queue that
  * one writer thread sends, checking each reply (and resending after a checksum or timeout failure). While the chip
- * answers, frames go in order, so typing loses no keystroke; consecutive mouse moves with the same buttons merge.
+ * answers, frames go in order, so typing loses no keystroke; consecutive absolute moves with the same buttons merge.
  * When the port disappears or the chip stops answering, the queue is replaced by "all released" and from then on
  * only the latest keyboard and mouse state is kept, sent when the chip is back. The writer polls CMD_GET_INFO for
  * the host's USB state and the keyboard LEDs. The chip has no mass storage: {@link #supportsMassStorage()}.
@@ -198,13 +198,16 @@ public final class Ch9329Hid implements HidOutput {
             queue.addLast(lastKeyboard);
         }
         if (lastMouse != null) {
-            queue.addLast(lastMouse);
+            // A relative move is a change, not a state: replaying it later would move the pointer again.
+            queue.addLast(lastMouse[3] == Ch9329Frame.CMD_SEND_MS_REL_DATA
+                    ? Ch9329Frame.relativeMouse(new RelativeMouseReport(lastMouse[6] & 0xFF, 0, 0, 0)) : lastMouse);
         }
     }
 
+    /** An absolute move that only changes the position replaces one still waiting (relative moves add up: never). */
     private static boolean isSameButtonsMove(byte[] queued, byte[] frame) {
-        return queued != null && queued[3] == frame[3] && queued[3] != Ch9329Frame.CMD_SEND_KB_GENERAL_DATA
-                && queued[6] == frame[6] && queued[frame.length - 2] == 0 && frame[frame.length - 2] == 0;
+        return queued != null && frame[3] == Ch9329Frame.CMD_SEND_MS_ABS_DATA && queued[3] == frame[3]
+                && queued[6] == frame[6] && queued[11] == 0 && frame[11] == 0;
     }
 
     // ---- the writer thread ----
@@ -236,6 +239,11 @@ public final class Ch9329Hid implements HidOutput {
                 Logger.warn("CH9329 on {}: {}", settings.port(), e.getMessage());
                 closePort();
                 setLink(Link.PORT_MISSING, e.getMessage());
+            } catch (RuntimeException e) { // the writer must outlive any surprise from the serial library
+                Logger.error(e, "CH9329 writer on {}", settings.port());
+                closePort();
+                setLink(Link.PORT_MISSING, e.toString());
+                park(settings.reconnectInterval().toMillis());
             }
         }
     }
@@ -271,6 +279,8 @@ public final class Ch9329Hid implements HidOutput {
     /** Sends a frame and reads its reply, resending after a bad or missing reply; null if every attempt failed. */
     private Ch9329Frame.Reply exchange(byte[] frame) throws IOException {
         int command = frame[3] & 0xFF;
+        // A relative move the chip may have carried out (its reply lost or garbled) must not go twice: it adds up.
+        boolean repeatable = command != Ch9329Frame.CMD_SEND_MS_REL_DATA;
         for (int attempt = 0; attempt < ATTEMPTS && running; attempt++) {
             discardInput();
             if (port.writeBytes(frame, frame.length) != frame.length) {
@@ -283,11 +293,17 @@ public final class Ch9329Hid implements HidOutput {
                     setLink(Link.NOT_ANSWERING, lastError);
                     return null;
                 }
+                if (!repeatable) {
+                    return null;
+                }
                 continue;
             }
             silentReplies = 0;
             if (!reply.checksumOk()) {
                 error("reply to command 0x%02X has a bad checksum", command);
+                if (!repeatable) {
+                    return null;
+                }
             } else if (!reply.ok()) {
                 error("CH9329 refused command 0x%02X with status 0x%02X", command, reply.status());
                 if (reply.status() == Ch9329Frame.STATUS_PARAMETER || reply.status() == Ch9329Frame.STATUS_COMMAND) {
@@ -332,18 +348,19 @@ public final class Ch9329Hid implements HidOutput {
 
     private boolean readFully(byte[] buf, int offset, int count, long deadline) throws IOException {
         int done = 0;
-        while (done < count) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0 || !running) {
-                return false;
-            }
+        while (done < count && running) {
+            // Read before looking at the clock: if this thread was descheduled past the deadline, a reply that
+            // arrived meanwhile is in the buffer and must count, or a busy machine would mistake itself for a dead chip.
             int n = port.readBytes(buf, count - done, offset + done);
             if (n < 0) {
                 throw new IOException("read from " + settings.port() + " failed: the port is gone");
             }
             done += n;
+            if (n == 0 && System.nanoTime() - deadline > 0) {
+                return false;
+            }
         }
-        return true;
+        return done == count;
     }
 
     private void discardInput() throws IOException {

@@ -88,6 +88,37 @@ class Ch9329HidTest {
     }
 
     @Test
+    void waitingAbsoluteMovesMergeButRelativeMovesAndClicksAllArrive() throws Exception {
+        connect();
+        for (int i = 0; i < 30; i++) {
+            hid.relativeMouse(new RelativeMouseReport(0, 1, 0, 0));
+        }
+        for (int i = 1; i <= 30; i++) {
+            hid.absoluteMouse(new AbsoluteMouseReport(0, i * 1000, 0, 0, 0));
+        }
+        hid.absoluteMouse(new AbsoluteMouseReport(1, 30000, 0, 0, 0));
+        hid.absoluteMouse(new AbsoluteMouseReport(0, 30000, 0, 0, 0));
+        assertThat(chip.await(CMD_SEND_MS_REL_DATA, 30)).hasSize(30); // every dx counts
+        List<byte[]> abs = waitForLastAbsolute();
+        assertThat(abs.size()).isLessThanOrEqualTo(32);
+        assertThat(abs.stream().map(f -> f[6]).toList()).containsSubsequence((byte) 0, (byte) 1, (byte) 0); // the click
+        assertThat(Ch9329Frame.hex(abs.get(abs.size() - 1))).isEqualTo(
+                Ch9329Frame.hex(Ch9329Frame.absoluteMouse(new AbsoluteMouseReport(0, 30000, 0, 0, 0))));
+    }
+
+    private List<byte[]> waitForLastAbsolute() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<byte[]> abs = chip.frames(CMD_SEND_MS_ABS_DATA);
+            if (abs.size() >= 3 && abs.get(abs.size() - 1)[6] == 0 && abs.stream().anyMatch(f -> f[6] == 1)) {
+                return abs;
+            }
+            Thread.sleep(10);
+        }
+        return chip.frames(CMD_SEND_MS_ABS_DATA);
+    }
+
+    @Test
     void ledsAndTheHostsUsbStateComeFromGetInfo() throws Exception {
         List<KeyboardLeds> seen = new CopyOnWriteArrayList<>();
         connect().onLeds(seen::add);
@@ -110,6 +141,16 @@ class Ch9329HidTest {
         eventually(() -> (long) hid.details().get("errors") >= 2);
         assertThat((String) hid.details().get("lastError")).contains("status 0xE4");
         assertThat(hid.link()).isEqualTo(Ch9329Hid.Link.UP);
+    }
+
+    @Test
+    void aRelativeMoveWhoseReplyIsGarbledIsNotSentTwice() throws Exception {
+        connect();
+        chip.answerNext(FakeChip.Answer.BAD_CHECKSUM);
+        hid.relativeMouse(new RelativeMouseReport(0, 5, 0, 0));
+        hid.keyboard(KeyboardReport.of(0, 0x04));
+        chip.await(CMD_SEND_KB_GENERAL_DATA, 1);
+        assertThat(chip.framesHex(CMD_SEND_MS_REL_DATA)).hasSize(1);
     }
 
     @Test
@@ -161,9 +202,10 @@ class Ch9329HidTest {
         pty.plug();
         chip = new FakeChip(pty.chip.toString());
         eventually(() -> hid.link() == Ch9329Hid.Link.UP);
-        // The chip still holds A from before: it must hear "released", then only the latest mouse state.
+        // The chip still holds A from before: it must hear "released", then only the latest mouse state (buttons:
+        // the moves made while unplugged are not replayed).
         assertThat(chip.await(CMD_SEND_KB_GENERAL_DATA, 1)).containsExactly(RELEASED_KB);
-        assertThat(chip.await(CMD_SEND_MS_REL_DATA, 1)).containsExactly("57 AB 00 05 05 01 00 01 01 00 0F");
+        assertThat(chip.await(CMD_SEND_MS_REL_DATA, 1)).containsExactly("57 AB 00 05 05 01 00 00 00 00 0D");
         hid.keyboard(KeyboardReport.of(0, 0x05));
         assertThat(chip.await(CMD_SEND_KB_GENERAL_DATA, 2)).containsExactly(RELEASED_KB, KEY_B);
         assertThat(chip.problems).isEmpty();

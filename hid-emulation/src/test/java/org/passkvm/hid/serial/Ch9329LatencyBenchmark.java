@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 import org.passkvm.hid.report.KeyboardReport;
 
@@ -21,10 +21,12 @@ public final class Ch9329LatencyBenchmark {
         int pauseMicros = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         Path dir = Files.createTempDirectory("ch9329-bench");
         try (PtyPair pty = new PtyPair(dir).plug(); FakeChip chip = new FakeChip(pty.chip.toString())) {
-            AtomicLong arrived = new AtomicLong();
+            // The caller blocks on this queue (no spinning: on a small machine a spinning caller starves the threads it
+            // waits for, and it would do so unequally for the two paths).
+            LinkedBlockingQueue<Long> arrived = new LinkedBlockingQueue<>();
             chip.onFrame = f -> {
                 if (f[3] == Ch9329Frame.CMD_SEND_KB_GENERAL_DATA) {
-                    arrived.set(System.nanoTime());
+                    arrived.add(System.nanoTime());
                 }
             };
             long[] direct = direct(pty.host.toString(), arrived, events, pauseMicros);
@@ -44,7 +46,7 @@ public final class Ch9329LatencyBenchmark {
         void send(int i) throws Exception;
     }
 
-    private static long[] direct(String path, AtomicLong arrived, int events, int pauseMicros) throws Exception {
+    private static long[] direct(String path, LinkedBlockingQueue<Long> arrived, int events, int pauseMicros) throws Exception {
         SerialPort port = SerialPort.getCommPort(path);
         port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 20, 0);
         port.openPort();
@@ -66,19 +68,16 @@ public final class Ch9329LatencyBenchmark {
         }
     }
 
-    private static long[] measure(AtomicLong arrived, int events, int pauseMicros, Event event) throws Exception {
+    private static long[] measure(LinkedBlockingQueue<Long> arrived, int events, int pauseMicros, Event event) throws Exception {
         int warmup = events / 5;
         long[] latencies = new long[events];
         for (int i = -warmup; i < events; i++) {
-            long before = arrived.get();
+            arrived.clear();
             long start = System.nanoTime();
             event.send(i + warmup);
-            long deadline = start + TimeUnit.SECONDS.toNanos(1);
-            while (arrived.get() == before && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Long at = arrived.poll(2, TimeUnit.SECONDS);
             if (i >= 0) {
-                latencies[i] = arrived.get() - start;
+                latencies[i] = at == null ? TimeUnit.SECONDS.toNanos(2) : at - start;
             }
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(pauseMicros));
         }
