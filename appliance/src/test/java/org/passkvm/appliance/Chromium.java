@@ -23,7 +23,7 @@ public final class Chromium implements AutoCloseable {
 
     private final Playwright playwright;
     private final Browser browser;
-    private final List<String> consoleErrors = new ArrayList<>();
+    private final java.util.Map<Page, List<String>> consoleErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Chromium(Playwright playwright, Browser browser) {
         this.playwright = playwright;
@@ -48,12 +48,14 @@ public final class Chromium implements AutoCloseable {
                 .setViewportSize(1400, 900));
         Page page = context.newPage();
         page.setDefaultTimeout(60_000);
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        consoleErrors.put(page, errors);
         page.onConsoleMessage(m -> {
             if (m.type().equals("error")) {
-                consoleErrors.add(m.text());
+                errors.add(m.text());
             }
         });
-        page.onPageError(e -> consoleErrors.add("page error: " + e));
+        page.onPageError(e -> errors.add("page error: " + e));
         return page;
     }
 
@@ -70,8 +72,14 @@ public final class Chromium implements AutoCloseable {
         return page;
     }
 
+    /** Every page's console errors together. */
     public List<String> consoleErrors() {
-        return consoleErrors;
+        return consoleErrors.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** What the page logged as errors in the browser's console (failed requests, script errors). */
+    public List<String> consoleErrors(Page page) {
+        return consoleErrors.getOrDefault(page, List.of());
     }
 
     @Override

@@ -92,7 +92,7 @@ class ConsoleBrowserTest {
         assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
         page.click("#btn-panels");
         page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/console.png")));
-        assertThat(chromium.consoleErrors()).isEmpty();
+        assertThat(chromium.consoleErrors(page)).isEmpty();
     }
 
     /**
@@ -135,6 +135,84 @@ class ConsoleBrowserTest {
             case '/' -> "Slash";
             default -> throw new IllegalArgumentException("no US key for " + c);
         };
+    }
+
+    @Test
+    void aClickOnAPointOfThePictureLandsOnThatPixelOfTheTarget() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
+        page.waitForFunction("() => { const e = PassKVMVideo.element(); return e && PassKVMVideo.stats().width === 1280 && e.getBoundingClientRect().width > 400; }");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> box = (java.util.Map<String, Object>) page.evaluate(
+                "() => { const r = PassKVMVideo.element().getBoundingClientRect(); return {x: r.left, y: r.top, w: r.width, h: r.height}; }");
+        double x = ((Number) box.get("x")).doubleValue(), y = ((Number) box.get("y")).doubleValue();
+        double w = ((Number) box.get("w")).doubleValue(), h = ((Number) box.get("h")).doubleValue();
+        int targetX = 400, targetY = 300;
+        page.mouse().click(x + (targetX + 0.5) * w / 1280, y + (targetY + 0.5) * h / 720);
+        long deadline = System.currentTimeMillis() + 5000;
+        JsonNode clicks = target().get("clicks");
+        while (clicks.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            clicks = target().get("clicks");
+        }
+        JsonNode click = clicks.get(clicks.size() - 1);
+        // One picture pixel in the browser is 1280/w target pixels: allow that much rounding.
+        double tolerance = Math.max(1, 1280 / w);
+        assertThat(click.get("x").asDouble()).isCloseTo(targetX, org.assertj.core.data.Offset.offset(tolerance));
+        assertThat(click.get("y").asDouble()).isCloseTo(targetY, org.assertj.core.data.Offset.offset(tolerance));
+        assertThat(click.get("buttons").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void badInputFramesGetClearErrorsAndTheConsoleStaysUsable() throws Exception {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
+        @SuppressWarnings("unchecked")
+        java.util.List<String> replies = (java.util.List<String>) page.evaluate("async () => {"
+                + " const ws = new WebSocket(`wss://${location.host}/api/hid/ws`); ws.binaryType = 'arraybuffer';"
+                + " const got = []; ws.onmessage = (m) => { if (typeof m.data === 'string') got.push(m.data); };"
+                + " await new Promise((r) => ws.onopen = r);"
+                + " ws.send(new Uint8Array([0x42]));"              // unknown frame type
+                + " ws.send(new Uint8Array([0x02, 0x01]));"        // truncated move
+                + " ws.send(new Uint8Array(1000));"                // oversized
+                + " ws.send('{\"type\": 12');"                   // broken JSON
+                + " ws.send(JSON.stringify({type: 'mouseMode', mode: 'sideways'}));"
+                + " ws.send(JSON.stringify({type: 'ping', t: 1}));"
+                + " await new Promise((r) => setTimeout(r, 1500));"
+                + " const open = ws.readyState === WebSocket.OPEN; ws.close();"
+                + " return got.concat(['open=' + open]); }");
+        String all = String.join("\n", replies);
+        assertThat(all).contains("unknown input frame type").contains("too short").contains("too long")
+                .contains("invalid JSON").contains("mode must be absolute or relative").contains("pong").contains("open=true");
+        assertThat(app.admin().post("/api/hid/key", "{\"code\":\"KeyZ\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void guessingPasswordsOnTheLoginPageIsLockedOut() throws Exception {
+        Path fresh = Files.createTempDirectory(dir, "guess");
+        try (TestAppliance other = TestAppliance.start(fresh)) {
+            Page page = chromium.newPage();
+            page.navigate("https://127.0.0.1:" + other.port() + "/login");
+            for (int i = 0; i < 5; i++) {
+                page.fill("#password", "guess " + i);
+                page.click("#login-button");
+                page.waitForFunction("() => document.getElementById('message').textContent.length > 0");
+                page.evaluate("() => document.getElementById('message').textContent = ''");
+            }
+            page.fill("#password", TestAppliance.PASSWORD);
+            page.click("#login-button");
+            page.waitForFunction("() => document.getElementById('message').textContent.includes('too many failed logins')");
+            assertThat(page.url()).endsWith("/login");
+        }
+    }
+
+    @Test
+    void loggingOutReturnsToTheLoginPageAndLocksTheApi() {
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        page.click("#logout");
+        page.waitForURL("**/login");
+        Object status = page.evaluate("async () => (await fetch('/api/hid', {headers: {'X-Requested-With': 'x'}})).status");
+        assertThat(((Number) status).intValue()).isEqualTo(401);
     }
 
     @Test

@@ -111,7 +111,8 @@ public final class WebServer implements AutoCloseable {
         app.before(ctx -> {
             if (!ctx.req().isSecure()) {
                 String host = ctx.host() == null ? settings.hostname() : ctx.host().replaceFirst(":\\d+$", "");
-                String port = settings.httpsPort() == 443 ? "" : ":" + settings.httpsPort();
+                int https = port();
+                String port = https == 443 ? "" : ":" + https;
                 ctx.redirect("https://" + host + port + ctx.path(), HttpStatus.MOVED_PERMANENTLY);
                 ctx.skipRemainingHandlers();
                 return;

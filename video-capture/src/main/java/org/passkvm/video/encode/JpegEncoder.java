@@ -19,6 +19,10 @@ public final class JpegEncoder implements AutoCloseable {
 
     private final double qscale;
     private final int threads;
+    static {
+        av_log_set_level(AV_LOG_ERROR); // encoder chatter (x264's statistics) does not belong in the appliance log
+    }
+
     private final AVPacket packet = av_packet_alloc();
     private AVCodecContext context;
     private PlanarConverter converter;

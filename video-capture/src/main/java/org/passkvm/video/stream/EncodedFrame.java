@@ -18,6 +18,7 @@ public final class EncodedFrame {
     private int height;
     private long captureNanos;
     private long sequence;
+    private long publishedNanos;
     private boolean keyframe;
     private SourceState state = SourceState.STREAMING;
 
@@ -70,6 +71,12 @@ public final class EncodedFrame {
 
     void sequence(long sequence) {
         this.sequence = sequence;
+        this.publishedNanos = System.nanoTime();
+    }
+
+    /** When the hub got it (after encoding): publish-to-socket is the fan-out's own latency. */
+    public long publishedNanos() {
+        return publishedNanos;
     }
 
     public boolean keyframe() {

@@ -19,6 +19,9 @@ public interface H264Channel extends AutoCloseable {
 
     long bitrate();
 
+    /** Buffers ever allocated for access units. */
+    int buffersCreated();
+
     @Override
     void close();
 }

@@ -3,6 +3,7 @@ package org.passkvm.video.stream;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.passkvm.video.RawFrame;
 import org.passkvm.video.encode.H264Encoder;
+import org.passkvm.video.encode.JpegDecoder;
 import org.tinylog.Logger;
 
 /**
@@ -19,6 +20,7 @@ public final class H264Stream implements H264Channel {
     public static final int HEADER_BYTES = 9;
 
     private final H264Encoder encoder;
+    private JpegDecoder jpegDecoder;
     private final int queueCapacity;
     private final FramePool pool = new FramePool(128 * 1024);
     private final CopyOnWriteArrayList<H264Client> clients = new CopyOnWriteArrayList<>();
@@ -73,6 +75,12 @@ public final class H264Stream implements H264Channel {
         }
         int size;
         try {
+            if (frame.format() == org.passkvm.video.PixelFormat.MJPEG) {
+                if (jpegDecoder == null) {
+                    jpegDecoder = new JpegDecoder(); // a USB dongle: H.264 viewers need the pixels
+                }
+                frame = jpegDecoder.decode(frame);
+            }
             size = encoder.encode(frame);
             failure = null;
         } catch (RuntimeException e) {
@@ -121,6 +129,7 @@ public final class H264Stream implements H264Channel {
     }
 
     /** Buffers the pool ever created: bounded by the clients' queues, however slow they are. */
+    @Override
     public int buffersCreated() {
         return pool.created();
     }
@@ -130,5 +139,8 @@ public final class H264Stream implements H264Channel {
         clients.forEach(H264Client::close);
         clients.clear();
         encoder.close();
+        if (jpegDecoder != null) {
+            jpegDecoder.close();
+        }
     }
 }

@@ -68,6 +68,11 @@ final class ReasonScreen implements AutoCloseable {
         return jpeg;
     }
 
+    /** Loads fonts and opens the encoder ahead of need: the first failure should not wait for Java2D. */
+    synchronized void warmUp() {
+        draw(SourceState.NO_SIGNAL, "", 64, 36);
+    }
+
     /** The last reason screen as raw pixels, for the H.264 encoder. */
     synchronized RawFrame lastPicture() {
         return new RawFrame(picture.format(), picture.width(), picture.height(), picture.stride(),

@@ -9,7 +9,10 @@ package org.passkvm.video.stream;
  * @param fpsIn frames per second the source delivered
  * @param fpsOut JPEG frames per second published to MJPEG viewers
  * @param jpegBitrate bits per second of JPEG published
+ * @param jpegBuffers JPEG buffers ever allocated: stays flat whatever the clients do (memory check)
+ * @param h264Buffers H.264 buffers ever allocated, likewise
  */
 public record StreamStatus(String source, String state, String reason, String detail, int width, int height,
         String inputFormat, double fpsIn, double fpsOut, int mjpegClients, int h264Clients, String jpegEncoder,
-        long jpegBitrate, String h264Encoder, double h264Fps, long h264Bitrate) {}
+        long jpegBitrate, String h264Encoder, double h264Fps, long h264Bitrate,
+        int jpegBuffers, int h264Buffers) {}

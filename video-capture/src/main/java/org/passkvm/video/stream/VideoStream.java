@@ -55,6 +55,7 @@ public final class VideoStream implements AutoCloseable {
     private volatile PixelFormat inputFormat;
     private volatile long lastPublishNanos;
     private long lastAcceptedNanos;
+    private long lastJpegNanos;
     private byte[] forwardBuffer = new byte[0];
 
     public VideoStream(VideoSource source, StreamSettings settings, H264Channel h264) {
@@ -76,6 +77,13 @@ public final class VideoStream implements AutoCloseable {
             h264.attach(this::wake);
         }
         capture.start();
+        watchdog.execute(() -> {
+            try {
+                reasons.warmUp();
+            } catch (RuntimeException | Error e) {
+                Logger.warn(e, "Reason screens cannot be drawn");
+            }
+        });
         long stallMs = settings.stall().toMillis();
         watchdog.scheduleWithFixedDelay(this::checkStall, stallMs, Math.max(100, stallMs / 4), TimeUnit.MILLISECONDS);
     }
@@ -126,7 +134,7 @@ public final class VideoStream implements AutoCloseable {
                 clients, h264 == null ? 0 : h264.clients(),
                 passthrough ? "passthrough" : "mjpeg q" + settings.quality(), (long) (jpegOut.sumRate() * 8),
                 h264 == null ? null : h264.encoderName(), h264 == null ? 0 : round(h264.fps()),
-                h264 == null ? 0 : h264.bitrate());
+                h264 == null ? 0 : h264.bitrate(), pool.created(), h264 == null ? 0 : h264.buffersCreated());
     }
 
     private static double round(double v) {
@@ -186,19 +194,20 @@ public final class VideoStream implements AutoCloseable {
             state = SourceState.STREAMING;
             detail = "";
         }
-        if (h264 != null && h264.clients() > 0) {
-            h264.offer(frame);
-        }
         long now = System.nanoTime();
-        if (mjpegViewersNow() == 0 && lastAcceptedNanos != 0 && now - lastAcceptedNanos < 1_000_000_000L) {
-            lastPublishNanos = now; // only H.264 viewers: keep one JPEG a second for snapshots and status
-            return;
-        }
         if (now - lastAcceptedNanos < minIntervalNanos) {
             lastPublishNanos = now; // the source is alive; this frame is over the fps limit
             return;
         }
         lastAcceptedNanos = now;
+        if (h264 != null && h264.clients() > 0) {
+            h264.offer(frame);
+        }
+        if (mjpegViewersNow() == 0 && now - lastJpegNanos < 1_000_000_000L) {
+            lastPublishNanos = now; // only H.264 viewers: one JPEG a second keeps snapshots and status fresh
+            return;
+        }
+        lastJpegNanos = now;
         EncodedFrame out = pool.take();
         try {
             if (frame.format() == PixelFormat.MJPEG) {

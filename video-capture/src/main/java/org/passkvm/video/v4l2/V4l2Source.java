@@ -147,6 +147,7 @@ public final class V4l2Source implements VideoSource {
         if (settings.fps() > 0) {
             g.setOption("framerate", Integer.toString(settings.fps()));
         }
+        g.setOption("ts", "abs"); // keep the driver's CLOCK_MONOTONIC stamps, the clock System.nanoTime reads
         g.setOption("probesize", "32");
         g.setOption("analyzeduration", "0");
         try {
@@ -344,16 +345,14 @@ public final class V4l2Source implements VideoSource {
     }
 
     /**
-     * The packet's timestamp is the driver's capture time, which FFmpeg converts to wall-clock
-     * microseconds; turned into the {@link System#nanoTime} base here so latency can be measured
-     * from the moment the device filled the buffer. Implausible stamps fall back to "now".
+     * The packet's timestamp is the driver's capture time on CLOCK_MONOTONIC in microseconds
+     * (ts=abs), the clock {@link System#nanoTime} reads on Linux, so latency can be measured from
+     * the moment the device filled the buffer. Implausible stamps fall back to "now".
      */
     private static long captureNanos(long ptsMicros) {
-        long nowNanos = System.nanoTime();
-        java.time.Instant wall = java.time.Instant.now();
-        long wallMicros = wall.getEpochSecond() * 1_000_000L + wall.getNano() / 1000;
-        long ageMicros = wallMicros - ptsMicros;
-        return ageMicros >= 0 && ageMicros < 1_000_000 ? nowNanos - ageMicros * 1000 : nowNanos;
+        long now = System.nanoTime();
+        long stamp = ptsMicros * 1000;
+        return stamp <= now && now - stamp < 1_000_000_000L ? stamp : now;
     }
 
     static PixelFormat pixelFormat(int avPixFmt) {

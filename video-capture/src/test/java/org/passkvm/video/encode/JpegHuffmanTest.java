@@ -11,10 +11,10 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-class JpegHuffmanTest {
+public class JpegHuffmanTest {
 
     /** A baseline JPEG from the JDK's writer, which uses the standard tables, with its DHT segments cut out. */
-    static byte[] withoutTables(byte[] jpeg) {
+    public static byte[] withoutTables(byte[] jpeg) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(jpeg, 0, 2);
         int p = 2;
@@ -32,7 +32,7 @@ class JpegHuffmanTest {
         }
     }
 
-    static byte[] sampleJpeg() throws Exception {
+    public static byte[] sampleJpeg() throws Exception {
         BufferedImage img = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.ORANGE);

@@ -2,12 +2,9 @@ package org.passkvm.video.v4l2;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -52,16 +49,16 @@ public final class VividScenario {
             result("frames_a_3s", count(s -> s.state() == SourceState.STREAMING && s.atNanos() > first));
             result("status_a", stream.status().toString());
 
-            int index = timingsIndex(1280, 720);
+            int index = timingsIndex(640, 480);
             sh("v4l2-ctl -d /dev/video0 -c dv_timings=" + index);
             long change = System.nanoTime();
             sh("v4l2-ctl -d /dev/video0 -c dv_timings_signal_mode=4");
-            long changed = waitFor(s -> s.state() == SourceState.STREAMING && s.width() == 1280, change, 30);
-            result("resolution_b", "1280x720");
+            long changed = waitFor(s -> s.state() == SourceState.STREAMING && s.width() == 640, change, 60);
+            result("resolution_b", last().width() + "x" + last().height());
             result("resolution_change_reason_seen", seen(SourceState.RESOLUTION_CHANGE, change));
             result("resolution_change_ms", ms(changed - change));
             Thread.sleep(3000);
-            result("frames_b_3s", count(s -> s.state() == SourceState.STREAMING && s.width() == 1280 && s.atNanos() > changed));
+            result("frames_b_3s", count(s -> s.state() == SourceState.STREAMING && s.width() == 640 && s.atNanos() > changed));
 
             long lost = System.nanoTime();
             sh("v4l2-ctl -d /dev/video0 -c dv_timings_signal_mode=1");
@@ -69,6 +66,7 @@ public final class VividScenario {
             result("no_signal_screen_ms", ms(reason - lost));
             result("no_signal_screen_size", last().width() + "x" + last().height());
             Thread.sleep(2500);
+            result("no_signal_screens", count(s -> s.state() == SourceState.NO_SIGNAL && s.atNanos() > reason));
             result("status_no_signal", stream.status().toString());
             long back = System.nanoTime();
             sh("v4l2-ctl -d /dev/video0 -c dv_timings_signal_mode=4");
@@ -124,6 +122,14 @@ public final class VividScenario {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     result("timeout", "waiting since " + ms(System.nanoTime() - after) + " ms; last " + last());
+                    Thread.getAllStackTraces().forEach((t, stack) -> {
+                        if (t.getName().startsWith("video")) {
+                            System.out.println("THREAD " + t.getName() + " " + t.getState());
+                            for (StackTraceElement e : stack) {
+                                System.out.println("    at " + e);
+                            }
+                        }
+                    });
                     System.exit(3);
                 }
                 TimeUnit.NANOSECONDS.timedWait(timeline, left);
@@ -180,13 +186,5 @@ public final class VividScenario {
     static void result(String key, Object value) {
         System.out.println("RESULT " + key + "=" + value);
         System.out.flush();
-    }
-
-    static void writeAll(Path file, String text) throws IOException {
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

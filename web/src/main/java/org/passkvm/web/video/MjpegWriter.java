@@ -15,11 +15,13 @@ final class MjpegWriter {
     static final String BOUNDARY = "passkvmframe";
     private static final byte[] OPENING = ("--" + BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEADER_START = "Content-Type: image/jpeg\r\nContent-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TIMESTAMP = "\r\nX-Timestamp: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PUBLISHED = "\r\nX-Published-Timestamp: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HEADER_END = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLOSING = ("\r\n--" + BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream out;
-    private final byte[] header = new byte[HEADER_START.length + 20 + HEADER_END.length];
+    private final byte[] header = new byte[HEADER_START.length + 20 + 2 * (PUBLISHED.length + 30) + HEADER_END.length];
 
     MjpegWriter(OutputStream out) {
         this.out = out;
@@ -35,6 +37,10 @@ final class MjpegWriter {
     void write(EncodedFrame frame) throws IOException {
         int p = HEADER_START.length;
         p = digits(frame.length(), header, p);
+        // Capture time on CLOCK_MONOTONIC in seconds, as ustreamer sends it: lets a client on the
+        // same machine measure capture-to-last-byte latency.
+        p = seconds(TIMESTAMP, frame.captureNanos(), p);
+        p = seconds(PUBLISHED, frame.publishedNanos(), p);
         System.arraycopy(HEADER_END, 0, header, p, HEADER_END.length);
         p += HEADER_END.length;
         out.write(header, 0, p);
@@ -43,8 +49,25 @@ final class MjpegWriter {
         out.flush();
     }
 
-    private static int digits(int value, byte[] into, int at) {
-        int len = value == 0 ? 1 : (int) Math.log10(value) + 1;
+    /** A header with a monotonic time as seconds.micros. */
+    private int seconds(byte[] name, long nanos, int p) {
+        System.arraycopy(name, 0, header, p, name.length);
+        p += name.length;
+        long micros = nanos / 1000;
+        p = digits(micros / 1_000_000, header, p);
+        header[p++] = '.';
+        long fraction = micros % 1_000_000;
+        for (int div = 100_000; div > 0; div /= 10) {
+            header[p++] = (byte) ('0' + fraction / div % 10);
+        }
+        return p;
+    }
+
+    private static int digits(long value, byte[] into, int at) {
+        int len = 1;
+        for (long v = value; v >= 10; v /= 10) {
+            len++;
+        }
         for (int i = len - 1; i >= 0; i--) {
             into[at + i] = (byte) ('0' + value % 10);
             value /= 10;

@@ -1,0 +1,82 @@
+package org.passkvm.ipmi;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.passkvm.power.PowerControl;
+import org.tinylog.Logger;
+
+/**
+ * IPMI over LAN on one UDP port: a Netty pipeline of small stages, framing first, then the RMCP+
+ * handshake, the session check, and the command handlers, the last of which answers everything
+ * unknown. One event-loop thread is plenty: a BMC sees a handful of packets a second.
+ */
+public final class IpmiServer implements AutoCloseable {
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, r -> {
+        Thread t = new Thread(r, "ipmi");
+        t.setDaemon(true);
+        return t;
+    }, NioIoHandler.newFactory());
+    private final IpmiSessions sessions;
+    private final Channel channel;
+
+    /**
+     * @param guid the 16-byte system GUID that RAKP binds into its codes
+     */
+    public IpmiServer(String bind, int port, PowerControl power, IpmiUsers users, byte[] guid, Duration sessionTimeout,
+            int maxSessions) throws InterruptedException {
+        this.sessions = new IpmiSessions(maxSessions, sessionTimeout);
+        RakpHandler rakp = new RakpHandler(sessions, users, guid);
+        Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new ChannelInitializer<DatagramChannel>() {
+                    @Override
+                    protected void initChannel(DatagramChannel ch) {
+                        ch.pipeline().addLast("rmcp-decoder", new RmcpDecoder())
+                                .addLast("rmcp-encoder", new RmcpEncoder())
+                                .addLast("asf-ping", new PresencePingHandler())
+                                .addLast("rakp", rakp)
+                                .addLast("session", new SessionGate(sessions))
+                                .addLast("v15-login", new V15LoginHandler(sessions, users))
+                                .addLast("app", new AppCommandHandler(sessions, guid))
+                                .addLast("chassis", new ChassisCommandHandler(power))
+                                .addLast("unsupported", new UnsupportedCommandHandler());
+                    }
+                });
+        try {
+            this.channel = b.bind(new InetSocketAddress(bind, port)).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        group.scheduleAtFixedRate(sessions::expire, 5, 5, TimeUnit.SECONDS);
+        Logger.info("IPMI over LAN on udp/{}", port());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Sessions in the table, including half-made ones (health and tests). */
+    public int sessions() {
+        return sessions.size();
+    }
+
+    public int activeSessions() {
+        return sessions.active();
+    }
+
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,22 @@
+package org.passkvm.vm;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/** The few libvirt C calls libvirt-java 0.5.4 does not wrap, bound with JNA. */
+interface LibvirtCalls extends Library {
+
+    LibvirtCalls C = Native.load("virt", LibvirtCalls.class);
+
+    /** Checks the XML against libvirt's RNG schema before accepting it (same as virt-xml-validate). */
+    int VIR_DOMAIN_DEFINE_VALIDATE = 1;
+
+    Pointer virDomainDefineXMLFlags(Pointer conn, String xml, int flags);
+
+    int virDomainFree(Pointer domain);
+
+    String virGetLastErrorMessage();
+
+    int virGetLastErrorCode();
+}

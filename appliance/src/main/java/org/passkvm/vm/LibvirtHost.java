@@ -1,0 +1,317 @@
+package org.passkvm.vm;
+
+import com.sun.jna.Pointer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.libvirt.Connect;
+import org.libvirt.Device;
+import org.libvirt.Domain;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+import org.passkvm.vm.VmHostException.Kind;
+import org.tinylog.Logger;
+
+/**
+ * The VM host through libvirt: one long-lived connection, kept alive by libvirt's keepalive
+ * messages and its event loop, and reopened with exponential backoff whenever it drops (daemon
+ * restart, network loss, ssh gone). Calls made while it is down fail fast as UNAVAILABLE instead
+ * of hanging a web request.
+ */
+public final class LibvirtHost implements VmHost {
+
+    /** VIR_DOMAIN_XML_INACTIVE: the persistent definition rather than the running one. */
+    private static final int XML_INACTIVE = 2;
+    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+
+    private final String uri;
+    private final int keepaliveSeconds;
+    private final Duration maxBackoff;
+    private final ScheduledExecutorService supervisor;
+    private volatile OpenConnection conn;
+    private volatile Link link;
+    private Duration backoff = FIRST_RETRY;
+    private boolean closed;
+
+    /**
+     * @param keepaliveSeconds interval of libvirt keepalive probes; the link counts as lost after 3 unanswered ones
+     * @param maxBackoff the longest wait between reconnect attempts
+     */
+    public LibvirtHost(String uri, int keepaliveSeconds, Duration maxBackoff) {
+        this.uri = uri;
+        this.keepaliveSeconds = keepaliveSeconds;
+        this.maxBackoff = maxBackoff;
+        this.link = new Link(uri, Link.State.CONNECTING, "connecting", Instant.now());
+        LibvirtEvents.ensureRunning();
+        supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "libvirt-link");
+            t.setDaemon(true);
+            return t;
+        });
+        supervisor.execute(this::connect);
+        // Keepalive failures surface through the close callback; this check also catches a dead
+        // link on drivers without keepalive, and a callback lost while the loop was busy.
+        supervisor.scheduleWithFixedDelay(this::check, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Opens the connection now, waiting up to the timeout; for start-up and tests. */
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!link.up() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        return link.up();
+    }
+
+    @Override
+    public Link link() {
+        return link;
+    }
+
+    @Override
+    public List<String> domainNames() {
+        return call("listing VMs", c -> {
+            List<String> names = new ArrayList<>();
+            for (int id : c.listDomains()) {
+                Domain d = c.domainLookupByID(id);
+                try {
+                    names.add(d.getName());
+                } finally {
+                    d.free();
+                }
+            }
+            names.addAll(Arrays.asList(c.listDefinedDomains()));
+            names.sort(String::compareTo);
+            return names;
+        });
+    }
+
+    @Override
+    public DomainState state(String name) {
+        return onDomain(name, "reading the state of", d -> DomainState.values()[d.getInfo().state.ordinal()]);
+    }
+
+    @Override
+    public String definition(String name) {
+        return onDomain(name, "reading", d -> d.getXMLDesc(XML_INACTIVE));
+    }
+
+    @Override
+    public List<String> nodeDevices(String capability) {
+        return call("listing host devices", c -> {
+            List<String> out = new ArrayList<>();
+            for (String name : c.listDevices(capability)) {
+                Device dev = c.deviceLookupByName(name);
+                try {
+                    out.add(dev.getXMLDescription());
+                } finally {
+                    dev.free();
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void define(String domainXml) {
+        call("defining a VM", c -> {
+            Pointer dom = LibvirtCalls.C.virDomainDefineXMLFlags(c.pointer(), domainXml,
+                    LibvirtCalls.VIR_DOMAIN_DEFINE_VALIDATE);
+            if (dom == null) {
+                int code = LibvirtCalls.C.virGetLastErrorCode();
+                throw failure("defining a VM", code, LibvirtCalls.C.virGetLastErrorMessage(), c);
+            }
+            LibvirtCalls.C.virDomainFree(dom);
+            return null;
+        });
+    }
+
+    @Override
+    public void power(String name, PowerAction action) {
+        onDomain(name, action.name().toLowerCase() + " of", d -> {
+            switch (action) {
+                case START -> d.create();
+                case SHUTDOWN -> d.shutdown();
+                case DESTROY -> d.destroy();
+                case REBOOT -> d.reboot(0);
+                case RESET -> d.reset();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        supervisor.shutdownNow();
+        OpenConnection c = conn;
+        conn = null;
+        if (c != null) {
+            c.closeQuietly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "libvirt " + uri;
+    }
+
+    // ---- the connection's life ----
+
+    private void connect() {
+        synchronized (this) {
+            if (closed || conn != null) {
+                return;
+            }
+        }
+        try {
+            OpenConnection c = new OpenConnection(uri);
+            try {
+                c.setKeepAlive(keepaliveSeconds, 3);
+            } catch (LibvirtException e) {
+                // Local drivers (test:///, qemu:///embed) have no keepalive; the 1 s check covers them.
+                Logger.debug("libvirt keepalive not available on {}: {}", uri, e.getMessage());
+            }
+            c.registerCloseListener((closedConn, reason) ->
+                    supervisor.execute(() -> lost(c, "connection closed (" + reason.name().toLowerCase() + ")")));
+            String host = c.getHostName();
+            synchronized (this) {
+                if (closed) {
+                    c.closeQuietly();
+                    return;
+                }
+                conn = c;
+                backoff = FIRST_RETRY;
+                link = new Link(uri, Link.State.CONNECTED, host, Instant.now());
+            }
+            Logger.info("VM host connected: {} ({})", uri, host);
+        } catch (LibvirtException | RuntimeException e) {
+            String why = e instanceof LibvirtException le ? le.getError().getMessage() : String.valueOf(e.getMessage());
+            retryLater(why);
+        }
+    }
+
+    private synchronized void retryLater(String why) {
+        if (closed) {
+            return;
+        }
+        if (link.state() != Link.State.DISCONNECTED || !link.detail().equals(why)) {
+            link = new Link(uri, Link.State.DISCONNECTED, why, Instant.now());
+            Logger.warn("VM host {} unreachable: {}; retrying", uri, why);
+        }
+        supervisor.schedule(this::connect, backoff.toMillis(), TimeUnit.MILLISECONDS);
+        backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+    }
+
+    private void check() {
+        OpenConnection c = conn;
+        if (c == null) {
+            return;
+        }
+        boolean alive;
+        try {
+            alive = c.isAlive();
+        } catch (LibvirtException e) {
+            alive = false;
+        }
+        if (!alive) {
+            lost(c, "connection lost");
+        }
+    }
+
+    /** Drops the connection (once, whoever notices first) and starts reconnecting. */
+    private void lost(OpenConnection c, String why) {
+        synchronized (this) {
+            if (conn != c || closed) {
+                return;
+            }
+            conn = null;
+            link = new Link(uri, Link.State.DISCONNECTED, why, Instant.now());
+        }
+        Logger.warn("VM host {}: {}", uri, why);
+        c.closeQuietly();
+        supervisor.schedule(this::connect, FIRST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- calls ----
+
+    private interface Call<T> {
+        T apply(OpenConnection c) throws LibvirtException;
+    }
+
+    private interface DomainCall<T> {
+        T apply(Domain d) throws LibvirtException;
+    }
+
+    private <T> T onDomain(String name, String what, DomainCall<T> fn) {
+        return call(what + " VM '" + name + "'", c -> {
+            Domain d = c.domainLookupByName(name);
+            try {
+                return fn.apply(d);
+            } finally {
+                d.free();
+            }
+        });
+    }
+
+    private <T> T call(String what, Call<T> fn) {
+        OpenConnection c = conn;
+        if (c == null) {
+            throw new VmHostException(Kind.UNAVAILABLE, "the VM host is not connected (" + link.detail() + ")");
+        }
+        try {
+            return fn.apply(c);
+        } catch (LibvirtException e) {
+            throw failure(what, e.getError().getCode().ordinal(), e.getError().getMessage(), c);
+        }
+    }
+
+    private VmHostException failure(String what, int code, String message, OpenConnection c) {
+        ErrorNumber n = code >= 0 && code < ErrorNumber.values().length ? ErrorNumber.values()[code] : ErrorNumber.VIR_ERR_INTERNAL_ERROR;
+        Kind kind = switch (n) {
+            case VIR_ERR_NO_DOMAIN, VIR_ERR_NO_NODE_DEVICE -> Kind.NOT_FOUND;
+            case VIR_ERR_XML_ERROR, VIR_ERR_XML_DETAIL, VIR_ERR_INVALID_ARG -> Kind.INVALID;
+            case VIR_ERR_OPERATION_INVALID -> Kind.CONFLICT;
+            case VIR_ERR_NO_SUPPORT, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_ARGUMENT_UNSUPPORTED,
+                    VIR_ERR_OPERATION_UNSUPPORTED -> Kind.UNSUPPORTED;
+            case VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN -> Kind.UNAVAILABLE;
+            default -> Kind.FAILED;
+        };
+        if (kind == Kind.UNAVAILABLE) {
+            supervisor.execute(this::check);
+        }
+        return new VmHostException(kind, what + ": " + message);
+    }
+
+    /** A libvirt connection that also hands out its C pointer, for the calls bound in {@link LibvirtCalls}. */
+    private static final class OpenConnection extends Connect {
+
+        OpenConnection(String uri) throws LibvirtException {
+            super(uri);
+        }
+
+        Pointer pointer() {
+            return vcp.getPointer();
+        }
+
+        void closeQuietly() {
+            try {
+                unregisterCloseListener();
+            } catch (LibvirtException | RuntimeException ignored) {
+                // already gone
+            }
+            try {
+                close();
+            } catch (LibvirtException | RuntimeException ignored) {
+                // a dead link cannot be closed politely
+            }
+        }
+    }
+}

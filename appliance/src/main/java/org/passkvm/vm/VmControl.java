@@ -1,0 +1,218 @@
+package org.passkvm.vm;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.passkvm.vm.VmHostException.Kind;
+import org.tinylog.Logger;
+
+/**
+ * What the API can do with the VM host: read the inventory, run power actions, plan and apply
+ * definition changes. Changes are made one at a time (a lock), so two consoles moving the same GPU
+ * cannot both win.
+ */
+public final class VmControl implements AutoCloseable {
+
+    /**
+     * @param gadget PassKVM's USB gadget as the host sees it
+     * @param usbFollowsGpu by default, the keyboard/mouse move to the VM that receives a GPU
+     * @param shutdownTimeout how long a guest gets to shut down before force-off is offered (or done)
+     */
+    public record Settings(UsbId gadget, boolean usbFollowsGpu, Duration shutdownTimeout) {}
+
+    public record Vm(String name, String uuid, String title, String state, boolean active, int vcpus, long memoryMiB,
+            List<DomainDefinition.HostDevice> hostDevices, List<DomainDefinition.DisplayDevice> displays,
+            String displayMode) {}
+
+    private final VmHost host;
+    private final Settings settings;
+    private final Map<String, String> driverHints;
+    private final VmJobs jobs = new VmJobs();
+    private final Object changes = new Object();
+
+    public VmControl(VmHost host, Settings settings, Map<String, String> driverHints) {
+        this.host = host;
+        this.settings = settings;
+        this.driverHints = driverHints;
+    }
+
+    public VmHost host() {
+        return host;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    // ---- inventory ----
+
+    public List<Vm> vms() {
+        HostSnapshot snap = snapshot();
+        List<Vm> out = new ArrayList<>();
+        snap.definitions().forEach((name, def) -> out.add(view(name, def, snap.state(name))));
+        return out;
+    }
+
+    public Vm vm(String name) {
+        return view(name, DomainDefinition.parse(host.definition(name)), host.state(name));
+    }
+
+    GpuInventory.Report gpus() {
+        return GpuInventory.of(snapshot(), settings.gadget());
+    }
+
+    private static Vm view(String name, DomainDefinition def, DomainState state) {
+        return new Vm(name, def.uuid(), def.title(), state.label(), state.active(), def.vcpus(), def.memoryKiB() / 1024,
+                def.hostDevices(), def.displays(), def.displayMode().label());
+    }
+
+    // ---- planning ----
+
+    Plan planAssign(String gpuId, GpuMoves.Assignment a) {
+        HostSnapshot snap = snapshot();
+        return new GpuMoves(snap, settings.gadget()).assign(GpuMoves.gpu(snap, gpuId), a);
+    }
+
+    Plan planRelease(String gpuId, String vf, String mdev) {
+        HostSnapshot snap = snapshot();
+        return new GpuMoves(snap, settings.gadget()).release(GpuMoves.gpu(snap, gpuId), vf, mdev);
+    }
+
+    Plan planDisplay(String vm, DisplayMode mode) {
+        return new GpuMoves(snapshot(), settings.gadget()).display(vm, mode);
+    }
+
+    /**
+     * Plans and applies in one step, refusing (409) when a running VM would lose a device.
+     *
+     * @param planner re-run under the lock, so the plan applied is made from the host's current state
+     */
+    Plan apply(Function<VmControl, Plan> planner) {
+        synchronized (changes) {
+            Plan plan = planner.apply(this);
+            List<String> blockers = plan.blockers();
+            if (!blockers.isEmpty()) {
+                throw new VmHostException(Kind.CONFLICT, String.join(", ", blockers) + (blockers.size() == 1 ? " is" : " are")
+                        + " running and would lose a device: shut " + (blockers.size() == 1 ? "it" : "them")
+                        + " down first, or ask to (shutdownHolder: true)");
+            }
+            define(plan);
+            return plan;
+        }
+    }
+
+    /** Applies the plan, first shutting down the running VMs it takes devices from; as a job. */
+    VmJobs.Job applyAfterShutdown(Function<VmControl, Plan> planner, Duration timeout, boolean force) {
+        List<String> blockers = planner.apply(this).blockers();
+        return jobs.submit("move", String.join(",", blockers), job -> {
+            for (String vm : blockers) {
+                VmJobs.Outcome off = shutDown(job, vm, timeout, force);
+                if (off.state() != VmJobs.State.DONE) {
+                    return new VmJobs.Outcome(off.state(), off.message() + "; nothing was changed", off.offer(), null);
+                }
+            }
+            job.progress("applying");
+            Plan plan = apply(planner);
+            return new VmJobs.Outcome(VmJobs.State.DONE, plan.summary(), null, Map.of("plan", planView(plan)));
+        });
+    }
+
+    private void define(Plan plan) {
+        List<Plan.Change> done = new ArrayList<>();
+        try {
+            for (Plan.Change c : plan.changes()) {
+                host.define(c.after());
+                done.add(c);
+            }
+        } catch (VmHostException e) {
+            // Put back what was already changed, newest first, so no device is lost between two VMs.
+            for (int i = done.size() - 1; i >= 0; i--) {
+                try {
+                    host.define(done.get(i).before());
+                } catch (VmHostException undo) {
+                    Logger.error("Could not restore the definition of {}: {}", done.get(i).vm(), undo.getMessage());
+                }
+            }
+            throw e;
+        }
+        Logger.info("VM definitions changed: {}", plan.summary());
+    }
+
+    // ---- power ----
+
+    public void power(String vm, PowerAction action) {
+        host.power(vm, action);
+        Logger.info("VM {}: {}", vm, action.name().toLowerCase());
+    }
+
+    /** Asks the guest to shut down; after the timeout, forces it off when asked to, else offers to. */
+    VmJobs.Job shutdown(String vm, Duration timeout, boolean force) {
+        DomainState state = host.state(vm);
+        if (!state.active()) {
+            throw new VmHostException(Kind.CONFLICT, vm + " is already " + state.label());
+        }
+        return jobs.submit("shutdown", vm, job -> shutDown(job, vm, timeout, force));
+    }
+
+    VmJobs.Status job(String id) {
+        return jobs.status(id);
+    }
+
+    Duration defaultTimeout() {
+        return settings.shutdownTimeout();
+    }
+
+    private VmJobs.Outcome shutDown(VmJobs.Job job, String vm, Duration timeout, boolean force) throws InterruptedException {
+        if (!host.state(vm).active()) {
+            return new VmJobs.Outcome(VmJobs.State.DONE, vm + " is off", null, null);
+        }
+        job.progress("asked " + vm + " to shut down; waiting up to " + timeout.toSeconds() + " s");
+        host.power(vm, PowerAction.SHUTDOWN);
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (!host.state(vm).active()) {
+                return new VmJobs.Outcome(VmJobs.State.DONE, vm + " shut down", null, null);
+            }
+            Thread.sleep(250);
+        }
+        if (force) {
+            job.progress(vm + " did not shut down; forcing it off");
+            host.power(vm, PowerAction.DESTROY);
+            return new VmJobs.Outcome(VmJobs.State.DONE, vm + " did not shut down within " + timeout.toSeconds()
+                    + " s and was forced off", null, null);
+        }
+        return new VmJobs.Outcome(VmJobs.State.TIMED_OUT, vm + " did not shut down within " + timeout.toSeconds() + " s",
+                "force-off", null);
+    }
+
+    static Map<String, Object> planView(Plan plan) {
+        List<Map<String, Object>> changes = new ArrayList<>();
+        for (Plan.Change c : plan.changes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("vm", c.vm());
+            m.put("state", c.state().label());
+            m.put("releases", c.releases());
+            m.put("diff", c.diff());
+            changes.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("summary", plan.summary());
+        out.put("changes", changes);
+        out.put("notes", plan.notes());
+        out.put("blockers", plan.blockers());
+        return out;
+    }
+
+    private HostSnapshot snapshot() {
+        return HostSnapshot.read(host, driverHints);
+    }
+
+    @Override
+    public void close() {
+        jobs.close();
+        host.close();
+    }
+}

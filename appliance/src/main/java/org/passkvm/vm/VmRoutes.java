@@ -1,0 +1,174 @@
+package org.passkvm.vm;
+
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.passkvm.web.Api;
+import org.passkvm.web.Json;
+import org.passkvm.web.Role;
+import org.passkvm.web.WebModule;
+
+/** The VM and GPU REST API: viewers see the inventory, operators act. */
+public final class VmRoutes implements WebModule {
+
+    record ShutdownRequest(Integer timeoutSeconds, Boolean force) {}
+
+    record AssignRequest(String vm, String method, String vf, String mdevType, Boolean primary, String romFile,
+            Boolean usb, Boolean dryRun, Boolean shutdownHolder, Boolean force, Integer timeoutSeconds) {}
+
+    record ReleaseRequest(String vf, String mdev, Boolean dryRun, Boolean shutdownHolder, Boolean force,
+            Integer timeoutSeconds) {}
+
+    record DisplayRequest(String mode, Boolean dryRun) {}
+
+    private static final Pattern ROM_FILE = Pattern.compile("/[A-Za-z0-9._/+-]+");
+
+    private final VmControl control;
+
+    public VmRoutes(VmControl control) {
+        this.control = control;
+    }
+
+    @Override
+    public void register(Api api) {
+        api.get("/api/vms", Role.VIEWER, guard(ctx -> ctx.json(Map.of("connection", link(), "vms", control.vms()))));
+        api.get("/api/vms/{name}", Role.VIEWER, guard(ctx -> ctx.json(control.vm(ctx.pathParam("name")))));
+        power(api, "start", PowerAction.START);
+        power(api, "force-off", PowerAction.DESTROY);
+        power(api, "reboot", PowerAction.REBOOT);
+        power(api, "reset", PowerAction.RESET);
+        api.post("/api/vms/{name}/shutdown", Role.OPERATOR, guard(this::shutdown));
+        api.put("/api/vms/{name}/display", Role.OPERATOR, guard(this::display));
+        api.get("/api/vm-jobs/{id}", Role.VIEWER, guard(ctx -> {
+            VmJobs.Status s = control.job(ctx.pathParam("id"));
+            if (s == null) {
+                throw new NotFoundResponse("no VM job " + ctx.pathParam("id"));
+            }
+            ctx.json(s);
+        }));
+        api.get("/api/gpus", Role.VIEWER, guard(ctx -> {
+            GpuInventory.Report r = control.gpus();
+            ctx.json(Map.of("connection", link(), "gpus", r.gpus(), "gadget", r.gadget()));
+        }));
+        api.post("/api/gpus/{id}/assign", Role.OPERATOR, guard(this::assign));
+        api.post("/api/gpus/{id}/release", Role.OPERATOR, guard(this::release));
+    }
+
+    private void power(Api api, String path, PowerAction action) {
+        api.post("/api/vms/{name}/" + path, Role.OPERATOR, guard(ctx -> {
+            String vm = ctx.pathParam("name");
+            control.power(vm, action);
+            ctx.json(control.vm(vm));
+        }));
+    }
+
+    private void shutdown(Context ctx) {
+        ShutdownRequest req = ctx.body().isBlank() ? new ShutdownRequest(null, null) : Json.read(ctx, ShutdownRequest.class);
+        VmJobs.Job job = control.shutdown(ctx.pathParam("name"), timeout(req.timeoutSeconds()), Boolean.TRUE.equals(req.force()));
+        ctx.status(202).json(Map.of("job", job.status()));
+    }
+
+    private void display(Context ctx) {
+        DisplayRequest req = Json.read(ctx, DisplayRequest.class);
+        DisplayMode mode = DisplayMode.parse(req.mode());
+        String vm = ctx.pathParam("name");
+        change(ctx, c -> c.planDisplay(vm, mode), Boolean.TRUE.equals(req.dryRun()), false, false, null);
+    }
+
+    private void assign(Context ctx) {
+        AssignRequest req = Json.read(ctx, AssignRequest.class);
+        if (req.vm() == null || req.vm().isBlank()) {
+            throw new BadRequestResponse("vm is required: the VM that gets the GPU");
+        }
+        GpuMoves.Method method = switch (req.method() == null ? "whole" : req.method()) {
+            case "whole" -> GpuMoves.Method.WHOLE;
+            case "vf" -> GpuMoves.Method.VF;
+            case "mdev" -> GpuMoves.Method.MDEV;
+            default -> throw new BadRequestResponse("method must be whole, vf or mdev; got '" + req.method() + "'");
+        };
+        if (req.romFile() != null && !ROM_FILE.matcher(req.romFile()).matches()) {
+            throw new BadRequestResponse("romFile must be an absolute path on the VM host");
+        }
+        var a = new GpuMoves.Assignment(req.vm(), method, req.vf(), req.mdevType(),
+                req.primary() == null ? method == GpuMoves.Method.WHOLE : req.primary(), req.romFile(),
+                req.usb() == null ? control.settings().usbFollowsGpu() : req.usb());
+        String gpu = ctx.pathParam("id");
+        change(ctx, c -> c.planAssign(gpu, a), Boolean.TRUE.equals(req.dryRun()), Boolean.TRUE.equals(req.shutdownHolder()),
+                Boolean.TRUE.equals(req.force()), req.timeoutSeconds());
+    }
+
+    private void release(Context ctx) {
+        ReleaseRequest req = ctx.body().isBlank() ? new ReleaseRequest(null, null, null, null, null, null)
+                : Json.read(ctx, ReleaseRequest.class);
+        String gpu = ctx.pathParam("id");
+        change(ctx, c -> c.planRelease(gpu, req.vf(), req.mdev()), Boolean.TRUE.equals(req.dryRun()),
+                Boolean.TRUE.equals(req.shutdownHolder()), Boolean.TRUE.equals(req.force()), req.timeoutSeconds());
+    }
+
+    /** Dry run: the plan. Else apply it; if running VMs stand in the way, shut them down first when asked to. */
+    private void change(Context ctx, Function<VmControl, Plan> planner, boolean dryRun, boolean shutdownHolder,
+            boolean force, Integer timeoutSeconds) {
+        if (dryRun) {
+            ctx.json(Map.of("dryRun", true, "plan", VmControl.planView(planner.apply(control))));
+            return;
+        }
+        if (shutdownHolder) {
+            Plan preview = planner.apply(control);
+            if (!preview.blockers().isEmpty()) {
+                VmJobs.Job job = control.applyAfterShutdown(planner, timeout(timeoutSeconds), force);
+                ctx.status(202).json(Map.of("job", job.status(), "plan", VmControl.planView(preview)));
+                return;
+            }
+        }
+        Plan plan = control.apply(planner);
+        ctx.json(Map.of("applied", !plan.empty(), "plan", VmControl.planView(plan)));
+    }
+
+    private Duration timeout(Integer seconds) {
+        if (seconds == null) {
+            return control.defaultTimeout();
+        }
+        if (seconds < 1 || seconds > 3600) {
+            throw new BadRequestResponse("timeoutSeconds must be from 1 to 3600");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private Map<String, Object> link() {
+        Link l = control.host().link();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("uri", l.uri());
+        m.put("state", l.state().name().toLowerCase());
+        m.put("detail", l.detail());
+        m.put("since", l.since().toString());
+        return m;
+    }
+
+    /** Turns the host's refusals into HTTP answers that say what to do. */
+    private static Handler guard(Handler h) {
+        return ctx -> {
+            try {
+                h.handle(ctx);
+            } catch (VmHostException e) {
+                int status = switch (e.kind()) {
+                    case NOT_FOUND -> 404;
+                    case INVALID -> 400;
+                    case CONFLICT -> 409;
+                    case UNSUPPORTED -> 501;
+                    case UNAVAILABLE -> 503;
+                    case FAILED -> 502;
+                };
+                throw new HttpResponseException(status, e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestResponse(e.getMessage());
+            }
+        };
+    }
+}

@@ -1,0 +1,77 @@
+package org.passkvm.ipmi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The pieces that keep a session honest: the replay window, the AES trailer, the integrity pad, the framing. */
+class SessionSecurityTest {
+
+    @Test
+    void sequenceNumbersAreAcceptedOnceAndOnlyNearTheHighestSeen() {
+        SequenceWindow w = new SequenceWindow(0);
+        assertThat(w.accept(1)).isTrue();
+        assertThat(w.accept(1)).as("replay").isFalse();
+        assertThat(w.accept(3)).isTrue();
+        assertThat(w.accept(2)).as("late but new").isTrue();
+        assertThat(w.accept(2)).isFalse();
+        assertThat(w.accept(0)).as("zero is never valid").isFalse();
+        assertThat(w.accept(3 + 17)).as("too far ahead").isFalse();
+        assertThat(w.accept(3 + 16)).isTrue();
+        assertThat(w.accept(3)).as("now outside the window behind").isFalse();
+    }
+
+    @Test
+    void aesPayloadsRoundTripAndTamperedOnesAreRefused() {
+        SessionKeys keys = new SessionKeys(CipherSuite.SUITE_17, new byte[32]);
+        for (int n = 0; n < 40; n++) {
+            byte[] plain = new byte[n];
+            Arrays.fill(plain, (byte) n);
+            byte[] enc = keys.encrypt(plain);
+            assertThat(enc.length % 16).isZero();
+            assertThat(keys.decrypt(enc)).isEqualTo(plain);
+        }
+        byte[] enc = keys.encrypt(new byte[] {1, 2, 3});
+        assertThat(keys.decrypt(Arrays.copyOf(enc, 20))).isNull();
+        byte[] signed = {6, 0x40, 1, 2, 3, 4};
+        byte[] code = keys.sign(signed);
+        assertThat(code).hasSize(16);
+        assertThat(keys.verify(signed, code)).isTrue();
+        signed[2] ^= 1;
+        assertThat(keys.verify(signed, code)).isFalse();
+        assertThat(new SessionKeys(CipherSuite.SUITE_3, new byte[20]).sign(signed)).hasSize(12);
+    }
+
+    @Test
+    void integrityPadMakesTheSignedPartAMultipleOfFour() {
+        for (int len = 0; len < 64; len++) {
+            assertThat((12 + len + SessionKeys.integrityPad(len) + 2) % 4).isZero();
+        }
+    }
+
+    @Test
+    void truncatedOrForeignDatagramsDecodeToNothing() {
+        InetSocketAddress from = new InetSocketAddress("127.0.0.1", 1);
+        assertThat(RmcpDecoder.decode(from, Unpooled.wrappedBuffer(new byte[] {0x05, 0, (byte) 0xFF, 7, 0}))).isNull();
+        assertThat(RmcpDecoder.decode(from, Unpooled.wrappedBuffer(new byte[] {0x06, 0, (byte) 0xFF, 0x08, 0}))).isNull();
+        byte[] shortV15 = {0x06, 0, (byte) 0xFF, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3};
+        assertThat(RmcpDecoder.decode(from, Unpooled.wrappedBuffer(shortV15))).isNull();
+    }
+
+    @Test
+    void requestChecksumsAreVerified() {
+        byte[] good = {0x20, 0x18, (byte) 0xC8, (byte) 0x81, 0x04, 0x01, 0x7A};
+        assertThat(IpmiRequest.parse(null, null, good)).isNotNull();
+        byte[] bad = good.clone();
+        bad[5] = 0x02;
+        assertThat(IpmiRequest.parse(null, null, bad)).isNull();
+        IpmiRequest q = IpmiRequest.parse(null, null, good);
+        byte[] answer = q.reply(0, 1, 2).message();
+        assertThat(IpmiRequest.checksum(answer, 0, 3)).isZero();
+        assertThat(IpmiRequest.checksum(answer, 3, answer.length - 3)).isZero();
+        assertThat(answer[1] >> 2).as("response netFn").isEqualTo(0x07);
+    }
+}

@@ -1,0 +1,114 @@
+package org.passkvm.power;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.passkvm.power.DemoPower.eventually;
+
+import com.microsoft.playwright.Page;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.Chromium;
+import org.passkvm.simulator.SimulatedTarget.Power;
+
+/** The ATX panel (atx.js) in Chromium: LEDs follow the target, buttons press, risky ones ask first. */
+class AtxPanelBrowserTest {
+
+    @TempDir
+    static Path dir;
+    static DemoPower app;
+    static Chromium chromium;
+
+    @BeforeAll
+    static void start() throws Exception {
+        chromium = Chromium.launch();
+        app = DemoPower.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    static Page panel() {
+        Page page = chromium.login(app.port(), "admin", DemoPower.PASSWORD);
+        // Until index.html loads atx.js itself, load it the same way a <script src> would.
+        if (!(Boolean) page.evaluate("() => typeof PassKVMAtx !== 'undefined'")) {
+            page.addScriptTag(new Page.AddScriptTagOptions().setUrl("/assets/atx.js"));
+            page.evaluate("() => { const el = document.getElementById('panel-atx');"
+                    + " el.hidden = false; PassKVMAtx.mount(el, { role: 'admin' }); }");
+        }
+        page.evaluate("() => { const d = document.getElementById('drawer'); if (d) d.hidden = false; }");
+        page.waitForSelector(".atx-panel button[data-action=reset]");
+        return page;
+    }
+
+    static String powerLedText(Page page) {
+        return (String) page.evaluate("() => document.querySelector('.atx-panel .atx-led span:last-child').textContent");
+    }
+
+    @Test
+    void buttonsPressTheTargetAndTheLedsFollowIt() throws Exception {
+        Page page = panel();
+        page.waitForFunction("() => document.querySelector('.atx-panel').textContent.includes('Power on')");
+        assertThat(page.isDisabled(".atx-panel button[data-action=on]")).as("on is pointless while on").isTrue();
+
+        List<String> dialogs = new CopyOnWriteArrayList<>();
+        page.onDialog(d -> {
+            dialogs.add(d.message());
+            if (d.message().contains("Reset")) {
+                d.accept();
+            } else {
+                d.dismiss();
+            }
+        });
+        page.click(".atx-panel button[data-action=off_hard]");
+        Thread.sleep(500);
+        assertThat(dialogs).singleElement().satisfies(m -> assertThat(m).contains("Cut the host's power"));
+        assertThat(app.target().power()).as("dismissed: nothing pressed").isEqualTo(Power.ON);
+
+        List<Power> seen = new CopyOnWriteArrayList<>();
+        app.target().onPowerChange(() -> seen.add(app.target().power()));
+        page.click(".atx-panel button[data-action=reset]");
+        assertThat(eventually(() -> seen.contains(Power.BOOTING), Duration.ofSeconds(5))).isTrue();
+        assertThat(eventually(() -> app.target().power() == Power.ON, Duration.ofSeconds(5))).isTrue();
+        page.waitForFunction("() => !document.querySelector('.atx-panel button[data-action=reset]').disabled");
+
+        page.click(".atx-panel button[data-action=off]"); // graceful: no question asked
+        assertThat(eventually(() -> app.target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
+        page.waitForFunction("() => document.querySelector('.atx-panel').textContent.includes('Power off')");
+        assertThat(powerLedText(page)).isEqualTo("Power off");
+
+        page.waitForFunction("() => !document.querySelector('.atx-panel button[data-action=on]').disabled");
+        page.click(".atx-panel button[data-action=on]");
+        assertThat(eventually(() -> app.target().power() == Power.ON, Duration.ofSeconds(10))).isTrue();
+        page.waitForFunction("() => document.querySelector('.atx-panel').textContent.includes('Power on')");
+        assertThat(chromium.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theIpmiPasswordIsSetFromThePanelAndShownOnce() throws Exception {
+        Page page = panel();
+        page.click(".panel summary:text('IPMI over LAN')");
+        page.click("button:text('New IPMI password')");
+        page.waitForFunction("() => [...document.querySelectorAll('code')].some(c => c.textContent.includes('ipmitool -I lanplus -U admin -P '))");
+        String cmd = (String) page.evaluate("() => [...document.querySelectorAll('code')].find(c => c.textContent.includes('ipmitool')).textContent");
+        String password = cmd.replaceAll(".* -P (\\S+) .*", "$1");
+        assertThat(password).hasSize(16);
+        if (DemoPower.installed("ipmitool")) {
+            DemoPower.Result r = DemoPower.run(List.of("ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p",
+                    Integer.toString(app.ipmiPort()), "-U", "admin", "-P", password, "-N", "1", "-R", "2",
+                    "chassis", "power", "status"), Duration.ofSeconds(20));
+            assertThat(r.output()).contains("Chassis Power is");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.passkvm.video;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's Chromium plays the demo target's screen through video.js: H.264 over the WebSocket
+ * decoded by WebCodecs into a canvas, and MJPEG in an img where WebCodecs is missing.
+ */
+class H264BrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @TempDir
+    static Path dataDir;
+
+    static TestAppliance app;
+    static Playwright playwright;
+    static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium (apt-get install chromium): skipped");
+        app = TestAppliance.start(dataDir, null);
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    /** A logged-in page on the appliance's origin with video.js loaded into an empty box. */
+    static Page playerPage(BrowserContext context) {
+        Page page = context.newPage();
+        page.navigate("https://127.0.0.1:" + app.port + "/login");
+        Object status = page.evaluate("async (pw) => (await fetch('/api/auth/login', {method: 'POST',"
+                + " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({user: 'admin', password: pw})})).status",
+                TestAppliance.PASSWORD);
+        assertThat(status).isEqualTo(200);
+        page.evaluate("() => new Promise((ok, fail) => { document.body.innerHTML = '<div id=box></div>';"
+                + " const s = document.createElement('script'); s.src = '/assets/video.js'; s.onload = ok;"
+                + " s.onerror = () => fail('video.js did not load'); document.head.appendChild(s); })");
+        page.evaluate("() => PassKVMVideo.start(document.getElementById('box'), () => {})");
+        return page;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> stats(Page page) {
+        return (Map<String, Object>) page.evaluate("() => PassKVMVideo.stats()");
+    }
+
+    @Test
+    void chromiumDecodesTheH264StreamIntoTheCanvas() {
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true))) {
+            Page page = playerPage(context);
+            page.waitForFunction("() => PassKVMVideo.stats().framesDecoded >= 30", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            Map<String, Object> s = stats(page);
+            assertThat(s.get("mode")).isEqualTo("h264");
+            assertThat(s.get("errors")).asList().isEmpty();
+            assertThat(page.evaluate("() => PassKVMVideo.element().tagName")).isEqualTo("CANVAS");
+            assertThat(page.evaluate("() => [PassKVMVideo.element().width, PassKVMVideo.element().height].join('x')"))
+                    .isEqualTo("1280x720");
+            // The demo screen's title bar is #1E3A5A: the decoded picture is the target's, in the right colours.
+            @SuppressWarnings("unchecked")
+            List<Number> rgb = (List<Number>) page.evaluate("() => Array.from(PassKVMVideo.element().getContext('2d')"
+                    + ".getImageData(1200, 5, 1, 1).data.slice(0, 3))");
+            assertThat(rgb.get(0).intValue()).isBetween(0x1E - 12, 0x1E + 12);
+            assertThat(rgb.get(1).intValue()).isBetween(0x3A - 12, 0x3A + 12);
+            assertThat(rgb.get(2).intValue()).isBetween(0x5A - 12, 0x5A + 12);
+        }
+    }
+
+    @Test
+    void withoutWebCodecsThePlayerFallsBackToMjpeg() {
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true))) {
+            context.addInitScript("delete window.VideoDecoder;");
+            Page page = playerPage(context);
+            page.waitForFunction("() => PassKVMVideo.stats().state === 'playing'", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            assertThat(stats(page).get("mode")).isEqualTo("mjpeg");
+            assertThat(page.evaluate("() => PassKVMVideo.element().tagName")).isEqualTo("IMG");
+            assertThat(page.evaluate("() => PassKVMVideo.element().naturalWidth")).isEqualTo(1280);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package org.passkvm.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Inventory, power and moves against libvirt's test driver loaded with the shipped demo host. */
+class DemoHostTest {
+
+    @TempDir
+    Path dataDir;
+
+    private VmControl control;
+
+    @BeforeEach
+    void connect() throws Exception {
+        LibvirtHost host = new LibvirtHost(DemoHost.install(dataDir), 5, Duration.ofSeconds(1));
+        assertThat(host.awaitConnected(Duration.ofSeconds(10))).as(host.link().detail()).isTrue();
+        control = new VmControl(host, new VmControl.Settings(UsbId.parse("1d6b:0104"), true, Duration.ofSeconds(5)),
+                DemoHost.driverHints());
+    }
+
+    @AfterEach
+    void close() {
+        control.close();
+    }
+
+    @Test
+    void listsTheDemoVmsWithStateCpusMemoryAndDevices() {
+        List<VmControl.Vm> vms = control.vms();
+        assertThat(vms).extracting(VmControl.Vm::name).containsExactly("gaming", "homelab", "workstation");
+        VmControl.Vm gaming = vms.get(0);
+        assertThat(gaming.state()).isEqualTo("running");
+        assertThat(gaming.uuid()).isEqualTo("6f1c2a9e-4d0b-4c55-9a4e-2b7f0c1d9e01");
+        assertThat(gaming.vcpus()).isEqualTo(8);
+        assertThat(gaming.memoryMiB()).isEqualTo(16 * 1024);
+        assertThat(gaming.hostDevices()).extracting(DomainDefinition.HostDevice::source)
+                .containsExactly("0000:01:00.0", "0000:01:00.1", "1d6b:0104");
+        assertThat(gaming.displayMode()).isEqualTo("none");
+        assertThat(vms.get(1).displayMode()).isEqualTo("qxl-spice");
+        assertThat(vms.get(2).state()).isEqualTo("shut-off");
+        assertThat(vms.get(2).displayMode()).isEqualTo("virtio");
+    }
+
+    @Test
+    void listsTheNvidiaGpuWithItsAudioFunctionAndTheIgpuWithVfsAndMdevTypes() {
+        GpuInventory.Report report = control.gpus();
+        assertThat(report.gpus()).extracting(GpuInventory.Gpu::address).containsExactly("0000:00:02.0", "0000:01:00.0");
+        GpuInventory.Gpu nvidia = report.gpus().get(1);
+        assertThat(nvidia.vendorId()).isEqualTo("0x10de");
+        assertThat(nvidia.product()).contains("RTX 4090");
+        assertThat(nvidia.driver()).isEqualTo("vfio-pci");
+        assertThat(nvidia.iommuGroup()).isEqualTo(14);
+        assertThat(nvidia.groupMembers()).extracting(GpuInventory.Member::address).containsExactly("0000:01:00.0", "0000:01:00.1");
+        assertThat(nvidia.groupMembers().get(1).product()).contains("Audio");
+        assertThat(nvidia.heldBy()).isEqualTo("gaming");
+        assertThat(nvidia.methods()).containsExactly("whole");
+
+        GpuInventory.Gpu intel = report.gpus().get(0);
+        assertThat(intel.driver()).isEqualTo("i915");
+        assertThat(intel.heldBy()).isNull();
+        assertThat(intel.methods()).containsExactly("whole", "vf", "mdev");
+        assertThat(intel.sriov().maxVfs()).isEqualTo(7);
+        assertThat(intel.sriov().currentVfs()).isEqualTo(2);
+        assertThat(intel.sriov().vfs()).extracting(GpuInventory.Vf::heldBy).containsExactly("homelab", null);
+        assertThat(intel.mdevTypes()).extracting(GpuInventory.MdevTypeView::id).containsExactly("i915-GVTg_V5_4", "i915-GVTg_V5_8");
+        assertThat(intel.mdevTypes().get(0).availableInstances()).isEqualTo(2);
+
+        assertThat(report.gadget().present()).isTrue();
+        assertThat(report.gadget().heldBy()).containsExactly("gaming");
+    }
+
+    @Test
+    void powerActionsChangeTheVmState() {
+        control.power("workstation", PowerAction.START);
+        assertThat(control.vm("workstation").state()).isEqualTo("running");
+        control.power("workstation", PowerAction.REBOOT);
+        control.power("workstation", PowerAction.RESET);
+        assertThat(control.vm("workstation").state()).isEqualTo("running");
+        control.power("workstation", PowerAction.DESTROY);
+        assertThat(control.vm("workstation").state()).isEqualTo("shut-off");
+        assertThatThrownBy(() -> control.power("workstation", PowerAction.DESTROY))
+                .isInstanceOfSatisfying(VmHostException.class, e -> assertThat(e.kind()).isEqualTo(VmHostException.Kind.CONFLICT));
+        assertThatThrownBy(() -> control.power("nope", PowerAction.START))
+                .isInstanceOfSatisfying(VmHostException.class, e -> assertThat(e.kind()).isEqualTo(VmHostException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void gracefulShutdownFinishesAsAJob() throws Exception {
+        VmJobs.Job job = control.shutdown("homelab", Duration.ofSeconds(5), false);
+        assertThat(awaitDone(job.status().id()).state()).isEqualTo("done");
+        assertThat(control.vm("homelab").state()).isEqualTo("shut-off");
+    }
+
+    @Test
+    void movingTheGpuAwayFromARunningVmIsRefusedWithAClearMessage() {
+        var a = new GpuMoves.Assignment("workstation", GpuMoves.Method.WHOLE, null, null, true, null, true);
+        assertThatThrownBy(() -> control.apply(c -> c.planAssign("0000:01:00.0", a)))
+                .isInstanceOfSatisfying(VmHostException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(VmHostException.Kind.CONFLICT);
+                    assertThat(e.getMessage()).contains("gaming is running");
+                });
+        assertThat(control.vm("gaming").hostDevices()).hasSize(3);
+    }
+
+    @Test
+    void movesTheGpuByRedefiningBothVmsOnceTheHolderIsOff() throws Exception {
+        var a = new GpuMoves.Assignment("workstation", GpuMoves.Method.WHOLE, null, null, true, null, true);
+        VmJobs.Job job = control.applyAfterShutdown(c -> c.planAssign("pci_0000_01_00_0", a), Duration.ofSeconds(5), false);
+        assertThat(awaitDone(job.status().id()).state()).isEqualTo("done");
+
+        assertThat(control.vm("gaming").hostDevices()).isEmpty();
+        VmControl.Vm ws = control.vm("workstation");
+        assertThat(ws.hostDevices()).extracting(DomainDefinition.HostDevice::source)
+                .containsExactly("0000:01:00.0", "0000:01:00.1", "1d6b:0104");
+        assertThat(ws.displayMode()).isEqualTo("none");
+        GpuInventory.Report r = control.gpus();
+        assertThat(r.gpus().get(1).heldBy()).isEqualTo("workstation");
+        assertThat(r.gadget().heldBy()).containsExactly("workstation");
+    }
+
+    @Test
+    void givesAFreeVfAndAMediatedDevice() {
+        var vf = new GpuMoves.Assignment("workstation", GpuMoves.Method.VF, null, null, false, null, false);
+        Plan plan = control.apply(c -> c.planAssign("0000:00:02.0", vf));
+        assertThat(plan.changes()).extracting(Plan.Change::vm).containsExactly("workstation");
+        assertThat(plan.changes().get(0).diff()).contains("+        <address domain='0x0000' bus='0x00' slot='0x02' function='0x2'/>");
+        var mdev = new GpuMoves.Assignment("workstation", GpuMoves.Method.MDEV, null, "i915-GVTg_V5_4", false, null, false);
+        control.apply(c -> c.planAssign("0000:00:02.0", mdev));
+        GpuInventory.Gpu intel = control.gpus().gpus().get(0);
+        assertThat(intel.sriov().vfs()).extracting(GpuInventory.Vf::heldBy).containsExactly("homelab", "workstation");
+        assertThat(intel.mdevTypes().get(0).instances()).singleElement()
+                .satisfies(i -> assertThat(i.heldBy()).isEqualTo("workstation"));
+    }
+
+    @Test
+    void dryRunShowsADiffAndChangesNothing() {
+        Plan plan = control.planDisplay("workstation", DisplayMode.VIRTIO_GL);
+        assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.diff())
+                .startsWith("--- workstation (now)\n+++ workstation (after)\n@@ ")
+                .contains("+        <acceleration accel3d='yes'/>", "+      <gl enable='yes'/>"));
+        assertThat(control.vm("workstation").displayMode()).isEqualTo("virtio");
+    }
+
+    private VmJobs.Status awaitDone(String id) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        VmJobs.Status s = control.job(id);
+        while (s.state().equals("running") && System.nanoTime() < end) {
+            Thread.sleep(50);
+            s = control.job(id);
+        }
+        return s;
+    }
+}

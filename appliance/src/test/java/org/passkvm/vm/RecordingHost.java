@@ -1,0 +1,81 @@
+package org.passkvm.vm;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.w3c.dom.Element;
+
+/**
+ * A real host, with two test seams: it keeps every domain XML PassKVM defines (to validate each),
+ * and can report a fixed set of host devices, since the machine running the tests has no GPU.
+ */
+final class RecordingHost implements VmHost {
+
+    final List<String> defined = new CopyOnWriteArrayList<>();
+    private final VmHost real;
+    private final Map<String, List<String>> devices;
+
+    RecordingHost(VmHost real, Map<String, List<String>> devices) {
+        this.real = real;
+        this.devices = devices;
+    }
+
+    /** The demo host's node devices, by libvirt capability. */
+    static Map<String, List<String>> demoDevices() {
+        Element node = XmlText.parse(DemoHost.shipped()).getDocumentElement();
+        return XmlText.children(node, "device").stream().collect(Collectors.groupingBy(
+                d -> XmlText.child(d, "capability").getAttribute("type"),
+                Collectors.mapping(d -> {
+                    var doc = javax.xml.parsers.DocumentBuilderFactory.newDefaultInstance();
+                    try {
+                        var copy = doc.newDocumentBuilder().newDocument();
+                        copy.appendChild(copy.importNode(d, true));
+                        return XmlText.write(copy);
+                    } catch (javax.xml.parsers.ParserConfigurationException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Collectors.toList())));
+    }
+
+    @Override
+    public Link link() {
+        return real.link();
+    }
+
+    @Override
+    public List<String> domainNames() {
+        return real.domainNames();
+    }
+
+    @Override
+    public DomainState state(String name) {
+        return real.state(name);
+    }
+
+    @Override
+    public String definition(String name) {
+        return real.definition(name);
+    }
+
+    @Override
+    public List<String> nodeDevices(String capability) {
+        return devices == null ? real.nodeDevices(capability) : devices.getOrDefault(capability, List.of());
+    }
+
+    @Override
+    public void define(String domainXml) {
+        defined.add(domainXml);
+        real.define(domainXml);
+    }
+
+    @Override
+    public void power(String name, PowerAction action) {
+        real.power(name, action);
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}

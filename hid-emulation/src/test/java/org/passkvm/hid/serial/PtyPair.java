@@ -1,0 +1,57 @@
+package org.passkvm.hid.serial;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Two connected pseudo-terminals from socat, at fixed paths so that a "replugged" pair reappears where it was. */
+final class PtyPair implements AutoCloseable {
+
+    final Path chip;
+    final Path host;
+    private Process socat;
+
+    PtyPair(Path dir) {
+        this.chip = dir.resolve("chip");
+        this.host = dir.resolve("host");
+    }
+
+    static void assumeSocat() {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")),
+                "socat is not installed (apt-get install socat); the CH9329 serial tests need a pty pair");
+    }
+
+    /** Plugs the pair in; returns once both ends exist. */
+    PtyPair plug() throws IOException, InterruptedException {
+        socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + chip, "pty,raw,echo=0,link=" + host)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!(Files.exists(chip) && Files.exists(host))) {
+            if (System.nanoTime() > deadline || !socat.isAlive()) {
+                throw new IOException("socat did not create the pty pair");
+            }
+            Thread.sleep(10);
+        }
+        return this;
+    }
+
+    /** Pulls the pair out: both ptys disappear, as a USB-serial adapter does when unplugged. */
+    void unplug() throws InterruptedException {
+        socat.destroy();
+        socat.waitFor(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while ((Files.exists(chip) || Files.exists(host)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (socat != null && socat.isAlive()) {
+            unplug();
+        }
+    }
+}

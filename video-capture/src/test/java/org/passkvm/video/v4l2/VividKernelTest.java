@@ -1,0 +1,116 @@
+package org.passkvm.video.v4l2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Capture from vivid's HDMI input in Debian's real kernel (image-build/testvm): one VM boot runs
+ * {@link VividScenario} and these tests check what it printed. Times are measured under QEMU's
+ * software emulation (TCG), roughly 10–20× slower than a Pi for JPEG work, so their bounds are
+ * generous; the 2 s recovery goal itself is asserted on real time in VideoStreamTest.
+ */
+@Tag("kernel")
+class VividKernelTest {
+
+    static final Map<String, String> results = new HashMap<>();
+    static String output;
+
+    @BeforeAll
+    static void runScenario() throws Exception {
+        Assumptions.assumeTrue(onPath("qemu-system-x86_64"),
+                "qemu-system-x86_64 missing: kernel tests skipped (apt-get install qemu-system-x86 kmod cpio v4l-utils)");
+        Path testvm = repository().resolve("image-build/testvm/testvm");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(testvm.toString(), "run", "--timeout", "480", "--",
+                "java", "-cp", classpath, VividScenario.class.getName(), "yuyv422")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor(10, TimeUnit.MINUTES);
+        output = new String(out, StandardCharsets.UTF_8);
+        for (String line : output.split("\n")) {
+            if (line.startsWith("RESULT ")) {
+                String kv = line.substring(7);
+                int eq = kv.indexOf('=');
+                results.put(kv.substring(0, eq), kv.substring(eq + 1).trim());
+            }
+        }
+        System.out.println(output);
+    }
+
+    static long number(String key) {
+        assertThat(results).as(output).containsKey(key);
+        return Long.parseLong(results.get(key));
+    }
+
+    @Test
+    void theWholeScenarioRan() {
+        assertThat(results.get("done")).as(output).isEqualTo("true");
+    }
+
+    @Test
+    void capturesVividsHdmiInputAtTwoResolutions() {
+        assertThat(results.get("resolution_a")).as(output).isEqualTo("1280x720");
+        assertThat(number("frames_a_3s")).isPositive();
+        assertThat(results.get("resolution_b")).isEqualTo("640x480");
+        assertThat(number("frames_b_3s")).isPositive();
+    }
+
+    @Test
+    void aLiveResolutionChangeShowsItsReasonAndFollowsTheSource() {
+        assertThat(results.get("resolution_change_reason_seen")).as(output).isEqualTo("true");
+        assertThat(number("resolution_change_ms")).isLessThan(30_000);
+    }
+
+    @Test
+    void signalLossShowsNoSignalAtTheStreamSizeAndRecovers() {
+        assertThat(number("no_signal_screen_ms")).as(output).isLessThan(10_000);
+        assertThat(results.get("no_signal_screen_size")).isEqualTo("640x480");
+        assertThat(number("no_signal_screens")).as("the reason screen is repeated while retrying").isGreaterThanOrEqualTo(2);
+        assertThat(results.get("status_no_signal")).contains("state=NO_SIGNAL", "reason=NO SIGNAL");
+        assertThat(number("signal_recovery_ms")).isLessThan(10_000);
+    }
+
+    @Test
+    void unplugShowsNoCaptureDeviceAndReplugRecovers() {
+        assertThat(number("no_device_screen_ms")).as(output).isLessThan(10_000);
+        assertThat(results.get("rmmod")).as("the device was released, so the module could go").contains("ok");
+        assertThat(number("replug_recovery_ms")).isLessThan(30_000);
+        assertThat(results.get("resolution_after_replug")).isEqualTo("1280x720");
+    }
+
+    @Test
+    void memoryStaysFlatThroughAllOfIt() {
+        assertThat(number("buffers_created")).isLessThanOrEqualTo(4);
+    }
+
+    static Path repository() {
+        String fromBuild = System.getProperty("passkvm.repo");
+        Path dir = fromBuild != null && !fromBuild.isBlank() ? Path.of(fromBuild) : Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            if (Files.isExecutable(d.resolve("image-build/testvm/testvm"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("image-build/testvm/testvm not found above " + dir);
+    }
+
+    static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
