@@ -1,7 +1,6 @@
 "use strict";
 // Virtual media panel: upload (progress, speed, cancel), fetch from a URL, list, mount as CD-ROM or flash, eject.
-// Needs api.js. Mounts itself into an element with id "passkvm-media" if the page has one; else call
-// PassKVMMedia.mount(element).
+// Needs api.js; console.js mounts it into the drawer's #panel-media (PassKVMMedia.mount(element)).
 const PassKVMMedia = (() => {
   const el = (tag, props, ...children) => {
     const e = document.createElement(tag);
@@ -201,11 +200,3 @@ const PassKVMMedia = (() => {
   return { mount };
 })();
 
-(() => {
-  const auto = () => {
-    const target = document.getElementById("passkvm-media");
-    if (target) PassKVMMedia.mount(target);
-  };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", auto);
-  else auto();
-})();

@@ -424,7 +424,9 @@ public final class ImageStore implements AutoCloseable {
             if (t.cancelled()) {
                 throw new ConflictResponse("transfer of " + t.name() + " cancelled");
             }
-            throw e;
+            // The sender went away or broke off: its fault, not ours (a disk error would come from the write).
+            throw new BadRequestResponse("the transfer of " + t.name() + " broke off after " + t.done() + " bytes: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 

@@ -37,7 +37,8 @@ public final class MediaRoutes implements WebModule {
     public void register(Api api) {
         api.get("/api/media", Role.VIEWER, ctx -> ctx.json(media.state()));
         api.get("/api/media/images", Role.VIEWER, ctx -> ctx.json(media.images()));
-        api.get("/api/media/images/{name}", Role.VIEWER, ctx -> ctx.json(media.store().info(name(ctx))));
+        api.get("/api/media/images/{name}", Role.VIEWER,
+            ctx -> ctx.json(media.withCdromFlag(media.store().info(name(ctx)))));
         api.put("/api/media/images/{name}", Role.OPERATOR, this::upload);
         api.post("/api/media/images/{name}/fetch", Role.OPERATOR, ctx -> {
             FetchRequest r = Json.read(ctx, FetchRequest.class);
@@ -77,7 +78,7 @@ public final class MediaRoutes implements WebModule {
         } finally {
             media.store().abandon(t);
         }
-        ctx.status(201).json(stored);
+        ctx.status(201).json(media.withCdromFlag(stored));
     }
 
     private static ImageName name(Context ctx) {

@@ -58,10 +58,12 @@ public final class VirtualMedia implements AutoCloseable {
 
     /** The images, each marked with whether this kernel can present it as a CD-ROM. */
     public List<ImageInfo> images() throws IOException {
-        long max = drive.capabilities().cdromMaxBytes();
-        return store.list().stream()
-            .map(i -> i.ready() ? i.withCdrom(fitsCdrom(i.size(), max)) : i)
-            .toList();
+        return store.list().stream().map(this::withCdromFlag).toList();
+    }
+
+    /** One image's entry with the CD-ROM flag the listing has. */
+    ImageInfo withCdromFlag(ImageInfo i) {
+        return i.ready() ? i.withCdrom(fitsCdrom(i.size(), drive.capabilities().cdromMaxBytes())) : i;
     }
 
     public State mount(ImageName name, DriveMode mode, boolean readOnly, boolean force) throws IOException {
