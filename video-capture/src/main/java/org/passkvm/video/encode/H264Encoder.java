@@ -25,6 +25,8 @@ public final class H264Encoder implements AutoCloseable {
     /** Encoders tried for "auto", best first. */
     public static final List<String> AUTO = List.of("h264_v4l2m2m", "libx264", "libopenh264");
 
+    /** Encoders that would not open here (no hardware): not probed again on every resolution change. */
+    private final java.util.Set<String> unavailable = new java.util.HashSet<>();
     private final List<String> candidates;
     private final int bitrateKbps;
     private final int gop;
@@ -153,6 +155,9 @@ public final class H264Encoder implements AutoCloseable {
         closeCodec();
         List<String> failures = new ArrayList<>();
         for (String candidate : candidates) {
+            if (unavailable.contains(candidate) && candidates.size() > 1) {
+                continue;
+            }
             AVCodec codec = avcodec_find_encoder_by_name(candidate);
             if (codec == null) {
                 failures.add(candidate + ": not in this FFmpeg build");
@@ -168,6 +173,9 @@ public final class H264Encoder implements AutoCloseable {
             }
             failures.add(candidate + ": " + PlanarConverter.errorText(ret));
             avcodec_free_context(c);
+            if (candidate.endsWith("_v4l2m2m")) {
+                unavailable.add(candidate); // no such hardware: it will not appear later either
+            }
         }
         if (context == null) {
             throw new IllegalStateException("no H.264 encoder opened for " + in.width() + "x" + in.height() + ": " + failures);
