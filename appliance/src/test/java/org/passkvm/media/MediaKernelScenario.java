@@ -53,6 +53,7 @@ public final class MediaKernelScenario {
                 expect(s.get("implementation").asText().equals("gadget"), "media implementation " + s);
                 JsonNode health = api.json(api.get("/api/health"));
                 expect(health.at("/capabilities/hid/implementation").asText().equals("gadget"), "hid " + health);
+                expect(health.at("/capabilities/hid/state").asText().equals("configured"), "host state " + health);
                 List<String> functions;
                 try (Stream<Path> f = Files.list(GADGET.resolve("functions"))) {
                     functions = f.map(p -> p.getFileName().toString()).sorted().toList();

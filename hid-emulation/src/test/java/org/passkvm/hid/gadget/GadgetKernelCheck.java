@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.KeyboardLeds;
+import org.passkvm.hid.keymap.Layout;
+import org.passkvm.hid.paste.Typist;
 
 /**
  * Runs inside the test VM (as root, real configfs and dummy_hcd): drives GadgetHid and checks what the host side of
@@ -28,6 +30,11 @@ public final class GadgetKernelCheck {
     private static final Duration ENUMERATION = Duration.ofSeconds(30);
     private static final Duration EVENTS = Duration.ofSeconds(5);
     private static final int KEY_A = 30;
+    private static final int KEY_Y = 21;
+    private static final int KEY_Z = 44;
+    private static final int KEY_Q = 16;
+    private static final int KEY_APOSTROPHE = 40;
+    private static final int KEY_RIGHTALT = 100;
     private static final int KEY_LEFTSHIFT = 42;
     private static final int KEY_102ND = 86; // what Linux calls the ISO key left of Z (HID IntlBackslash, 0x64)
     private static final int KEY_LEFTCTRL = 29;
@@ -108,6 +115,21 @@ public final class GadgetKernelCheck {
                 List<String> seen = keys(keyboard.next(expected.size(), e -> e.type() == EV_KEY, EVENTS));
                 require(seen.equals(expected), "expected " + expected + ", saw " + seen);
                 return "EV_KEY " + seen;
+            }
+        });
+
+        check("paste-in-german-layout", () -> {
+            try (HostInputDevice keyboard = HostInputDevice.open(0, ENUMERATION);
+                    Typist typist = new Typist(input, Typist.Settings.DEFAULT)) {
+                // On a German keyboard z and y swap places, @ is AltGr+Q and ä sits where US has the quote.
+                typist.start("zY@\u00e4", Layout.byName("de"), 5, false);
+                require(typist.awaitIdle(10_000), "paste did not finish");
+                List<String> presses = keys(keyboard.next(12, e -> e.type() == EV_KEY, EVENTS)).stream()
+                    .filter(k -> k.endsWith("=1")).toList();
+                List<String> expected = List.of(KEY_Y + "=1", KEY_LEFTSHIFT + "=1", KEY_Z + "=1",
+                    KEY_RIGHTALT + "=1", KEY_Q + "=1", KEY_APOSTROPHE + "=1");
+                require(presses.equals(expected), "expected presses " + expected + ", saw " + presses);
+                return "EV_KEY presses " + presses;
             }
         });
 

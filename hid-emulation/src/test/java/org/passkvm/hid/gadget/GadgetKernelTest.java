@@ -21,7 +21,7 @@ import org.passkvm.testvm.TestVm;
 class GadgetKernelTest {
 
     private static final List<String> EXPECTED_CHECKS = List.of(
-        "restart-after-crash-and-enumerate", "keys-with-modifiers-and-intl", "absolute-moves-buttons-wheel-pan",
+        "restart-after-crash-and-enumerate", "keys-with-modifiers-and-intl", "paste-in-german-layout", "absolute-moves-buttons-wheel-pan",
         "relative-moves-wheel-buttons", "led-read-back", "unbind-mid-typing-never-blocks-and-leaves-no-key-down",
         "held-key-released-when-host-goes-away", "led-read-back-after-rebind", "teardown-removes-gadget",
         "custom-identity-and-no-pan-variant");
