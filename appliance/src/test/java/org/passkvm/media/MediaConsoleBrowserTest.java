@@ -21,10 +21,7 @@ class MediaConsoleBrowserTest {
     void uploadFromTheConsoleListsTheImageWithItsSha256AndMountsIt() throws Exception {
         try (TestAppliance app = TestAppliance.start(dataDir, ""); Chromium chromium = Chromium.launch()) {
             Page page = chromium.login(app.appliance.web().port(), "admin", MediaClient.PASSWORD);
-            // The panel as console.js mounts it (index.html includes media.js once the lead adds it).
-            page.addScriptTag(new Page.AddScriptTagOptions().setUrl("/assets/media.js"));
-            page.evaluate("() => { const p = document.getElementById('panel-media'); p.hidden = false;"
-                + " document.getElementById('drawer').hidden = false; PassKVMMedia.mount(p); }");
+            page.click("#btn-panels"); // the drawer where console.js mounted the media panel
             page.waitForSelector("#panel-media table");
 
             byte[] iso = MediaApiTest.random(4 * 1024 * 1024, 11);
