@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -17,17 +16,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.passkvm.web.DataFiles;
@@ -53,7 +48,6 @@ public final class ImageStore implements AutoCloseable {
     /** How often the free space is checked while writing: statvfs is cheap, but not per block. */
     private static final long CHECK_EVERY_BYTES = 16L << 20;
     private static final String PART = ".part";
-    private static final String SHA = ".sha256";
     private static final long MB = 1024 * 1024;
 
     private final Path dir;
@@ -62,18 +56,14 @@ public final class ImageStore implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, Transfer> transfers = new ConcurrentHashMap<>();
     private final Map<String, ImageInfo> failures = new ConcurrentHashMap<>();
-    private final Set<String> hashing = ConcurrentHashMap.newKeySet();
-    private final ExecutorService hasher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "media-hash");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Checksums checksums;
     private volatile Predicate<String> inUse = name -> false;
 
     private ImageStore(Path dir, FileStore disk, Limits limits) {
         this.dir = dir;
         this.disk = disk;
         this.limits = limits;
+        this.checksums = new Checksums(dir);
     }
 
     /** Opens (creating) the folder and removes what an interrupted transfer left behind. */
@@ -106,8 +96,7 @@ public final class ImageStore implements AutoCloseable {
             for (Path p : files.toList()) {
                 String f = p.getFileName().toString();
                 boolean part = f.startsWith(".") && f.endsWith(PART);
-                boolean orphanSum = f.startsWith(".") && f.endsWith(SHA)
-                    && !Files.exists(dir.resolve(f.substring(1, f.length() - SHA.length())));
+                boolean orphanSum = Checksums.isOrphan(dir, f);
                 if (part || orphanSum) {
                     long size = Files.size(p);
                     Files.delete(p);
@@ -172,61 +161,16 @@ public final class ImageStore implements AutoCloseable {
         Path file = dir.resolve(name);
         long size = Files.size(file);
         long mtime = Files.getLastModifiedTime(file).toMillis();
-        String sha = knownSha(name, size, mtime);
+        String sha = checksums.known(name, size, mtime);
         boolean used = inUse.test(name);
         if (sha == null && used) {
             // A writable drive the target is changing: checksum it once it is ejected, not over and over now.
             return new ImageInfo(name, size, null, "ready", true, null, null, null, null);
         }
         if (sha == null) {
-            hashInBackground(name);
+            checksums.computeLater(name);
         }
         return new ImageInfo(name, size, sha, sha == null ? "hashing" : "ready", used, null, null, null, null);
-    }
-
-    private String knownSha(String name, long size, long mtime) {
-        try {
-            String[] parts = Files.readString(dir.resolve("." + name + SHA), StandardCharsets.US_ASCII).strip().split(" ");
-            if (parts.length == 3 && Long.parseLong(parts[1]) == size && Long.parseLong(parts[2]) == mtime) {
-                return parts[0];
-            }
-        } catch (IOException | NumberFormatException e) {
-            // no (valid) checksum file: compute one
-        }
-        return null;
-    }
-
-    private void hashInBackground(String name) {
-        if (!hashing.add(name)) {
-            return;
-        }
-        hasher.execute(() -> {
-            Path file = dir.resolve(name);
-            try {
-                long size = Files.size(file);
-                long mtime = Files.getLastModifiedTime(file).toMillis();
-                MessageDigest sha = sha256();
-                byte[] buf = new byte[BUFFER_BYTES];
-                try (InputStream in = Files.newInputStream(file)) {
-                    for (int n; (n = in.read(buf)) != -1; ) {
-                        sha.update(buf, 0, n);
-                    }
-                }
-                if (Files.size(file) == size && Files.getLastModifiedTime(file).toMillis() == mtime) {
-                    writeSha(name, HexFormat.of().formatHex(sha.digest()), size, mtime);
-                    Logger.info("Media: checksummed {} ({} bytes)", name, size);
-                }
-            } catch (IOException e) {
-                Logger.warn("Media: could not checksum {}: {}", name, e.getMessage());
-            } finally {
-                hashing.remove(name);
-            }
-        });
-    }
-
-    private void writeSha(String name, String hex, long size, long mtime) throws IOException {
-        DataFiles.writeAtomically(dir.resolve("." + name + SHA),
-            (hex + " " + size + " " + mtime + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     // ---- space ----
@@ -356,7 +300,7 @@ public final class ImageStore implements AutoCloseable {
         Path part = dir.resolve("." + name + PART);
         boolean committed = false;
         try {
-            MessageDigest sha = sha256();
+            MessageDigest sha = Checksums.sha256();
             byte[] buf = new byte[BUFFER_BYTES];
             ByteBuffer wrapped = ByteBuffer.wrap(buf);
             try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -401,7 +345,7 @@ public final class ImageStore implements AutoCloseable {
                 }
                 move(part, target);
                 committed = true;
-                writeSha(name, hex, Files.size(target), Files.getLastModifiedTime(target).toMillis());
+                checksums.record(name, hex, Files.size(target), Files.getLastModifiedTime(target).toMillis());
                 DataFiles.syncDirectory(dir);
             }
             Logger.info("Media: {} stored ({} bytes, sha256 {})", name, t.done(), hex);
@@ -470,7 +414,7 @@ public final class ImageStore implements AutoCloseable {
                 throw new ConflictResponse("image " + name + " is in the drive: eject it first");
             }
             Files.delete(file);
-            Files.deleteIfExists(dir.resolve("." + name + SHA));
+            checksums.forget(name.value());
             DataFiles.syncDirectory(dir);
             Logger.info("Media: {} deleted", name);
         }
@@ -480,17 +424,9 @@ public final class ImageStore implements AutoCloseable {
         return Optional.ofNullable(transfers.get(name.value()));
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
-    }
-
     @Override
     public void close() {
         transfers.values().forEach(Transfer::cancel);
-        hasher.shutdownNow();
+        checksums.close();
     }
 }

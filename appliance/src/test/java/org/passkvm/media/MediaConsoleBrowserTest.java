@@ -21,8 +21,7 @@ class MediaConsoleBrowserTest {
     void uploadFromTheConsoleListsTheImageWithItsSha256AndMountsIt() throws Exception {
         try (TestAppliance app = TestAppliance.start(dataDir, ""); Chromium chromium = Chromium.launch()) {
             Page page = chromium.login(app.appliance.web().port(), "admin", MediaClient.PASSWORD);
-            // The console mounts the panel into its drawer; open the drawer as a person would.
-            page.click("#btn-panels");
+            page.click("#btn-panels"); // the drawer where console.js mounted the media panel
             page.waitForSelector("#panel-media table");
 
             byte[] iso = MediaApiTest.random(4 * 1024 * 1024, 11);
