@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.hid.serial.Ch9329Frame;
+import org.passkvm.web.TestHttps;
 
 /** hid.output: ch9329 end to end: REST key presses and a paste arrive at a chip played on a socat pty pair. */
 class Ch9329WiringTest {
@@ -26,12 +27,13 @@ class Ch9329WiringTest {
     private Thread chipThread;
     private volatile boolean running = true;
     private final List<String> keyboardFrames = new CopyOnWriteArrayList<>();
-    private TestClient client;
+    private TestAppliance app;
+    private TestHttps client;
 
     @AfterEach
     void stop() throws Exception {
-        if (client != null) {
-            client.close();
+        if (app != null) {
+            app.close();
         }
         running = false;
         if (chipThread != null) {
@@ -57,7 +59,8 @@ class Ch9329WiringTest {
             Thread.sleep(10);
         }
         playChip(chipEnd);
-        client = new TestClient(dir, "hid:\n  output: ch9329\n  serial_port: " + hostEnd + "\n  baud: 115200\n");
+        app = TestAppliance.start(dir, "hid:\n  output: ch9329\n  serial_port: " + hostEnd + "\n  baud: 115200\n");
+        client = app.admin();
 
         JsonNode hid = awaitHealth();
         assertThat(hid.get("implementation").asText()).isEqualTo("ch9329");
@@ -72,7 +75,7 @@ class Ch9329WiringTest {
 
         keyboardFrames.clear();
         assertThat(client.call("POST", "/api/hid/paste", Map.of("text", "A")).statusCode()).isEqualTo(202);
-        client.awaitPaste();
+        PasteApiTest.awaitPaste(client);
         awaitFrames(5);
         assertThat(keyboardFrames).containsSubsequence(
                 "57 AB 00 02 08 02 00 00 00 00 00 00 00 0E",  // Left Shift

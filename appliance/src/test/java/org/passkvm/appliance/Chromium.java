@@ -42,11 +42,14 @@ public final class Chromium implements AutoCloseable {
         return new Chromium(pw, b);
     }
 
+    /** A fresh context (its own cookies) that accepts the device's certificate; the caller may close it. */
+    public BrowserContext newContext() {
+        return browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true).setViewportSize(1400, 900));
+    }
+
     /** A new page in a fresh context (its own cookies), recording console errors. */
     public Page newPage() {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true)
-                .setViewportSize(1400, 900));
-        Page page = context.newPage();
+        Page page = newContext().newPage();
         page.setDefaultTimeout(60_000);
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         consoleErrors.put(page, errors);

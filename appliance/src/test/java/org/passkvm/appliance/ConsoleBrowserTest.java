@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.web.Json;
-import org.passkvm.web.auth.Accounts;
 
 /** The console in a real Chromium against the appliance on its embedded default. */
 class ConsoleBrowserTest {
@@ -218,14 +217,10 @@ class ConsoleBrowserTest {
     @Test
     void firstStartMakesThePersonChooseTheirOwnPassword() throws Exception {
         Path fresh = Files.createTempDirectory(dir, "fresh");
-        Path config = fresh.resolve("passkvm.yaml");
-        Files.writeString(config, TestAppliance.FAST_HASHING);
-        Appliance appliance = Appliance.start(new StartupOptions(config, fresh.resolve("data"), 0, 0, 0, "127.0.0.1"),
-                Config.load(config));
-        try {
-            String generated = Files.readString(fresh.resolve("data").resolve(Accounts.INITIAL_PASSWORD_FILE)).trim();
+        try (TestAppliance appliance = TestAppliance.startUnclaimed(fresh, "")) {
+            String generated = Files.readString(appliance.initialPasswordFile()).trim();
             Page page = chromium.newPage();
-            page.navigate("https://127.0.0.1:" + appliance.web().port() + "/");
+            page.navigate("https://127.0.0.1:" + appliance.port() + "/");
             page.waitForURL("**/login");
             page.fill("#password", generated);
             page.click("#login-button");
@@ -233,11 +228,9 @@ class ConsoleBrowserTest {
             page.fill("#new-password", "chosen by me");
             page.fill("#new-password2", "chosen by me");
             page.click("#change-button");
-            page.waitForURL("https://127.0.0.1:" + appliance.web().port() + "/");
+            page.waitForURL("https://127.0.0.1:" + appliance.port() + "/");
             page.waitForSelector("#user-name:has-text('admin')");
-            assertThat(fresh.resolve("data").resolve(Accounts.INITIAL_PASSWORD_FILE)).doesNotExist();
-        } finally {
-            appliance.close();
+            assertThat(appliance.initialPasswordFile()).doesNotExist();
         }
     }
 }

@@ -15,19 +15,19 @@ class KeysBrowserTest {
 
     @TempDir
     static Path dir;
-    static TestClient client;
+    static TestAppliance app;
     static Chromium chromium;
 
     @BeforeAll
     static void start() throws Exception {
         chromium = Chromium.launch();
-        client = new TestClient(dir, "hid:\n  keyboard_layout: de\n");
+        app = TestAppliance.start(dir, "hid:\n  keyboard_layout: de\n");
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
+        if (app != null) {
+            app.close();
         }
         if (chromium != null) {
             chromium.close();
@@ -35,7 +35,7 @@ class KeysBrowserTest {
     }
 
     static Page console() {
-        Page page = chromium.login(client.appliance.web().port(), "admin", TestClient.PASSWORD);
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
         // Until index.html loads paste.js itself, load it the way a <script src> would and mount it as console.js does.
         if (!(Boolean) page.evaluate("() => typeof PassKVMPaste !== 'undefined'")) {
             page.addScriptTag(new Page.AddScriptTagOptions().setUrl("/assets/paste.js"));
@@ -50,7 +50,7 @@ class KeysBrowserTest {
 
     private static String lastLine() throws Exception {
         List<String> lines = org.passkvm.web.Json.MAPPER.convertValue(
-                client.json("GET", "/api/demo/target", null).get("lines"),
+                app.admin().json("GET", "/api/demo/target", null).get("lines"),
                 org.passkvm.web.Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class));
         return lines.get(lines.size() - 1);
     }
@@ -97,15 +97,15 @@ class KeysBrowserTest {
         }
         assertThat(lastLine()).endsWith("z@Y");
 
-        long before = client.appliance.parts().simulator().state().keystrokes();
+        long before = app.appliance().parts().simulator().state().keystrokes();
         page.click("#btn-keys");
         page.click("#menu-keys >> text=Ctrl+Alt+Del");
         assertThat(page.isHidden("#menu-keys")).isTrue();
         deadline = System.currentTimeMillis() + 5000;
-        while (client.appliance.parts().simulator().state().keystrokes() == before && System.currentTimeMillis() < deadline) {
+        while (app.appliance().parts().simulator().state().keystrokes() == before && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(client.appliance.parts().simulator().state().keystrokes()).isGreaterThan(before);
+        assertThat(app.appliance().parts().simulator().state().keystrokes()).isGreaterThan(before);
         assertThat(chromium.consoleErrors()).isEmpty();
     }
 }

@@ -11,23 +11,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.web.Json;
+import org.passkvm.web.TestHttps;
 
 /** Paste through the whole appliance in demo mode: the simulated target must read back what was pasted. */
 class PasteApiTest {
 
     @TempDir
     Path dataDir;
-    private TestClient client;
+    private TestAppliance app;
+    private TestHttps client;
 
-    private TestClient start(String yaml) throws Exception {
-        client = new TestClient(dataDir, yaml);
+    private TestHttps start(String yaml) throws Exception {
+        app = TestAppliance.start(dataDir, yaml == null ? "" : yaml);
+        client = app.admin();
         return client;
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
+        if (app != null) {
+            app.close();
         }
     }
 
@@ -37,8 +40,8 @@ class PasteApiTest {
         HttpResponse<String> started = client.call("POST", "/api/hid/paste",
                 Map.of("text", "echo Hello, World! {1+1}", "delayMs", 1));
         assertThat(started.statusCode()).isEqualTo(202);
-        assertThat(TestClient.json(started).get("state").asText()).isEqualTo("typing");
-        JsonNode done = client.awaitPaste();
+        assertThat(TestHttps.json(started).get("state").asText()).isEqualTo("typing");
+        JsonNode done = awaitPaste(client);
         assertThat(done.get("state").asText()).isEqualTo("done");
         assertThat(done.get("typed").asInt()).isEqualTo(24);
         assertThat(targetLines()).contains("demo$ echo Hello, World! {1+1}");
@@ -50,7 +53,7 @@ class PasteApiTest {
         assertThat(client.json("GET", "/api/hid/layouts", null).get("default").asText()).isEqualTo("de");
         assertThat(client.call("POST", "/api/hid/paste", Map.of("text", "Grüße ^ 5 € @ {x} â", "delayMs", 1)).statusCode())
                 .isEqualTo(202);
-        client.awaitPaste();
+        awaitPaste(client);
         assertThat(targetLines()).contains("demo$ Grüße ^ 5 € @ {x} â");
     }
 
@@ -61,12 +64,12 @@ class PasteApiTest {
                 .isEqualTo(202);
         HttpResponse<String> second = client.call("POST", "/api/hid/paste", Map.of("text", "y"));
         assertThat(second.statusCode()).isEqualTo(409);
-        assertThat(TestClient.json(second).get("error").asText()).contains("already typing");
+        assertThat(TestHttps.json(second).get("error").asText()).contains("already typing");
         HttpResponse<String> aborted = client.call("DELETE", "/api/hid/paste", null);
         assertThat(aborted.statusCode()).isEqualTo(200);
-        assertThat(TestClient.json(aborted).get("state").asText()).isEqualTo("aborted");
-        assertThat(TestClient.json(aborted).get("typed").asInt()).isLessThan(200);
-        assertThat(client.appliance.parts().simulator().state().keystrokes()).isPositive();
+        assertThat(TestHttps.json(aborted).get("state").asText()).isEqualTo("aborted");
+        assertThat(TestHttps.json(aborted).get("typed").asInt()).isLessThan(200);
+        assertThat(app.appliance().parts().simulator().state().keystrokes()).isPositive();
         assertThat(client.call("POST", "/api/hid/paste", Map.of("text", "ok", "delayMs", 0)).statusCode()).isEqualTo(202);
     }
 
@@ -75,18 +78,18 @@ class PasteApiTest {
         start(null);
         HttpResponse<String> unknown = client.call("POST", "/api/hid/paste", Map.of("text", "x", "layout", "klingon"));
         assertThat(unknown.statusCode()).isEqualTo(400);
-        assertThat(TestClient.json(unknown).get("error").asText()).contains("unknown layout 'klingon'");
+        assertThat(TestHttps.json(unknown).get("error").asText()).contains("unknown layout 'klingon'");
 
         HttpResponse<String> untypable = client.call("POST", "/api/hid/paste", Map.of("text", "cd ~/x", "layout", "it"));
         assertThat(untypable.statusCode()).isEqualTo(422);
-        assertThat(TestClient.json(untypable).get("error").asText())
+        assertThat(TestHttps.json(untypable).get("error").asText())
                 .contains("layout it cannot type 1 character: '~' (U+007E) at 3");
 
         HttpResponse<String> skipped = client.call("POST", "/api/hid/paste",
                 Map.of("text", "cd ~/x", "layout", "it", "skipUntypable", true, "delayMs", 0));
         assertThat(skipped.statusCode()).isEqualTo(202);
-        assertThat(TestClient.json(skipped).at("/skipped/0/codePoint").asText()).isEqualTo("U+007E");
-        client.awaitPaste();
+        assertThat(TestHttps.json(skipped).at("/skipped/0/codePoint").asText()).isEqualTo("U+007E");
+        awaitPaste(client);
 
         assertThat(client.call("POST", "/api/hid/paste", Map.of("text", "x", "delayMs", 5000)).statusCode()).isEqualTo(400);
         assertThat(client.call("POST", "/api/hid/paste", Map.of("layout", "us")).statusCode()).isEqualTo(400);
@@ -109,6 +112,17 @@ class PasteApiTest {
     void anUnknownConfiguredLayoutStopsStartupNamingTheKey() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> start("hid:\n  keyboard_layout: xx\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("keyboard_layout");
+    }
+
+    /** Polls GET /api/hid/paste until the job stops typing. */
+    static JsonNode awaitPaste(TestHttps client) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        JsonNode p;
+        do {
+            Thread.sleep(20);
+            p = client.json("GET", "/api/hid/paste", null);
+        } while (p.get("state").asText().equals("typing") && System.currentTimeMillis() < deadline);
+        return p;
     }
 
     private List<String> targetLines() throws Exception {

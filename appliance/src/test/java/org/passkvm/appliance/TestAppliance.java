@@ -30,18 +30,31 @@ public final class TestAppliance implements AutoCloseable {
 
     /** Starts with extra YAML settings appended after the fast-hashing ones (no other "web:" section). */
     public static TestAppliance start(Path dataDir, String extraYaml) throws IOException {
+        TestAppliance t = startUnclaimed(dataDir, extraYaml);
+        t.chooseAdminPassword();
+        return t;
+    }
+
+    /**
+     * Starts as on first boot: the admin still has the generated password in {@link #initialPasswordFile()},
+     * so {@link #admin()} does not work until someone chooses theirs.
+     */
+    public static TestAppliance startUnclaimed(Path dataDir, String extraYaml) throws IOException {
         Path config = dataDir.resolve("passkvm.yaml");
         Files.createDirectories(dataDir);
         Files.writeString(config, FAST_HASHING + extraYaml);
         Appliance appliance = Appliance.start(new StartupOptions(config, dataDir.resolve("data"), 0, 0, 0, "127.0.0.1"),
                 Config.load(config));
-        TestAppliance t = new TestAppliance(appliance, dataDir.resolve("data"));
-        t.chooseAdminPassword();
-        return t;
+        return new TestAppliance(appliance, dataDir.resolve("data"));
+    }
+
+    /** Where the appliance wrote the admin's generated first password (gone once it is changed). */
+    public Path initialPasswordFile() {
+        return dataDir.resolve(Accounts.INITIAL_PASSWORD_FILE);
     }
 
     private void chooseAdminPassword() throws IOException {
-        Path initial = dataDir.resolve(Accounts.INITIAL_PASSWORD_FILE);
+        Path initial = initialPasswordFile();
         if (!Files.exists(initial)) {
             return;
         }

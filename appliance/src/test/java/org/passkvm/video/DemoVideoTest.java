@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import javax.net.ssl.HttpsURLConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
+import org.passkvm.web.TestHttps;
 
 /** The demo appliance serves the simulated target's screen as snapshots and as an MJPEG stream. */
 class DemoVideoTest {
@@ -22,7 +25,7 @@ class DemoVideoTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestAppliance.start(dataDir, null);
+        app = TestAppliance.start(dataDir);
     }
 
     @AfterAll
@@ -34,7 +37,7 @@ class DemoVideoTest {
 
     @Test
     void snapshotIsAJpegOfTheTargetScreen() throws Exception {
-        byte[] jpeg = app.get("/api/video/snapshot.jpg");
+        byte[] jpeg = app.admin().getBytes("/api/video/snapshot.jpg");
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
         assertThat(image.getWidth()).isEqualTo(1280);
         assertThat(image.getHeight()).isEqualTo(720);
@@ -42,10 +45,10 @@ class DemoVideoTest {
 
     @Test
     void mjpegStreamDeliversAtLeastTwentyFramesInTwoSeconds() throws Exception {
-        HttpsURLConnection c = app.open("/api/video/stream.mjpeg");
-        assertThat(c.getResponseCode()).isEqualTo(200);
-        assertThat(c.getContentType()).startsWith("multipart/x-mixed-replace");
-        try (var reader = new TestAppliance.MjpegReader(c.getInputStream())) {
+        HttpResponse<InputStream> c = app.admin().getStream("/api/video/stream.mjpeg");
+        assertThat(c.statusCode()).isEqualTo(200);
+        assertThat(c.headers().firstValue("Content-Type").orElse("")).startsWith("multipart/x-mixed-replace");
+        try (var reader = new MjpegReader(c.body())) {
             reader.next(); // the first frame may wait for the capture to open
             long start = System.nanoTime();
             int frames = 0;
@@ -62,14 +65,14 @@ class DemoVideoTest {
 
     @Test
     void statusReportsTheStream() throws Exception {
-        app.get("/api/video/snapshot.jpg");
-        String json = app.getText("/api/video");
+        app.admin().getBytes("/api/video/snapshot.jpg");
+        String json = app.admin().getText("/api/video");
         assertThat(json).contains("\"source\":\"demo\"", "\"width\":1280", "\"jpegEncoder\":\"mjpeg q80\"");
     }
 
     @Test
     void videoNeedsALogin() throws Exception {
-        HttpsURLConnection c = app.open("/api/video/snapshot.jpg", "admin", "wrong-password");
-        assertThat(c.getResponseCode()).isEqualTo(401);
+        HttpResponse<String> c = TestHttps.basic(app.port(), "admin", "wrong-password").get("/api/video/snapshot.jpg");
+        assertThat(c.statusCode()).isEqualTo(401);
     }
 }

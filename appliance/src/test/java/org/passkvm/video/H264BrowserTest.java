@@ -2,20 +2,17 @@ package org.passkvm.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.Chromium;
+import org.passkvm.appliance.TestAppliance;
 
 /**
  * Debian's Chromium plays the demo target's screen through video.js: H.264 over the WebSocket
@@ -23,34 +20,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class H264BrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
     @TempDir
     static Path dataDir;
 
     static TestAppliance app;
-    static Playwright playwright;
-    static Browser browser;
+    static Chromium chromium;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium (apt-get install chromium): skipped");
-        app = TestAppliance.start(dataDir, null);
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM)
-                .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+        chromium = Chromium.launch();
+        app = TestAppliance.start(dataDir);
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
+        if (chromium != null) {
+            chromium.close();
         }
         if (app != null) {
             app.close();
@@ -60,7 +45,7 @@ class H264BrowserTest {
     /** A logged-in page on the appliance's origin with video.js loaded into an empty box. */
     static Page playerPage(BrowserContext context) {
         Page page = context.newPage();
-        page.navigate("https://127.0.0.1:" + app.port + "/login");
+        page.navigate("https://127.0.0.1:" + app.port() + "/login");
         Object status = page.evaluate("async (pw) => (await fetch('/api/auth/login', {method: 'POST',"
                 + " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({user: 'admin', password: pw})})).status",
                 TestAppliance.PASSWORD);
@@ -79,7 +64,7 @@ class H264BrowserTest {
 
     @Test
     void chromiumDecodesTheH264StreamIntoTheCanvas() {
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true))) {
+        try (BrowserContext context = chromium.newContext()) {
             Page page = playerPage(context);
             page.waitForFunction("() => PassKVMVideo.stats().framesDecoded >= 30", null,
                     new Page.WaitForFunctionOptions().setTimeout(20_000));
@@ -101,7 +86,7 @@ class H264BrowserTest {
 
     @Test
     void withoutWebCodecsThePlayerFallsBackToMjpeg() {
-        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true))) {
+        try (BrowserContext context = chromium.newContext()) {
             context.addInitScript("delete window.VideoDecoder;");
             Page page = playerPage(context);
             page.waitForFunction("() => PassKVMVideo.stats().state === 'playing'", null,

@@ -2,13 +2,9 @@ package org.passkvm.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,14 +14,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
 
 /** The H.264 WebSocket on the demo source, seen by plain WebSocket clients. */
 class H264SocketTest {
-
-    static {
-        // The device certificate names "passkvm", not 127.0.0.1; the JDK client checks hostnames unless told not to.
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-    }
 
     @TempDir
     static Path dataDir;
@@ -93,7 +85,7 @@ class H264SocketTest {
         int samples = 0;
         for (long t = 0; t < millis; t += 250) {
             Thread.sleep(250);
-            var m = java.util.regex.Pattern.compile("\"h264Fps\":([0-9.]+)").matcher(app.getText("/api/video"));
+            var m = java.util.regex.Pattern.compile("\"h264Fps\":([0-9.]+)").matcher(app.admin().getText("/api/video"));
             if (m.find()) {
                 sum += Double.parseDouble(m.group(1));
                 samples++;
@@ -103,12 +95,7 @@ class H264SocketTest {
     }
 
     static WebSocket connect(Client client) throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(TestAppliance.TRUST_ALL).build();
-        String basic = Base64.getEncoder().encodeToString(("admin:" + TestAppliance.PASSWORD).getBytes(StandardCharsets.UTF_8));
-        return http.newWebSocketBuilder()
-                .header("Authorization", "Basic " + basic)
-                .buildAsync(URI.create("wss://127.0.0.1:" + app.port + "/api/video/h264"), client)
-                .get(10, TimeUnit.SECONDS);
+        return app.admin().webSocket("/api/video/h264", client).get(10, TimeUnit.SECONDS);
     }
 
     @Test
@@ -145,7 +132,7 @@ class H264SocketTest {
         // Relative to what was encoded: on a loaded machine the demo source itself may run below 30 fps.
         assertThat(got).as("fast client's access units over 3 s, of %.0f encoded", encoded)
                 .isGreaterThanOrEqualTo((int) (encoded * 0.8));
-        String status = app.getText("/api/video");
+        String status = app.admin().getText("/api/video");
         assertThat(status).contains("\"h264Clients\":2");
         // The slow client stopped after its first message and everything since piled up in its socket or was wiped.
         assertThat(slow.units.size()).isLessThanOrEqualTo(1);

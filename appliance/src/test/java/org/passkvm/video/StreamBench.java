@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
+import org.passkvm.appliance.TestAppliance;
+import org.passkvm.web.TestHttps;
 
 /**
  * MJPEG serving figures on loopback with the whole appliance (HTTPS, auth gate, demo source at
@@ -39,15 +40,14 @@ public final class StreamBench {
 
         @Override
         public void run() {
-            try (SSLSocket s = (SSLSocket) TestAppliance.TRUST_ALL.getSocketFactory().createSocket()) {
+            try (SSLSocket s = (SSLSocket) TestHttps.trustAll().getSocketFactory().createSocket()) {
                 if (slow) {
                     s.setReceiveBufferSize(8192); // a phone on a bad link: the kernel cannot buffer much for it
                 }
-                s.connect(new java.net.InetSocketAddress("127.0.0.1", app.port));
-                String basic = Base64.getEncoder().encodeToString(("admin:" + TestAppliance.PASSWORD).getBytes(StandardCharsets.UTF_8));
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", app.port()));
                 OutputStream out = s.getOutputStream();
-                out.write(("GET /api/video/stream.mjpeg HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\nAuthorization: Basic "
-                        + basic + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(("GET /api/video/stream.mjpeg HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\nAuthorization: "
+                        + TestHttps.basicHeader("admin", TestAppliance.PASSWORD) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 InputStream in = new java.io.BufferedInputStream(s.getInputStream(), slow ? 1024 : 65536);
                 byte[] body = new byte[4 << 20];
@@ -105,7 +105,7 @@ public final class StreamBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Path dir = Files.createTempDirectory("passkvm-bench");
         try (TestAppliance app = TestAppliance.start(dir, "video:\n  h264:\n    encoder: 'off'\n")) {
-            app.get("/api/video/snapshot.jpg"); // warm up: capture opened, encoder created, JIT going
+            app.admin().getBytes("/api/video/snapshot.jpg"); // warm up: capture opened, encoder created, JIT going
 
             AtomicBoolean stop = new AtomicBoolean();
             Client one = new Client(app, false, stop);
@@ -129,7 +129,7 @@ public final class StreamBench {
                     lat.length, pct(lat, 50), pct(lat, 99), lat[lat.length - 1] / 1e6);
             System.out.printf("1 client: publish-to-last-byte (fan-out, TLS, loopback; no encode) p50 %.2f ms, p99 %.2f ms%n",
                     pct(fan, 50), pct(fan, 99));
-            String status = app.getText("/api/video");
+            String status = app.admin().getText("/api/video");
             System.out.println("status: " + status);
 
             AtomicBoolean stop16 = new AtomicBoolean();
@@ -171,7 +171,7 @@ public final class StreamBench {
             System.out.printf("16 clients: fast clients' capture-to-last-byte p50 %.2f ms, p99 %.2f ms; publish-to-last-byte p50 %.2f ms, p99 %.2f ms%n",
                     pct(all, 50), pct(all, 99), pct(allFan, 50), pct(allFan, 99));
             System.out.println("memory each second, RSS MB/heap used MB: " + String.join(" ", memory));
-            System.out.println("status: " + app.getText("/api/video"));
+            System.out.println("status: " + app.admin().getText("/api/video"));
             for (Thread th : threads) {
                 th.join(100);
             }

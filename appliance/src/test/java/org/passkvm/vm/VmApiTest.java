@@ -4,27 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Base64;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.passkvm.appliance.Appliance;
-import org.passkvm.appliance.Config;
-import org.passkvm.appliance.StartupOptions;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.web.Role;
+import org.passkvm.web.TestHttps;
 
 /** The VM and GPU REST API on the whole appliance in demo mode: viewers see, operators act. */
 class VmApiTest {
@@ -35,28 +25,13 @@ class VmApiTest {
     @TempDir
     static Path dataDir;
 
-    private static Appliance appliance;
-    private static HttpClient http;
+    private static TestAppliance app;
 
     @BeforeAll
     static void start() throws Exception {
-        Path yaml = dataDir.resolve("passkvm.yaml");
-        Files.writeString(yaml, "web:\n  argon2:\n    memory_kib: 1024\n    iterations: 1\n");
-        appliance = Appliance.start(new StartupOptions(yaml, dataDir, 0, 0, 0, "127.0.0.1"), Config.load(yaml));
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) { }
-            public void checkServerTrusted(X509Certificate[] c, String a) { }
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-        String initial = Files.readString(dataDir.resolve("initial-admin-password")).trim();
-        assertThat(call("POST", "/api/auth/password", "admin",
-                "{\"currentPassword\":\"" + initial + "\",\"newPassword\":\"" + PASSWORD + "\"}").statusCode()).isEqualTo(200);
-        appliance.web().accounts().create("viewer", Role.VIEWER, PASSWORD);
-        appliance.web().accounts().create("operator", Role.OPERATOR, PASSWORD);
+        app = TestAppliance.start(dataDir);
+        app.appliance().web().accounts().create("viewer", Role.VIEWER, PASSWORD);
+        app.appliance().web().accounts().create("operator", Role.OPERATOR, PASSWORD);
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!health().path("state").asText().equals("connected") && System.nanoTime() < end) {
             Thread.sleep(50);
@@ -65,8 +40,8 @@ class VmApiTest {
 
     @AfterAll
     static void stop() {
-        if (appliance != null) {
-            appliance.close();
+        if (app != null) {
+            app.close();
         }
     }
 
@@ -160,16 +135,12 @@ class VmApiTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String user, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + appliance.web().port() + path))
-                .timeout(Duration.ofSeconds(20))
+        TestHttps client = user == null ? app.anonymous() : TestHttps.basic(app.port(), user, PASSWORD);
+        HttpRequest.Builder b = client.request(path)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null && !body.isEmpty()) {
             b.header("Content-Type", "application/json");
         }
-        if (user != null) {
-            String pw = user.equals("admin") && path.equals("/api/auth/password") ? JSON.readTree(body).path("currentPassword").asText() : PASSWORD;
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + pw).getBytes(StandardCharsets.UTF_8)));
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(b);
     }
 }

@@ -3,65 +3,55 @@ package org.passkvm.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.APIResponse;
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.options.RequestOptions;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Route;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.passkvm.appliance.Appliance;
-import org.passkvm.appliance.Config;
-import org.passkvm.appliance.StartupOptions;
+import org.passkvm.appliance.Chromium;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.web.Role;
 
 /** The console's VM panel in Debian's Chromium: lists the demo host, previews a GPU move as a diff, applies it. */
 class VmPanelTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String PASSWORD = "correct horse battery staple 42";
 
     @TempDir
     static Path dataDir;
 
-    private static Appliance appliance;
+    private static TestAppliance app;
+    private static Chromium chromium;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (apt-get install chromium)");
-        Path yaml = dataDir.resolve("passkvm.yaml");
-        Files.writeString(yaml, "web:\n  argon2:\n    memory_kib: 1024\n    iterations: 1\n");
-        appliance = Appliance.start(new StartupOptions(yaml, dataDir, 0, 0, 0, "127.0.0.1"), Config.load(yaml));
-        appliance.web().accounts().create("operator", Role.OPERATOR, PASSWORD);
+        chromium = Chromium.launch();
+        app = TestAppliance.start(dataDir);
+        app.appliance().web().accounts().create("operator", Role.OPERATOR, PASSWORD);
     }
 
     @AfterAll
     static void stop() {
-        if (appliance != null) {
-            appliance.close();
+        if (app != null) {
+            app.close();
+        }
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
     @Test
     void previewsTheGpuMoveAsADiffAndAppliesItAfterShuttingTheHolderDown() throws Exception {
         List<String> errors = new ArrayList<>();
-        try (Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-                Browser browser = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true)
-                        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                                "--disable-background-networking", "--disable-component-update", "--disable-sync")))) {
-            BrowserContext context = browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true));
-            String base = "https://127.0.0.1:" + appliance.web().port();
+        try (BrowserContext context = chromium.newContext()) {
+            String base = "https://127.0.0.1:" + app.port();
             // Log in first: the console's scripts are behind the login (a 401 there would open Chromium's Basic-auth prompt).
             APIResponse login = context.request().post(base + "/api/auth/login", RequestOptions.create()
                     .setHeader("Content-Type", "application/json")

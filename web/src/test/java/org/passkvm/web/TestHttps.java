@@ -1,16 +1,22 @@
 package org.passkvm.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
@@ -96,6 +102,63 @@ public final class TestHttps {
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** GETs a body that must be there (status 200), as bytes: a snapshot, a script. */
+    public byte[] getBytes(String path) {
+        HttpResponse<byte[]> r = send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(path + " → " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** GETs a body that must be there (status 200), as UTF-8 text. */
+    public String getText(String path) {
+        return new String(getBytes(path), StandardCharsets.UTF_8);
+    }
+
+    /** GETs a body to read as it arrives (a stream); the caller closes {@code body()}. */
+    public HttpResponse<InputStream> getStream(String path) {
+        return send(request(path).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** Sends {@code body} serialised as JSON ({@code null}: no body, no Content-Type), the way a script calls the API. */
+    public HttpResponse<String> call(String method, String path, Object body) {
+        HttpRequest.Builder b = request(path);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            try {
+                b.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+        return send(b);
+    }
+
+    /** {@link #call} and the answer's body as JSON. */
+    public JsonNode json(String method, String path, Object body) {
+        return json(call(method, path, body));
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + response.body(), e);
+        }
+    }
+
+    /** Opens a WebSocket ({@code wss:}) on {@code path} with this client's credentials. */
+    public CompletableFuture<WebSocket> webSocket(String path, WebSocket.Listener listener) {
+        WebSocket.Builder b = client.newWebSocketBuilder();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return b.buildAsync(URI.create("wss" + base.substring("https".length()) + path), listener);
+    }
+
     public HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
         if (authorization != null) {
@@ -112,10 +175,14 @@ public final class TestHttps {
     }
 
     public HttpResponse<String> send(HttpRequest.Builder b) {
+        return send(b, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> handler) {
         try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(b.build(), handler);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
