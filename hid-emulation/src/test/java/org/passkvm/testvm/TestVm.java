@@ -1,5 +1,7 @@
 package org.passkvm.testvm;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * Runs a command inside Debian's kernel under QEMU via image-build/testvm/testvm, for tests tagged "kernel".
@@ -73,6 +79,33 @@ public final class TestVm {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static final Pattern CHECK =
+        Pattern.compile("^CHECK (\\S+) (PASS|FAIL) (.*)$", Pattern.MULTILINE);
+
+    /**
+     * One test per expected check of a scenario that printed {@code CHECK name PASS|FAIL detail} lines, plus one
+     * for its exit code: a check that did not run fails as clearly as one that failed.
+     */
+    public static Stream<DynamicTest> checks(Result result, List<String> expected) {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String name : expected) {
+            tests.add(DynamicTest.dynamicTest(name, () -> {
+                Matcher m = CHECK.matcher(result.stdout());
+                String outcome = null;
+                while (m.find()) {
+                    if (m.group(1).equals(name)) {
+                        outcome = m.group(2) + " " + m.group(3);
+                    }
+                }
+                assertThat(outcome).as("check %s did not run: %s", name, result.describe()).isNotNull();
+                assertThat(outcome).as(result.describe()).startsWith("PASS");
+            }));
+        }
+        tests.add(DynamicTest.dynamicTest("exit-code", () ->
+            assertThat(result.exitCode()).as(result.describe()).isZero()));
+        return tests.stream();
     }
 
     private interface Text {

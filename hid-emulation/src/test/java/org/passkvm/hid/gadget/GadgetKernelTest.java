@@ -1,12 +1,7 @@
 package org.passkvm.hid.gadget;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -25,7 +20,6 @@ class GadgetKernelTest {
         "relative-moves-wheel-buttons", "led-read-back", "unbind-mid-typing-never-blocks-and-leaves-no-key-down",
         "held-key-released-when-host-goes-away", "led-read-back-after-rebind", "teardown-removes-gadget",
         "custom-identity-and-no-pan-variant");
-    private static final Pattern CHECK = Pattern.compile("^CHECK (\\S+) (PASS|FAIL) (.*)$", Pattern.MULTILINE);
 
     @TestFactory
     Stream<DynamicTest> gadgetOnTheRealKernel() {
@@ -33,22 +27,6 @@ class GadgetKernelTest {
         TestVm.Result result = TestVm.run(Duration.ofSeconds(420), List.of("java",
             "-Dtinylog.writer.level=info", "-cp", TestVm.testClassPath(), GadgetKernelCheck.class.getName()));
         System.out.println("GadgetKernelCheck in the test VM: " + result.describe());
-        List<DynamicTest> tests = new ArrayList<>();
-        for (String name : EXPECTED_CHECKS) {
-            tests.add(DynamicTest.dynamicTest(name, () -> {
-                Matcher m = CHECK.matcher(result.stdout());
-                String outcome = null;
-                while (m.find()) {
-                    if (m.group(1).equals(name)) {
-                        outcome = m.group(2) + " " + m.group(3);
-                    }
-                }
-                assertThat(outcome).as("check %s did not run: %s", name, result.describe()).isNotNull();
-                assertThat(outcome).as(result.describe()).startsWith("PASS");
-            }));
-        }
-        tests.add(DynamicTest.dynamicTest("exit-code", () ->
-            assertThat(result.exitCode()).as(result.describe()).isZero()));
-        return tests.stream();
+        return TestVm.checks(result, EXPECTED_CHECKS);
     }
 }
