@@ -1,8 +1,11 @@
 package org.passkvm.appliance;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.passkvm.simulator.SimulatedTarget;
 import org.passkvm.web.TestHttps;
 import org.passkvm.web.auth.Accounts;
 
@@ -18,10 +21,12 @@ public final class TestAppliance implements AutoCloseable {
 
     private final Appliance appliance;
     private final Path dataDir;
+    private final int ipmiPort;
 
-    private TestAppliance(Appliance appliance, Path dataDir) {
+    private TestAppliance(Appliance appliance, Path dataDir, int ipmiPort) {
         this.appliance = appliance;
         this.dataDir = dataDir;
+        this.ipmiPort = ipmiPort;
     }
 
     public static TestAppliance start(Path dataDir) throws IOException {
@@ -40,12 +45,27 @@ public final class TestAppliance implements AutoCloseable {
      * so {@link #admin()} does not work until someone chooses theirs.
      */
     public static TestAppliance startUnclaimed(Path dataDir, String extraYaml) throws IOException {
+        return startUnclaimed(dataDir, extraYaml, 0);
+    }
+
+    /** Like {@link #start(Path, String)}, with IPMI listening on a free UDP port ({@link #ipmiPort()}). */
+    public static TestAppliance startWithIpmi(Path dataDir, String extraYaml) throws IOException {
+        int ipmi;
+        try (DatagramSocket probe = new DatagramSocket(0)) {
+            ipmi = probe.getLocalPort();
+        }
+        TestAppliance t = startUnclaimed(dataDir, extraYaml, ipmi);
+        t.chooseAdminPassword();
+        return t;
+    }
+
+    private static TestAppliance startUnclaimed(Path dataDir, String extraYaml, int ipmiPort) throws IOException {
         Path config = dataDir.resolve("passkvm.yaml");
         Files.createDirectories(dataDir);
         Files.writeString(config, FAST_HASHING + extraYaml);
-        Appliance appliance = Appliance.start(new StartupOptions(config, dataDir.resolve("data"), 0, 0, 0, "127.0.0.1"),
+        Appliance appliance = Appliance.start(new StartupOptions(config, dataDir.resolve("data"), 0, ipmiPort, 0, "127.0.0.1"),
                 Config.load(config));
-        return new TestAppliance(appliance, dataDir.resolve("data"));
+        return new TestAppliance(appliance, dataDir.resolve("data"), ipmiPort);
     }
 
     /** Where the appliance wrote the admin's generated first password (gone once it is changed). */
@@ -54,20 +74,32 @@ public final class TestAppliance implements AutoCloseable {
     }
 
     private void chooseAdminPassword() throws IOException {
-        Path initial = initialPasswordFile();
-        if (!Files.exists(initial)) {
-            return;
+        if (Files.exists(initialPasswordFile())) {
+            chooseAdminPassword(port(), dataDir);
         }
-        String generated = Files.readString(initial).trim();
-        var r = TestHttps.basic(port(), "admin", generated).post("/api/auth/password",
+    }
+
+    /**
+     * Replaces the admin's generated first password (in {@code dataDir}) with {@link #PASSWORD}, on an appliance
+     * listening on {@code port} however it was started (also in another process). Patient: the first request may
+     * meet a cold JVM, or the test VM's emulated CPU.
+     */
+    public static void chooseAdminPassword(int port, Path dataDir) throws IOException {
+        String generated = Files.readString(dataDir.resolve(Accounts.INITIAL_PASSWORD_FILE)).trim();
+        var r = TestHttps.basic(port, "admin", generated, Duration.ofMinutes(2), Duration.ofMinutes(10)).post("/api/auth/password",
                 "{\"currentPassword\":\"" + generated + "\",\"newPassword\":\"" + PASSWORD + "\"}");
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("could not set the admin password: " + r.body());
+            throw new IllegalStateException("could not set the admin password: " + r.statusCode() + " " + r.body());
         }
     }
 
     public int port() {
         return appliance.web().port();
+    }
+
+    /** The IPMI UDP port, or 0 where IPMI is off (started without {@link #startWithIpmi}). */
+    public int ipmiPort() {
+        return ipmiPort;
     }
 
     public TestHttps admin() {
@@ -80,6 +112,11 @@ public final class TestAppliance implements AutoCloseable {
 
     public Appliance appliance() {
         return appliance;
+    }
+
+    /** The simulated target machine of the demo appliance. */
+    public SimulatedTarget target() {
+        return appliance.parts().simulator();
     }
 
     public Path dataDir() {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.power.DemoPower;
 
 /**
@@ -25,7 +26,7 @@ public final class IpmiBenchmark {
         Path dir = Files.createTempDirectory("ipmi-bench");
         Path batch = dir.resolve("batch.txt");
         Files.writeString(batch, "chassis power status\n".repeat(commands));
-        try (DemoPower passkvm = DemoPower.start(dir.resolve("passkvm"))) {
+        try (TestAppliance passkvm = DemoPower.start(dir.resolve("passkvm"))) {
             int simPort = freeUdpPort();
             Process sim = startIpmiSim(dir.resolve("sim"), simPort);
             try {

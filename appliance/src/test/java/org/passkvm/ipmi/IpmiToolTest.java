@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.power.DemoPower;
 import org.passkvm.simulator.SimulatedTarget.Power;
 import org.passkvm.web.Role;
@@ -32,7 +33,7 @@ class IpmiToolTest {
 
     @TempDir
     static Path dir;
-    static DemoPower app;
+    static TestAppliance app;
 
     @BeforeAll
     static void start() throws Exception {
@@ -133,7 +134,7 @@ class IpmiToolTest {
         DemoPower.Result lanNobody = ipmitool(LAN, "nobody", "whatever1", app.ipmiPort(), "chassis", "power", "status");
         assertThat(lanNobody.output()).contains("Invalid user name");
         // The console login password is not the IPMI password.
-        DemoPower.Result console = ipmitool(lanplus(3), "admin", DemoPower.PASSWORD, app.ipmiPort(), "chassis", "power", "status");
+        DemoPower.Result console = ipmitool(lanplus(3), "admin", TestAppliance.PASSWORD, app.ipmiPort(), "chassis", "power", "status");
         assertThat(console.exit()).isNotZero();
         assertThat(admin(lanplus(3), "chassis", "power", "status").exit()).isZero();
     }

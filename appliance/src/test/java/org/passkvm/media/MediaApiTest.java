@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
 
 /** The media API on the demo appliance, over HTTPS, as curl or the console would use it. */
 class MediaApiTest {
@@ -29,7 +30,7 @@ class MediaApiTest {
     @BeforeAll
     static void start() throws Exception {
         app = TestAppliance.start(dataDir, "media:\n  quota_mb: 64\n  reserve_mb: 0\n");
-        api = app.client;
+        api = MediaClient.of(app);
     }
 
     @AfterAll
@@ -58,7 +59,7 @@ class MediaApiTest {
         assertThat(listed.get("sha256").asText()).isEqualTo(sha256(iso));
         assertThat(listed.get("inUse").asBoolean()).isFalse();
         assertThat(listed.get("cdrom").asBoolean()).isTrue();
-        assertThat(Files.readAllBytes(app.images().resolve("debian-12.iso"))).isEqualTo(iso);
+        assertThat(Files.readAllBytes(app.dataDir().resolve("images").resolve("debian-12.iso"))).isEqualTo(iso);
     }
 
     @Test
@@ -99,7 +100,7 @@ class MediaApiTest {
             // The server may close the connection while the client is still sending: also a refusal.
         }
         assertThat(api.image("grows.img")).isNull();
-        try (Stream<Path> files = Files.list(app.images())) {
+        try (Stream<Path> files = Files.list(app.dataDir().resolve("images"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".part"));
         }
     }
@@ -110,7 +111,7 @@ class MediaApiTest {
             HttpResponse<String> r = api.put("/api/media/images/" + bad, new byte[] {1});
             assertThat(r.statusCode()).as(bad + ": " + r.body()).isEqualTo(400);
         }
-        try (Stream<Path> files = Files.list(dataDir)) {
+        try (Stream<Path> files = Files.list(app.dataDir())) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(f -> f.startsWith("x") || f.equals("b"));
         }
     }

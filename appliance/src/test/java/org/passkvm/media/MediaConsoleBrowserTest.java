@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.Chromium;
+import org.passkvm.appliance.TestAppliance;
 
 /** The media panel in Debian's Chromium: upload through the file picker, then present and eject the image. */
 class MediaConsoleBrowserTest {
@@ -20,7 +21,7 @@ class MediaConsoleBrowserTest {
     @Test
     void uploadFromTheConsoleListsTheImageWithItsSha256AndMountsIt() throws Exception {
         try (TestAppliance app = TestAppliance.start(dataDir, ""); Chromium chromium = Chromium.launch()) {
-            Page page = chromium.login(app.appliance.web().port(), "admin", MediaClient.PASSWORD);
+            Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
             page.click("#btn-panels"); // the drawer where console.js mounted the media panel
             page.waitForSelector("#panel-media table");
 
@@ -29,7 +30,7 @@ class MediaConsoleBrowserTest {
             page.setInputFiles("#panel-media input[type=file]", file);
             page.click("#panel-media button:text-is('Upload')");
             page.waitForSelector("#panel-media :text('netinst.iso stored')");
-            assertThat(app.client.image("netinst.iso").get("sha256").asText()).isEqualTo(MediaApiTest.sha256(iso));
+            assertThat(MediaClient.of(app).image("netinst.iso").get("sha256").asText()).isEqualTo(MediaApiTest.sha256(iso));
 
             page.waitForSelector("#panel-media tr:has-text('netinst.iso') button:text-is('CD-ROM')");
             page.click("#panel-media tr:has-text('netinst.iso') button:text-is('CD-ROM')");

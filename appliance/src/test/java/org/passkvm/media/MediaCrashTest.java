@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
 
 /** A PassKVM process killed with SIGKILL in the middle of an upload, then started again on the same data. */
 class MediaCrashTest {
@@ -22,14 +23,15 @@ class MediaCrashTest {
     @Test
     void killMinus9MidUploadLeavesNoListedPartialImageAndFreesItsSpace() throws Exception {
         Path config = data.resolve("passkvm.yaml");
-        Files.writeString(config, TestAppliance.FAST_AUTH);
+        Files.writeString(config, TestAppliance.FAST_HASHING);
         Path images = data.resolve("images");
 
         int port = freePort();
         Process first = startPassKvm(port, config);
         Thread upload;
         try {
-            MediaClient api = MediaClient.login(waitUntilUp(first, port), data);
+            TestAppliance.chooseAdminPassword(waitUntilUp(first, port), data);
+            MediaClient api = MediaClient.existing(port);
             upload = new Thread(() -> {
                 try {
                     api.send(api.builder("/api/media/images/installer.iso").PUT(HttpRequest.BodyPublishers.ofInputStream(

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.web.tls.DeviceCertificate;
 
 /** Downloads from local HTTP and HTTPS servers on loopback: redirects, certificate checks, limits, cancel. */
@@ -37,7 +38,7 @@ class MediaFetchTest {
     @BeforeAll
     static void start() throws Exception {
         app = TestAppliance.start(dataDir, "media:\n  max_image_mb: 16\n  reserve_mb: 0\n  fetch_stall_ms: 15000\n");
-        api = app.client;
+        api = MediaClient.of(app);
         DeviceCertificate cert = DeviceCertificate.loadOrCreate(certDir.resolve("c.pem"), certDir.resolve("k.pem"), "mirror");
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(cert.keyStore(), DeviceCertificate.STORE_PASSWORD);
@@ -122,7 +123,7 @@ class MediaFetchTest {
         JsonNode failed = waitForEnd("checked.iso");
         assertThat(failed.get("state").asText()).isEqualTo("failed");
         assertThat(failed.get("error").asText()).contains("TLS").contains("insecure");
-        assertThat(app.images().resolve("checked.iso")).doesNotExist();
+        assertThat(app.dataDir().resolve("images").resolve("checked.iso")).doesNotExist();
         // A failed entry is dropped with DELETE, then the same name can be fetched again.
         assertThat(api.delete("/api/media/images/checked.iso").statusCode()).isEqualTo(204);
         assertThat(api.image("checked.iso")).isNull();

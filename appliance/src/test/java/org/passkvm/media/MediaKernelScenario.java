@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.hid.storage.DriveMode;
 import org.passkvm.hid.storage.InquiryString;
 import org.passkvm.hid.storage.MassStorageDrive;
@@ -42,7 +43,7 @@ public final class MediaKernelScenario {
         // The appliance as on a Pi: HID on the USB gadget (auto), which gets the mass-storage function through the
         // hook; media (auto) finds the drive in that same gadget.
         TestAppliance app = TestAppliance.start(data, "media:\n  reserve_mb: 0\n  images_dir: " + images + "\n");
-        api = app.client;
+        api = MediaClient.of(app);
         byte[] cd = random(2 * 1024 * 1024, 1);
         byte[] cd2 = random(3 * 1024 * 1024, 2);
         byte[] stick = random(8 * 1024 * 1024, 3);

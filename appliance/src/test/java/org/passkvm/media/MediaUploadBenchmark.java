@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.passkvm.appliance.TestAppliance;
 
 /**
  * Upload throughput against a plain {@code dd} write of the same file to the same disk, in one run, alternating; and
@@ -29,7 +30,7 @@ public final class MediaUploadBenchmark {
         sh("cat " + source + " > /dev/null"); // into the page cache for both sides
         Path data = Files.createTempDirectory(work, "data");
         TestAppliance app = TestAppliance.start(data, "media:\n  reserve_mb: 0\n");
-        int port = app.appliance.web().port();
+        int port = app.port();
         List<double[]> results = new ArrayList<>();
         try {
             for (int round = 1; round <= rounds; round++) {
@@ -56,7 +57,7 @@ public final class MediaUploadBenchmark {
                 sampler.setDaemon(true);
                 sampler.start();
                 long t1 = System.nanoTime();
-                String code = shOut("curl -sk -o /dev/null -w '%{http_code}' -u admin:" + MediaClient.PASSWORD
+                String code = shOut("curl -sk -o /dev/null -w '%{http_code}' -u admin:" + TestAppliance.PASSWORD
                     + " -T " + source + " https://127.0.0.1:" + port + "/api/media/images/bench.img");
                 double upload = seconds(t1);
                 sampler.interrupt();
@@ -64,7 +65,7 @@ public final class MediaUploadBenchmark {
                 if (!code.equals("201")) {
                     throw new IllegalStateException("upload answered " + code);
                 }
-                app.client.delete("/api/media/images/bench.img");
+                MediaClient.of(app).delete("/api/media/images/bench.img");
                 sh("sync");
                 double ddRate = mib / dd;
                 double upRate = mib / upload;

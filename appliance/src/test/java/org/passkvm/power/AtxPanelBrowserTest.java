@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.Chromium;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.simulator.SimulatedTarget.Power;
 
 /** The ATX panel (atx.js) in Chromium: LEDs follow the target, buttons press, risky ones ask first. */
@@ -20,7 +21,7 @@ class AtxPanelBrowserTest {
 
     @TempDir
     static Path dir;
-    static DemoPower app;
+    static TestAppliance app;
     static Chromium chromium;
 
     @BeforeAll
@@ -40,7 +41,7 @@ class AtxPanelBrowserTest {
     }
 
     static Page panel() {
-        Page page = chromium.login(app.port(), "admin", DemoPower.PASSWORD);
+        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
         // Until index.html loads atx.js itself, load it the same way a <script src> would.
         if (!(Boolean) page.evaluate("() => typeof PassKVMAtx !== 'undefined'")) {
             page.addScriptTag(new Page.AddScriptTagOptions().setUrl("/assets/atx.js"));

@@ -1,7 +1,6 @@
 package org.passkvm.power;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,25 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.passkvm.appliance.Appliance;
-import org.passkvm.appliance.Config;
-import org.passkvm.appliance.StartupOptions;
-import org.passkvm.web.TestHttps;
-import org.passkvm.web.auth.Accounts;
+import org.passkvm.appliance.TestAppliance;
 
 /**
  * The demo appliance with IPMI on a free UDP port and press timings short enough for tests (the
  * simulated board still needs its 4 s hold for a hard off), plus helpers to run real clients.
  */
-public final class DemoPower implements AutoCloseable {
+public final class DemoPower {
 
-    public static final String PASSWORD = "test-admin-password";
     public static final String IPMI_PASSWORD = "ipmi-secret-123";
     static final String YAML = """
-            web:
-              argon2:
-                memory_kib: 1024
-                iterations: 1
             demo:
               boot_ms: 400
             atx:
@@ -37,56 +27,17 @@ public final class DemoPower implements AutoCloseable {
               cycle_off_ms: 300
             """;
 
-    private final Appliance appliance;
-    private final int ipmiPort;
+    private DemoPower() {}
 
-    private DemoPower(Appliance appliance, int ipmiPort) {
-        this.appliance = appliance;
-        this.ipmiPort = ipmiPort;
-    }
-
-    public static DemoPower start(Path dir) throws IOException {
-        Path config = dir.resolve("passkvm.yaml");
-        Files.createDirectories(dir);
-        Files.writeString(config, YAML);
-        int ipmi;
-        try (DatagramSocket probe = new DatagramSocket(0)) {
-            ipmi = probe.getLocalPort();
-        }
-        Path data = dir.resolve("data");
-        Appliance a = Appliance.start(new StartupOptions(config, data, 0, ipmi, 0, "127.0.0.1"), Config.load(config));
-        DemoPower p = new DemoPower(a, ipmi);
-        String generated = Files.readString(data.resolve(Accounts.INITIAL_PASSWORD_FILE)).trim();
-        var r = TestHttps.basic(p.port(), "admin", generated).post("/api/auth/password",
-                "{\"currentPassword\":\"" + generated + "\",\"newPassword\":\"" + PASSWORD + "\"}");
+    /** Starts the demo appliance with IPMI on a free UDP port and its credentials set to {@link #IPMI_PASSWORD}. */
+    public static TestAppliance start(Path dir) throws IOException {
+        TestAppliance app = TestAppliance.startWithIpmi(dir, YAML);
+        var r = app.admin().post("/api/ipmi/credentials", "{\"password\":\"" + IPMI_PASSWORD + "\"}");
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("could not set the admin password: " + r.body());
-        }
-        r = p.admin().post("/api/ipmi/credentials", "{\"password\":\"" + IPMI_PASSWORD + "\"}");
-        if (r.statusCode() != 200) {
+            app.close();
             throw new IllegalStateException("could not enable IPMI: " + r.body());
         }
-        return p;
-    }
-
-    public int port() {
-        return appliance.web().port();
-    }
-
-    public int ipmiPort() {
-        return ipmiPort;
-    }
-
-    public Appliance appliance() {
-        return appliance;
-    }
-
-    public TestHttps admin() {
-        return TestHttps.basic(port(), "admin", PASSWORD);
-    }
-
-    public org.passkvm.simulator.SimulatedTarget target() {
-        return appliance.parts().simulator();
+        return app;
     }
 
     /** Runs a command, returns exit code and merged output; fails the test if it hangs. */
@@ -123,8 +74,4 @@ public final class DemoPower implements AutoCloseable {
         return condition.getAsBoolean();
     }
 
-    @Override
-    public void close() {
-        appliance.close();
-    }
 }

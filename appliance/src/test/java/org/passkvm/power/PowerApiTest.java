@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.passkvm.power.DemoPower.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.web.Json;
 import org.passkvm.web.Role;
 import org.passkvm.web.TestHttps;
@@ -26,7 +26,7 @@ class PowerApiTest {
 
     @TempDir
     static Path dir;
-    static DemoPower app;
+    static TestAppliance app;
 
     @BeforeAll
     static void start() throws Exception {
@@ -85,22 +85,20 @@ class PowerApiTest {
         waitIdle();
         List<String> messages = new CopyOnWriteArrayList<>();
         TestHttps viewer = TestHttps.basic(app.port(), "vera", "viewer-password");
-        WebSocket ws = viewer.client().newWebSocketBuilder()
-                .header("Authorization", TestHttps.basicHeader("vera", "viewer-password"))
-                .buildAsync(URI.create("wss://127.0.0.1:" + app.port() + "/api/power/ws"), new WebSocket.Listener() {
-                    final StringBuilder partial = new StringBuilder();
+        WebSocket ws = viewer.webSocket("/api/power/ws", new WebSocket.Listener() {
+            final StringBuilder partial = new StringBuilder();
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            messages.add(partial.toString());
-                            partial.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    messages.add(partial.toString());
+                    partial.setLength(0);
+                }
+                w.request(1);
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
         try {
             assertThat(eventually(() -> !messages.isEmpty(), Duration.ofSeconds(5))).isTrue();
             assertThat(messages.get(0)).contains("\"power\":\"on\"");

@@ -3,14 +3,12 @@ package org.passkvm.power;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.Appliance;
-import org.passkvm.appliance.Config;
 import org.passkvm.appliance.ConfigException;
-import org.passkvm.appliance.StartupOptions;
+import org.passkvm.appliance.TestAppliance;
 
 /** How the power settings pick parts and refuse mistakes, each with a one-line message naming the key. */
 class PowerWiringTest {
@@ -19,9 +17,7 @@ class PowerWiringTest {
     Path dir;
 
     Appliance start(String yaml) throws Exception {
-        Path file = dir.resolve("passkvm.yaml");
-        Files.writeString(file, "web:\n  argon2:\n    memory_kib: 1024\n    iterations: 1\n" + yaml);
-        return Appliance.start(new StartupOptions(file, dir.resolve("data"), 0, 0, 0, "127.0.0.1"), Config.load(file));
+        return TestAppliance.startUnclaimed(dir, yaml).appliance();
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.appliance.TestAppliance;
 import org.passkvm.power.DemoPower;
 import org.passkvm.simulator.SimulatedTarget.Power;
 import org.passkvm.web.Json;
@@ -25,7 +26,7 @@ class RedfishToolTest {
 
     @TempDir
     static Path dir;
-    static DemoPower app;
+    static TestAppliance app;
 
     @BeforeAll
     static void start() throws Exception {
@@ -61,32 +62,32 @@ class RedfishToolTest {
     void redfishtoolListsTheSystemAndGracefulShutdownSwitchesTheTargetOff() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(DemoPower.installed("redfishtool"),
                 "redfishtool is not installed (apt-get install redfishtool); CI installs it");
-        DemoPower.Result systems = redfishtool("admin", DemoPower.PASSWORD, "Systems");
+        DemoPower.Result systems = redfishtool("admin", TestAppliance.PASSWORD, "Systems");
         assertThat(systems.exit()).isZero();
         assertThat(systems.output()).contains("/redfish/v1/Systems/host");
-        DemoPower.Result get = redfishtool("admin", DemoPower.PASSWORD, "Systems", "get");
+        DemoPower.Result get = redfishtool("admin", TestAppliance.PASSWORD, "Systems", "get");
         assertThat(get.output()).contains("\"PowerState\": \"On\"").contains("ResetType@Redfish.AllowableValues");
 
-        DemoPower.Result off = redfishtool("admin", DemoPower.PASSWORD, "Systems", "reset", "GracefulShutdown");
+        DemoPower.Result off = redfishtool("admin", TestAppliance.PASSWORD, "Systems", "reset", "GracefulShutdown");
         assertThat(off.exit()).isZero();
         assertThat(eventually(() -> app.target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
         System.out.println("simulated target power: " + app.target().power());
         waitIdle();
-        assertThat(redfishtool("admin", DemoPower.PASSWORD, "-A", "Session", "Systems", "get").output())
+        assertThat(redfishtool("admin", TestAppliance.PASSWORD, "-A", "Session", "Systems", "get").output())
                 .contains("\"PowerState\": \"Off\"");
 
-        DemoPower.Result on = redfishtool("admin", DemoPower.PASSWORD, "-A", "Session", "Systems", "reset", "On");
+        DemoPower.Result on = redfishtool("admin", TestAppliance.PASSWORD, "-A", "Session", "Systems", "reset", "On");
         assertThat(on.exit()).isZero();
         assertThat(eventually(() -> app.target().power() == Power.ON, Duration.ofSeconds(10))).isTrue();
         waitIdle();
         // redfishtool logs its session out at the end: none is left
         assertThat(json(app.admin().get("/redfish/v1/SessionService/Sessions")).get("Members@odata.count").asInt()).isZero();
 
-        DemoPower.Result chassis = redfishtool("admin", DemoPower.PASSWORD, "Chassis", "get");
+        DemoPower.Result chassis = redfishtool("admin", TestAppliance.PASSWORD, "Chassis", "get");
         assertThat(chassis.exit()).isZero();
         assertThat(chassis.output()).contains("\"PowerState\": \"On\"");
 
-        DemoPower.Result nmi = redfishtool("admin", DemoPower.PASSWORD, "Systems", "reset", "Nmi");
+        DemoPower.Result nmi = redfishtool("admin", TestAppliance.PASSWORD, "Systems", "reset", "Nmi");
         assertThat(nmi.exit()).isNotZero();
         assertThat(nmi.output()).contains("AllowableValues");
         DemoPower.Result wrong = redfishtool("admin", "wrong-password", "Systems");
@@ -179,7 +180,7 @@ class RedfishToolTest {
         assertThat(bad.headers().firstValue("X-Auth-Token")).isEmpty();
 
         HttpResponse<String> created = anon.post("/redfish/v1/SessionService/Sessions",
-                "{\"UserName\":\"admin\",\"Password\":\"" + DemoPower.PASSWORD + "\"}");
+                "{\"UserName\":\"admin\",\"Password\":\"" + TestAppliance.PASSWORD + "\"}");
         assertThat(created.statusCode()).isEqualTo(201);
         String token = created.headers().firstValue("X-Auth-Token").orElseThrow();
         String location = created.headers().firstValue("Location").orElseThrow();

@@ -28,15 +28,24 @@ import javax.net.ssl.X509TrustManager;
  */
 public final class TestHttps {
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
     private final HttpClient client;
     private final String base;
+    private final Duration requestTimeout;
     private String authorization;
     private String csrf;
     private String origin;
 
     private TestHttps(int port, boolean cookies) {
+        this(port, cookies, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+    }
+
+    private TestHttps(int port, boolean cookies, Duration connectTimeout, Duration requestTimeout) {
         this.base = "https://127.0.0.1:" + port;
-        HttpClient.Builder b = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(5));
+        this.requestTimeout = requestTimeout;
+        HttpClient.Builder b = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(connectTimeout);
         SSLParameters params = new SSLParameters();
         params.setEndpointIdentificationAlgorithm(null);
         b.sslParameters(params);
@@ -52,6 +61,16 @@ public final class TestHttps {
 
     public static TestHttps basic(int port, String user, String password) {
         TestHttps t = new TestHttps(port, false);
+        t.authorization = basicHeader(user, password);
+        return t;
+    }
+
+    /**
+     * Like {@link #basic(int, String, String)}, but more patient than the default 5 s to connect and 20 s per answer:
+     * for big uploads, or an appliance on an emulated CPU.
+     */
+    public static TestHttps basic(int port, String user, String password, Duration connectTimeout, Duration requestTimeout) {
+        TestHttps t = new TestHttps(port, false, connectTimeout, requestTimeout);
         t.authorization = basicHeader(user, password);
         return t;
     }
@@ -79,6 +98,11 @@ public final class TestHttps {
     public TestHttps withAuthorization(String header) {
         this.authorization = header;
         return this;
+    }
+
+    /** The Authorization header this client sends, or null. */
+    public String authorization() {
+        return authorization;
     }
 
     public String base() {
@@ -160,7 +184,7 @@ public final class TestHttps {
     }
 
     public HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(requestTimeout);
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
