@@ -176,7 +176,9 @@ public final class WebServer implements AutoCloseable {
         new ConsoleAssets(gate).register(api);
         app.start();
         housekeeping.scheduleAtFixedRate(sessions::expire, 30, 30, TimeUnit.SECONDS);
-        Logger.info("Console at https://{}:{}/ ({} routes)", settings.hostname(), port(), api.routes().size());
+        String host = settings.bindAddress().equals("0.0.0.0") || settings.bindAddress().equals("::")
+                ? "127.0.0.1" : settings.bindAddress();
+        Logger.info("Console at https://{}:{}/ (and this machine's other addresses; {} routes)", host, port(), api.routes().size());
     }
 
     public int port() {
