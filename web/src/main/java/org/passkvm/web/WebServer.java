@@ -86,7 +86,7 @@ public final class WebServer implements AutoCloseable {
         this.api = new Api(app, gate);
         installFilters();
         api.get("/api/health", Role.PUBLIC, ctx -> ctx.json(healthReport()));
-        new AuthRoutes(accounts, sessions, limiter, gate, audit).register(api);
+        new AuthRoutes(accounts, sessions, limiter, audit).register(api);
         new UserRoutes(accounts, sessions, tokens, audit).register(api);
     }
 

@@ -51,23 +51,7 @@ public final class ReportDescriptors {
      * Linux maps to REL_HWHEEL). Some BIOS/UEFI setups choke on the pan usage, hence the variant without it.
      */
     public static byte[] absoluteMouse(boolean withPan) {
-        byte[] common = bytes(
-            0x05, 0x01,       // Usage Page (Generic Desktop)
-            0x09, 0x02,       // Usage (Mouse)
-            0xA1, 0x01,       // Collection (Application)
-            0x09, 0x01,       //   Usage (Pointer)
-            0xA1, 0x00,       //   Collection (Physical)
-            0x05, 0x09,       //     Usage Page (Button)
-            0x19, 0x01,       //     Usage Minimum (1)
-            0x29, 0x05,       //     Usage Maximum (5)
-            0x15, 0x00,       //     Logical Minimum (0)
-            0x25, 0x01,       //     Logical Maximum (1)
-            0x95, 0x05,       //     Report Count (5)
-            0x75, 0x01,       //     Report Size (1)
-            0x81, 0x02,       //     Input (Data, Variable, Absolute): buttons
-            0x95, 0x01,       //     Report Count (1)
-            0x75, 0x03,       //     Report Size (3)
-            0x81, 0x01,       //     Input (Constant): padding
+        byte[] common = concat(mouseWithFiveButtons(), bytes(
             0x05, 0x01,       //     Usage Page (Generic Desktop)
             0x09, 0x30,       //     Usage (X)
             0x09, 0x31,       //     Usage (Y)
@@ -81,7 +65,7 @@ public final class ReportDescriptors {
             0x25, 0x7F,       //     Logical Maximum (127)
             0x75, 0x08,       //     Report Size (8)
             0x95, 0x01,       //     Report Count (1)
-            0x81, 0x06);      //     Input (Data, Variable, Relative): wheel
+            0x81, 0x06));     //     Input (Data, Variable, Relative): wheel
         byte[] pan = bytes(
             0x05, 0x0C,       //     Usage Page (Consumer)
             0x0A, 0x38, 0x02, //     Usage (AC Pan)
@@ -101,6 +85,22 @@ public final class ReportDescriptors {
      * 1.11 Appendix B.2) followed by a wheel byte, which boot-protocol hosts ignore.
      */
     public static byte[] relativeMouse() {
+        return concat(mouseWithFiveButtons(), bytes(
+            0x05, 0x01,       //     Usage Page (Generic Desktop)
+            0x09, 0x30,       //     Usage (X)
+            0x09, 0x31,       //     Usage (Y)
+            0x09, 0x38,       //     Usage (Wheel)
+            0x15, 0x81,       //     Logical Minimum (-127)
+            0x25, 0x7F,       //     Logical Maximum (127)
+            0x75, 0x08,       //     Report Size (8)
+            0x95, 0x03,       //     Report Count (3)
+            0x81, 0x06,       //     Input (Data, Variable, Relative): dx, dy, wheel
+            0xC0,             //   End Collection
+            0xC0));           // End Collection
+    }
+
+    /** Both mice open the same way: an application collection, a pointer, five buttons and three bits of padding. */
+    private static byte[] mouseWithFiveButtons() {
         return bytes(
             0x05, 0x01,       // Usage Page (Generic Desktop)
             0x09, 0x02,       // Usage (Mouse)
@@ -117,18 +117,7 @@ public final class ReportDescriptors {
             0x81, 0x02,       //     Input (Data, Variable, Absolute): buttons
             0x95, 0x01,       //     Report Count (1)
             0x75, 0x03,       //     Report Size (3)
-            0x81, 0x01,       //     Input (Constant): padding
-            0x05, 0x01,       //     Usage Page (Generic Desktop)
-            0x09, 0x30,       //     Usage (X)
-            0x09, 0x31,       //     Usage (Y)
-            0x09, 0x38,       //     Usage (Wheel)
-            0x15, 0x81,       //     Logical Minimum (-127)
-            0x25, 0x7F,       //     Logical Maximum (127)
-            0x75, 0x08,       //     Report Size (8)
-            0x95, 0x03,       //     Report Count (3)
-            0x81, 0x06,       //     Input (Data, Variable, Relative): dx, dy, wheel
-            0xC0,             //   End Collection
-            0xC0);            // End Collection
+            0x81, 0x01);      //     Input (Constant): padding
     }
 
     private static byte[] bytes(int... values) {

@@ -22,15 +22,13 @@ public final class AuthRoutes implements WebModule {
     private final Accounts accounts;
     private final Sessions sessions;
     private final LoginLimiter limiter;
-    private final AuthGate gate;
     private final Audit audit;
 
-    public AuthRoutes(Accounts accounts, Sessions sessions, LoginLimiter limiter, AuthGate gate, Audit audit) {
+    public AuthRoutes(Accounts accounts, Sessions sessions, LoginLimiter limiter, Audit audit) {
         this.audit = audit;
         this.accounts = accounts;
         this.sessions = sessions;
         this.limiter = limiter;
-        this.gate = gate;
     }
 
     @Override
