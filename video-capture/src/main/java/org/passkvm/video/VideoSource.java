@@ -13,10 +13,16 @@ public interface VideoSource extends AutoCloseable {
     void open() throws SourceException;
 
     /**
-     * Blocks until the next frame. The returned frame (and its buffer) belongs to the source and
+     * Blocks until the next frame and returns the newest the device holds (older ones waiting are
+     * passed over, so a slow consumer never shows a stale picture). The returned frame (and its buffer) belongs to the source and
      * stays valid only until the next call to grab or close: copy what must outlive it.
      */
     RawFrame grab() throws SourceException;
+
+    /** Frames the last {@link #grab} passed over because a newer one was already waiting. */
+    default int skipped() {
+        return 0;
+    }
 
     @Override
     void close();

@@ -130,7 +130,7 @@ public final class VideoStream implements AutoCloseable {
         }
         boolean passthrough = inputFormat == PixelFormat.MJPEG;
         return new StreamStatus(source.kind(), state.name(), state.reason(), detail, w, h,
-                inputFormat == null ? null : inputFormat.ffmpegName(), round(framesIn.rate()), round(jpegOut.rate()),
+                inputFormat == null ? null : inputFormat.ffmpegName(), round(framesIn.sumRate()), round(jpegOut.rate()),
                 clients, h264 == null ? 0 : h264.clients(),
                 passthrough ? "passthrough" : "mjpeg q" + settings.quality(), (long) (jpegOut.sumRate() * 8),
                 h264 == null ? null : h264.encoderName(), h264 == null ? 0 : round(h264.fps()),
@@ -171,7 +171,7 @@ public final class VideoStream implements AutoCloseable {
                     lastPublishNanos = System.nanoTime();
                 }
                 RawFrame frame = source.grab();
-                framesIn.mark(1);
+                framesIn.mark(1 + source.skipped());
                 deliver(frame);
             } catch (SourceException e) {
                 failed(e.state(), e.getMessage());

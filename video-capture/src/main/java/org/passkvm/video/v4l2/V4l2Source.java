@@ -2,6 +2,7 @@ package org.passkvm.video.v4l2;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_move_ref;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avutil.*;
@@ -60,6 +61,8 @@ public final class V4l2Source implements VideoSource {
     private PixelFormat format;
     private long nextTimingsCheck;
     private final AVPacket packet = av_packet_alloc();
+    private final AVPacket newer = av_packet_alloc();
+    private int skipped;
     private final com.sun.jna.Memory pollfd = new com.sun.jna.Memory(8);
     private boolean packetHeld;
     private int captureFd = -1;
@@ -147,7 +150,9 @@ public final class V4l2Source implements VideoSource {
         if (settings.fps() > 0) {
             g.setOption("framerate", Integer.toString(settings.fps()));
         }
-        g.setOption("ts", "abs"); // keep the driver's CLOCK_MONOTONIC stamps, the clock System.nanoTime reads
+        // "default" keeps the driver's CLOCK_MONOTONIC stamps (the clock System.nanoTime reads); "abs" would
+        // rebase monotonic stamps onto wall-clock time.
+        g.setOption("ts", "default");
         g.setOption("probesize", "32");
         g.setOption("analyzeduration", "0");
         try {
@@ -279,6 +284,7 @@ public final class V4l2Source implements VideoSource {
             int ret = av_read_frame(grabber.getFormatContext(), packet);
             if (ret >= 0) {
                 packetHeld = true;
+                skipNewerWaiting();
                 if (packet.size() <= 0) {
                     throw lost("the device delivered an empty buffer");
                 }
@@ -302,6 +308,29 @@ public final class V4l2Source implements VideoSource {
             }
             V4l2Device.awaitReadable(pollfd, captureFd, 100);
         }
+    }
+
+    /**
+     * Moves on to the newest frame the driver has filled. FFmpeg queues up to 32 buffers, and the
+     * driver fills them in order while the encoder is busy: taking the oldest would show the picture
+     * as it was over a second ago whenever the source outpaces the encoder. As ustreamer does, the
+     * frames in between are dropped (their buffers go straight back to the driver).
+     */
+    private void skipNewerWaiting() {
+        skipped = 0;
+        if (captureFd < 0) {
+            return; // a blocking descriptor would wait for the next frame instead of answering "none"
+        }
+        while (av_read_frame(grabber.getFormatContext(), newer) >= 0) {
+            av_packet_unref(packet);
+            av_packet_move_ref(packet, newer);
+            skipped++;
+        }
+    }
+
+    @Override
+    public int skipped() {
+        return skipped;
     }
 
     private static String errorText(int ret) {
@@ -352,7 +381,7 @@ public final class V4l2Source implements VideoSource {
     private static long captureNanos(long ptsMicros) {
         long now = System.nanoTime();
         long stamp = ptsMicros * 1000;
-        return stamp <= now && now - stamp < 1_000_000_000L ? stamp : now;
+        return stamp <= now && now - stamp < 60_000_000_000L ? stamp : now;
     }
 
     static PixelFormat pixelFormat(int avPixFmt) {

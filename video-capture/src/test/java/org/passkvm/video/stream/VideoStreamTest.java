@@ -26,6 +26,7 @@ class VideoStreamTest {
         final AtomicInteger grabs = new AtomicInteger();
         volatile SourceState failure;
         volatile boolean open;
+        volatile int skipping; // frames each grab claims to have passed over for a newer one
 
         FakeSource() {
             for (int i = 0; i < pixels.capacity(); i++) {
@@ -59,6 +60,11 @@ class VideoStreamTest {
             }
             grabs.incrementAndGet();
             return new RawFrame(PixelFormat.YUYV, 160, 120, 320, pixels.duplicate().clear(), System.nanoTime());
+        }
+
+        @Override
+        public int skipped() {
+            return skipping;
         }
 
         @Override
@@ -178,6 +184,19 @@ class VideoStreamTest {
             grabbed = source.grabs.get() - grabbed;
             assertThat(published).as("at most 10 fps over 2 s").isBetween(1L, 23L);
             assertThat(grabbed).as("the source ran faster; the rest were dropped").isGreaterThan((int) published);
+        }
+    }
+
+    @Test
+    void theInputRateCountsFramesTheSourcePassedOverForNewerOnes() throws Exception {
+        FakeSource source = new FakeSource();
+        source.skipping = 3;
+        StreamSettings unlimited = new StreamSettings(80, 1000, Duration.ZERO, 1, Duration.ofMillis(200), Duration.ofSeconds(1));
+        try (VideoStream stream = new VideoStream(source, unlimited); var viewer = stream.watch()) {
+            next(stream, 0).release();
+            Thread.sleep(1500);
+            StreamStatus status = stream.status();
+            assertThat(status.fpsIn()).as(status.toString()).isGreaterThan(3 * status.fpsOut());
         }
     }
 

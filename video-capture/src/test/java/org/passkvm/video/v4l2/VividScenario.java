@@ -23,7 +23,7 @@ import org.passkvm.video.stream.VideoStream;
  */
 public final class VividScenario {
 
-    record Seen(long atNanos, SourceState state, int width, int height) {}
+    record Seen(long atNanos, SourceState state, int width, int height, long ageNanos) {}
 
     private static final List<Seen> timeline = new ArrayList<>();
 
@@ -47,6 +47,8 @@ public final class VividScenario {
             result("resolution_a", firstFrame.width() + "x" + firstFrame.height());
             Thread.sleep(3000);
             result("frames_a_3s", count(s -> s.state() == SourceState.STREAMING && s.atNanos() > first));
+            // vivid sends 60 fps and the emulated encoder manages far fewer: what is shown must still be fresh
+            result("frame_age_a_median_ms", ms(medianAge(s -> s.state() == SourceState.STREAMING && s.atNanos() > first)));
             result("status_a", stream.status().toString());
 
             int index = timingsIndex(640, 480);
@@ -100,7 +102,8 @@ public final class VividScenario {
                 }
                 seen = f.sequence();
                 synchronized (timeline) {
-                    timeline.add(new Seen(System.nanoTime(), f.state(), f.width(), f.height()));
+                    long now = System.nanoTime();
+                    timeline.add(new Seen(now, f.state(), f.width(), f.height(), now - f.captureNanos()));
                     timeline.notifyAll();
                 }
                 f.release();
@@ -152,6 +155,13 @@ public final class VividScenario {
     private static long count(Predicate<Seen> what) {
         synchronized (timeline) {
             return timeline.stream().filter(what).count();
+        }
+    }
+
+    private static long medianAge(Predicate<Seen> what) {
+        synchronized (timeline) {
+            long[] ages = timeline.stream().filter(what).mapToLong(Seen::ageNanos).sorted().toArray();
+            return ages.length == 0 ? Long.MAX_VALUE : ages[ages.length / 2];
         }
     }
 
