@@ -36,7 +36,8 @@ public final class JpegEncoder implements AutoCloseable {
      * @param quality 1..100 on libjpeg's scale (what ustreamer and PiKVM call quality); mapped to
      *     FFmpeg's qscale, which multiplies the same standard tables by qscale/8 where libjpeg
      *     multiplies them by (200 - 2q)/100
-     * @param threads slice threads for the encoder (1 = encode on the capture thread)
+     * @param threads slice threads for the encoder, and bands converted at once before it (1 = all
+     *     on the capture thread)
      */
     public JpegEncoder(int quality, int threads) {
         if (quality < 1 || quality > 100) {
@@ -100,7 +101,7 @@ public final class JpegEncoder implements AutoCloseable {
             throw new IllegalStateException("mjpeg encoder would not open for " + in.format() + " " + width + "x" + height
                     + ": " + PlanarConverter.errorText(ret));
         }
-        converter = new PlanarConverter(planar, true);
+        converter = new PlanarConverter(planar, true, threads);
     }
 
     private void closeCodec() {

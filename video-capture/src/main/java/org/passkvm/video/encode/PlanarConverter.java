@@ -3,6 +3,7 @@ package org.passkvm.video.encode;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 import static org.bytedeco.ffmpeg.global.swscale.*;
 
+import java.util.concurrent.Semaphore;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
@@ -15,24 +16,38 @@ import org.passkvm.video.RawFrame;
  * Unpacks a raw frame into the planar YUV an encoder wants, reusing one AVFrame. Packed YUV stays
  * YUV (a byte shuffle, no colour maths); only the demo's BGR0 goes through a colour conversion.
  * Values are passed through unchanged (no limited-to-full range stretch), as ustreamer does.
+ *
+ * <p>With more than one band, horizontal bands of the picture are converted at the same time on
+ * helper threads: an encoder given several threads would otherwise wait for a conversion done on
+ * one (the ffmpeg program hides that cost by converting on a thread of its own, a frame ahead).
  */
 final class PlanarConverter implements AutoCloseable {
 
     private final int targetFormat;
     private final boolean fullRangeOut;
     private final AVFrame frame;
-    private final PointerPointer<BytePointer> srcData = new PointerPointer<>(4);
-    private final IntPointer srcStride = new IntPointer(4);
-    private SwsContext sws;
+    private final Band[] bands;
+    private final Semaphore done = new Semaphore(0);
     private PixelFormat inFormat;
     private int width;
     private int height;
+    private long frameData;
+    private int active; // bands in use: tiny pictures are not split
+    private volatile RuntimeException bandFailure;
 
-    /** @param targetFormat an AV_PIX_FMT_ planar YUV format */
-    PlanarConverter(int targetFormat, boolean fullRangeOut) {
+    /** @param targetFormat an AV_PIX_FMT_ planar YUV format; @param bands rows are split into this many, converted at once */
+    PlanarConverter(int targetFormat, boolean fullRangeOut, int bands) {
         this.targetFormat = targetFormat;
         this.fullRangeOut = fullRangeOut;
         this.frame = av_frame_alloc();
+        this.bands = new Band[Math.max(1, bands)];
+        for (int i = 0; i < this.bands.length; i++) {
+            this.bands[i] = new Band(i);
+        }
+    }
+
+    PlanarConverter(int targetFormat, boolean fullRangeOut) {
+        this(targetFormat, fullRangeOut, 1);
     }
 
     /** The converted picture; valid until the next call. */
@@ -41,22 +56,26 @@ final class PlanarConverter implements AutoCloseable {
             reset(in);
         }
         check(av_frame_make_writable(frame), "av_frame_make_writable");
-        BytePointer src = new BytePointer(in.data());
-        srcData.put(0, src);
-        srcStride.put(0, in.stride());
-        if (in.format() == PixelFormat.NV12 || in.format() == PixelFormat.YUV420P) {
-            long lumaSize = (long) in.stride() * in.height();
-            srcData.put(1, new BytePointer(src).position(lumaSize));
-            if (in.format() == PixelFormat.YUV420P) {
-                int chromaStride = in.stride() / 2;
-                srcStride.put(1, chromaStride);
-                srcStride.put(2, chromaStride);
-                srcData.put(2, new BytePointer(src).position(lumaSize + (long) chromaStride * ((in.height() + 1) / 2)));
-            } else {
-                srcStride.put(1, in.stride());
+        if (frame.data(0).address() != frameData) { // the encoder kept the old buffers: point the bands at the new ones
+            frameData = frame.data(0).address();
+            for (int i = 0; i < active; i++) {
+                bands[i].aimAt(frame);
             }
         }
-        sws_scale(sws, srcData, srcStride, 0, in.height(), frame.data(), frame.linesize());
+        BytePointer src = new BytePointer(in.data());
+        for (int i = 0; i < active; i++) {
+            bands[i].from(src, in);
+        }
+        for (int i = 1; i < active; i++) {
+            bands[i].start.release();
+        }
+        bands[0].convert();
+        done.acquireUninterruptibly(active - 1);
+        RuntimeException failure = bandFailure;
+        if (failure != null) {
+            bandFailure = null;
+            throw failure;
+        }
         return frame;
     }
 
@@ -64,7 +83,6 @@ final class PlanarConverter implements AutoCloseable {
         if (in.format() == PixelFormat.MJPEG) {
             throw new IllegalArgumentException("MJPEG frames are forwarded, not converted");
         }
-        sws_freeContext(sws);
         av_frame_unref(frame);
         inFormat = in.format();
         width = in.width();
@@ -74,17 +92,118 @@ final class PlanarConverter implements AutoCloseable {
         frame.height(height);
         frame.color_range(fullRangeOut ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG);
         check(av_frame_get_buffer(frame, 32), "av_frame_get_buffer");
-        int srcFormat = avFormat(in.format());
-        // No scaling happens, so the cheapest filter; accuracy flags would only slow the unpack down.
-        sws = sws_getContext(width, height, srcFormat, width, height, targetFormat, SWS_POINT, null, null, (double[]) null);
-        if (sws == null) {
-            throw new IllegalStateException("swscale cannot convert " + in.format() + " " + width + "x" + height);
+        frameData = frame.data(0).address();
+        // Band edges on even rows, so 4:2:0 chroma rows are never split between two bands.
+        active = Math.max(1, Math.min(bands.length, height / 64));
+        int rowsPerBand = (height / active) & ~1;
+        for (int i = 0; i < active; i++) {
+            int top = i * rowsPerBand;
+            int rows = i == active - 1 ? height - top : rowsPerBand;
+            bands[i].open(in.format(), top, rows);
+            bands[i].aimAt(frame);
         }
-        boolean rgbIn = in.format() == PixelFormat.BGR0;
-        // RGB is full range by nature; YUV from a capture chip is kept as it came (no stretch).
-        int outRange = rgbIn && fullRangeOut ? 1 : 0;
-        IntPointer bt601 = sws_getCoefficients(SWS_CS_ITU601);
-        sws_setColorspaceDetails(sws, bt601, rgbIn ? 1 : 0, bt601, rgbIn ? outRange : 0, 0, 1 << 16, 1 << 16);
+    }
+
+    /** Rows [top, top + rows) of the picture, with their own swscale context and pointers. */
+    private final class Band implements Runnable {
+        final Semaphore start = new Semaphore(0);
+        final PointerPointer<BytePointer> srcData = new PointerPointer<>(4);
+        final IntPointer srcStride = new IntPointer(4);
+        final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
+        final IntPointer dstStride = new IntPointer(4);
+        final Thread worker;
+        SwsContext sws;
+        int top;
+        int rows;
+
+        Band(int index) {
+            if (index == 0) {
+                worker = null; // the caller converts the first band itself
+            } else {
+                worker = new Thread(this, "video-convert-" + index);
+                worker.setDaemon(true);
+                worker.start();
+            }
+        }
+
+        void open(PixelFormat format, int top, int rows) {
+            this.top = top;
+            this.rows = rows;
+            sws_freeContext(sws);
+            int srcFormat = avFormat(format);
+            // No scaling happens, so the cheapest filter; accuracy flags would only slow the unpack down.
+            sws = sws_getContext(width, rows, srcFormat, width, rows, targetFormat, SWS_POINT, null, null, (double[]) null);
+            if (sws == null) {
+                throw new IllegalStateException("swscale cannot convert " + format + " " + width + "x" + rows);
+            }
+            boolean rgbIn = format == PixelFormat.BGR0;
+            // RGB is full range by nature; YUV from a capture chip is kept as it came (no stretch).
+            int outRange = rgbIn && fullRangeOut ? 1 : 0;
+            IntPointer bt601 = sws_getCoefficients(SWS_CS_ITU601);
+            sws_setColorspaceDetails(sws, bt601, rgbIn ? 1 : 0, bt601, rgbIn ? outRange : 0, 0, 1 << 16, 1 << 16);
+        }
+
+        void aimAt(AVFrame picture) {
+            boolean halfHeightChroma = targetFormat == AV_PIX_FMT_YUV420P;
+            for (int p = 0; p < 3; p++) {
+                int linesize = picture.linesize(p);
+                long row = p > 0 && halfHeightChroma ? top / 2 : top;
+                dstData.put(p, picture.data(p).position(row * linesize));
+                dstStride.put(p, linesize);
+            }
+        }
+
+        /** Points this band at its rows of the source frame; {@code src} is repositioned. */
+        void from(BytePointer src, RawFrame in) {
+            int stride = in.stride();
+            long lumaSize = (long) stride * in.height();
+            srcData.put(0, src.position((long) top * stride));
+            srcStride.put(0, stride);
+            if (in.format() == PixelFormat.NV12) {
+                srcData.put(1, src.position(lumaSize + (long) top / 2 * stride));
+                srcStride.put(1, stride);
+            } else if (in.format() == PixelFormat.YUV420P) {
+                int chromaStride = stride / 2;
+                long chromaSize = (long) chromaStride * ((in.height() + 1) / 2);
+                srcData.put(1, src.position(lumaSize + (long) top / 2 * chromaStride));
+                srcData.put(2, src.position(lumaSize + chromaSize + (long) top / 2 * chromaStride));
+                srcStride.put(1, chromaStride);
+                srcStride.put(2, chromaStride);
+            }
+        }
+
+        void convert() {
+            sws_scale(sws, srcData, srcStride, 0, rows, dstData, dstStride);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                start.acquireUninterruptibly();
+                if (sws == null) {
+                    return; // closed
+                }
+                try {
+                    convert();
+                } catch (RuntimeException e) {
+                    bandFailure = e;
+                } finally {
+                    done.release();
+                }
+            }
+        }
+
+        void close() {
+            sws_freeContext(sws);
+            sws = null;
+            if (worker != null) {
+                start.release();
+            }
+            srcData.close();
+            srcStride.close();
+            dstData.close();
+            dstStride.close();
+        }
     }
 
     static int avFormat(PixelFormat f) {
@@ -114,10 +233,9 @@ final class PlanarConverter implements AutoCloseable {
 
     @Override
     public void close() {
-        sws_freeContext(sws);
-        sws = null;
+        for (Band b : bands) {
+            b.close();
+        }
         av_frame_free(frame);
-        srcData.close();
-        srcStride.close();
     }
 }
