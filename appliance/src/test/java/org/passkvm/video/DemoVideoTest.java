@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -61,6 +64,36 @@ class DemoVideoTest {
             }
             assertThat(frames).isGreaterThanOrEqualTo(20);
         }
+    }
+
+    @Test
+    void aClientThatStopsReadingSkipsFramesWhileAFastOneKeepsItsRateAndMemoryStaysFlat() throws Exception {
+        int buffersBefore = jpegBuffers();
+        try (SSLSocket stalled = (SSLSocket) TestHttps.trustAll().getSocketFactory().createSocket()) {
+            stalled.setReceiveBufferSize(4096); // fills after a frame or two, then the server's writes to it block
+            stalled.connect(new InetSocketAddress("127.0.0.1", app.port()));
+            stalled.getOutputStream().write(("GET /api/video/stream.mjpeg HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                    + TestHttps.basicHeader("admin", TestAppliance.PASSWORD) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            stalled.getInputStream().read(); // it is being served; from now on it reads nothing
+
+            try (var fast = new MjpegReader(app.admin().getStream("/api/video/stream.mjpeg").body())) {
+                fast.next();
+                long start = System.nanoTime();
+                int frames = 0;
+                while (System.nanoTime() - start < 2_000_000_000L) {
+                    assertThat(fast.next()).isNotNull();
+                    frames++;
+                }
+                assertThat(frames).as("the fast client's frames in 2 s next to a stalled one").isGreaterThanOrEqualTo(20);
+            }
+            assertThat(jpegBuffers()).as("JPEG buffers ever allocated: one per reader in flight, none queued")
+                    .isLessThanOrEqualTo(Math.max(buffersBefore, 2) + 2);
+        }
+    }
+
+    private static int jpegBuffers() throws Exception {
+        return TestHttps.json(app.admin().get("/api/video")).path("jpegBuffers").asInt();
     }
 
     @Test
