@@ -13,7 +13,7 @@
 
 Usage: mjpeg_client.py URL USER:PASS|- PID[,PID...] SECONDS LABEL [--warmup S] [--thread NAME] [--steps N --device DEV]
 """
-import argparse, base64, fcntl, hashlib, os, random, socket, ssl, struct, subprocess, sys, time
+import argparse, base64, fcntl, hashlib, math, os, random, socket, ssl, struct, subprocess, sys, time
 from urllib.parse import urlparse
 
 p = argparse.ArgumentParser()
@@ -78,7 +78,7 @@ def thread_ticks():
 
 def pct(values, p):
     values = sorted(values)
-    return values[min(len(values) - 1, max(0, int(round(p / 100 * len(values))) - 1))] if values else float("nan")
+    return values[min(len(values) - 1, max(0, math.ceil(p / 100 * len(values)) - 1))] if values else float("nan")
 
 
 stream = parts()

@@ -83,8 +83,8 @@ final class PlanarConverter implements AutoCloseable {
         if (in.format() == PixelFormat.MJPEG) {
             throw new IllegalArgumentException("MJPEG frames are forwarded, not converted");
         }
+        inFormat = null; // until every band is ready: a failed reset is retried, never half used
         av_frame_unref(frame);
-        inFormat = in.format();
         width = in.width();
         height = in.height();
         frame.format(targetFormat);
@@ -102,6 +102,7 @@ final class PlanarConverter implements AutoCloseable {
             bands[i].open(in.format(), top, rows);
             bands[i].aimAt(frame);
         }
+        inFormat = in.format();
     }
 
     /** Rows [top, top + rows) of the picture, with their own swscale context and pointers. */
@@ -112,6 +113,7 @@ final class PlanarConverter implements AutoCloseable {
         final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
         final IntPointer dstStride = new IntPointer(4);
         final Thread worker;
+        volatile boolean closed;
         SwsContext sws;
         int top;
         int rows;
@@ -180,8 +182,8 @@ final class PlanarConverter implements AutoCloseable {
         public void run() {
             while (true) {
                 start.acquireUninterruptibly();
-                if (sws == null) {
-                    return; // closed
+                if (closed) {
+                    return;
                 }
                 try {
                     convert();
@@ -194,6 +196,7 @@ final class PlanarConverter implements AutoCloseable {
         }
 
         void close() {
+            closed = true;
             sws_freeContext(sws);
             sws = null;
             if (worker != null) {

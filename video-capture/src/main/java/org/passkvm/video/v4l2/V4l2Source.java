@@ -322,6 +322,10 @@ public final class V4l2Source implements VideoSource {
             return; // a blocking descriptor would wait for the next frame instead of answering "none"
         }
         while (av_read_frame(grabber.getFormatContext(), newer) >= 0) {
+            if (newer.size() <= 0) { // a buffer the driver marked bad: keep the good frame we hold
+                av_packet_unref(newer);
+                continue;
+            }
             av_packet_unref(packet);
             av_packet_move_ref(packet, newer);
             skipped++;
@@ -375,8 +379,9 @@ public final class V4l2Source implements VideoSource {
 
     /**
      * The packet's timestamp is the driver's capture time on CLOCK_MONOTONIC in microseconds
-     * (ts=abs), the clock {@link System#nanoTime} reads on Linux, so latency can be measured from
-     * the moment the device filled the buffer. Implausible stamps fall back to "now".
+     * (ts=default passes the driver's stamp through), the clock {@link System#nanoTime} reads on
+     * Linux, so latency can be measured from the moment the device filled the buffer. Implausible
+     * stamps (in the future, or over a minute old) fall back to "now".
      */
     private static long captureNanos(long ptsMicros) {
         long now = System.nanoTime();
