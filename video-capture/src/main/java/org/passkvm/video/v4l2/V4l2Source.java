@@ -285,13 +285,23 @@ public final class V4l2Source implements VideoSource {
             if (ret >= 0) {
                 packetHeld = true;
                 skipNewerWaiting();
-                if (packet.size() <= 0) {
-                    throw lost("the device delivered an empty buffer");
+                if (packet.size() > 0) {
+                    ByteBuffer data = packet.data().capacity(packet.size()).asByteBuffer();
+                    return new RawFrame(format, width, height, stride, data, captureNanos(packet.pts()));
                 }
-                ByteBuffer data = packet.data().capacity(packet.size()).asByteBuffer();
-                return new RawFrame(format, width, height, stride, data, captureNanos(packet.pts()));
-            }
-            if (ret != AVERROR_EAGAIN || captureFd < 0) {
+                // FFmpeg hands over a buffer the driver marked bad (USB dongles do now and then) as an
+                // empty packet: wait for the next one rather than reopen the device over it.
+                av_packet_unref(packet);
+                packetHeld = false;
+                if (captureFd < 0) {
+                    continue;
+                }
+            } else if (ret == AVERROR_INVALIDDATA()) {
+                // a buffer of the wrong size, already handed back: the same, unless it goes on (stall timeout)
+                if (captureFd < 0) {
+                    continue;
+                }
+            } else if (ret != AVERROR_EAGAIN || captureFd < 0) {
                 throw lost(errorText(ret));
             }
             if (Thread.currentThread().isInterrupted()) {

@@ -73,6 +73,12 @@ class VividKernelTest {
     }
 
     @Test
+    void buffersTheDriverMarksBadAreSkippedWithoutAReasonScreen() {
+        assertThat(number("bad_buffers_reason_screens")).as(output).isZero();
+        assertThat(number("bad_buffers_frames")).isPositive();
+    }
+
+    @Test
     void aLiveResolutionChangeShowsItsReasonAndFollowsTheSource() {
         assertThat(results.get("resolution_change_reason_seen")).as(output).isEqualTo("true");
         assertThat(number("resolution_change_ms")).isLessThan(30_000);

@@ -51,6 +51,15 @@ public final class VividScenario {
             result("frame_age_a_median_ms", ms(medianAge(s -> s.state() == SourceState.STREAMING && s.atNanos() > first)));
             result("status_a", stream.status().toString());
 
+            long corrupt = System.nanoTime();
+            for (int i = 0; i < 10; i++) { // the driver flags a buffer as bad, as USB dongles do now and then
+                sh("v4l2-ctl -d /dev/video0 -c inject_v4l2_buf_flag_error=1");
+                Thread.sleep(100);
+            }
+            Thread.sleep(1000);
+            result("bad_buffers_reason_screens", count(s -> s.atNanos() > corrupt && s.state() != SourceState.STREAMING));
+            result("bad_buffers_frames", count(s -> s.atNanos() > corrupt && s.state() == SourceState.STREAMING));
+
             int index = timingsIndex(640, 480);
             sh("v4l2-ctl -d /dev/video0 -c dv_timings=" + index);
             long change = System.nanoTime();
