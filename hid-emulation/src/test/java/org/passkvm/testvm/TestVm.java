@@ -57,7 +57,30 @@ public final class TestVm {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
+    /**
+     * Runs the command once more if the JVM inside the VM died of a fatal error: under TCG, QEMU's emulation has
+     * twice crashed JIT-compiled JDK code (AES-GCM in the TLS stack), which says nothing about PassKVM. A second
+     * crash, or any other failure, is returned as it is.
+     */
     public static Result run(Duration timeout, List<String> command) {
+        Result result = runOnce(timeout, command);
+        if (result.exitCode() != 0 && emulatorCrashedTheJvm(result)) {
+            System.err.println("testvm: the JVM inside the VM crashed (" + crashSite(result) + "); running the scenario again");
+            result = runOnce(timeout, command);
+        }
+        return result;
+    }
+
+    static boolean emulatorCrashedTheJvm(Result result) {
+        return (result.stdout() + result.stderr()).contains("A fatal error has been detected by the Java Runtime Environment");
+    }
+
+    private static String crashSite(Result result) {
+        Matcher m = Pattern.compile("# Problematic frame:\\s*\\n#\\s*(.*)").matcher(result.stdout() + result.stderr());
+        return m.find() ? m.group(1).strip() : "no frame given";
+    }
+
+    private static Result runOnce(Duration timeout, List<String> command) {
         List<String> argv = new ArrayList<>(List.of(repository().resolve("image-build/testvm/testvm").toString(),
             "run", "--timeout", Long.toString(timeout.toSeconds()), "--"));
         argv.addAll(command);
