@@ -14,8 +14,9 @@ public interface VideoSource extends AutoCloseable {
 
     /**
      * Blocks until the next frame and returns the newest the device holds (older ones waiting are
-     * passed over, so a slow consumer never shows a stale picture). The returned frame (and its buffer) belongs to the source and
-     * stays valid only until the next call to grab or close: copy what must outlive it.
+     * passed over, so a slow consumer never shows a stale picture). The returned frame (and its
+     * buffer) belongs to the source and stays valid only until the next call to grab or close:
+     * copy what must outlive it.
      */
     RawFrame grab() throws SourceException;
 

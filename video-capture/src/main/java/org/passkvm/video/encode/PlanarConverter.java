@@ -35,7 +35,10 @@ final class PlanarConverter implements AutoCloseable {
     private int active; // bands in use: tiny pictures are not split
     private volatile RuntimeException bandFailure;
 
-    /** @param targetFormat an AV_PIX_FMT_ planar YUV format; @param bands rows are split into this many, converted at once */
+    /**
+     * @param targetFormat an AV_PIX_FMT_ planar YUV format
+     * @param bands the rows are split into this many bands, converted at once
+     */
     PlanarConverter(int targetFormat, boolean fullRangeOut, int bands) {
         this.targetFormat = targetFormat;
         this.fullRangeOut = fullRangeOut;
