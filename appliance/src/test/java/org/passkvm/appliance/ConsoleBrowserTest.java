@@ -6,39 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.web.Json;
 
 /** The console in a real Chromium against the appliance on its embedded default. */
 class ConsoleBrowserTest {
 
+    @RegisterExtension
+    static final BrowserSession browser = BrowserSession.of(TestAppliance::start);
+
     @TempDir
     static Path dir;
 
-    static TestAppliance app;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() throws Exception {
-        chromium = Chromium.launch();
-        app = TestAppliance.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
-
     private JsonNode target() throws Exception {
-        return Json.MAPPER.readTree(app.admin().get("/api/demo/target").body());
+        return Json.MAPPER.readTree(browser.app().admin().get("/api/demo/target").body());
     }
 
     private static String lastLine(JsonNode target) {
@@ -61,7 +44,7 @@ class ConsoleBrowserTest {
 
     @Test
     void theLiveStreamShowsFramesThatChange() throws Exception {
-        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0 || (PassKVMVideo.element() && PassKVMVideo.element().naturalWidth > 0)");
         java.util.Set<String> seen = new java.util.HashSet<>();
         long deadline = System.currentTimeMillis() + 10_000;
@@ -77,7 +60,7 @@ class ConsoleBrowserTest {
 
     @Test
     void aTypedLineReachesTheSimulatedTarget() throws Exception {
-        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
         page.focus("#screen");
         typeLikeAPerson(page, "echo Hello, PassKVM!");
@@ -91,7 +74,7 @@ class ConsoleBrowserTest {
         assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
         page.click("#btn-panels");
         page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/console.png")));
-        assertThat(chromium.consoleErrors(page)).isEmpty();
+        assertThat(browser.chromium().consoleErrors(page)).isEmpty();
     }
 
     /**
@@ -138,7 +121,7 @@ class ConsoleBrowserTest {
 
     @Test
     void aClickOnAPointOfThePictureLandsOnThatPixelOfTheTarget() throws Exception {
-        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
         page.waitForFunction("() => { const e = PassKVMVideo.element(); return e && PassKVMVideo.stats().width === 1280 && e.getBoundingClientRect().width > 400; }");
         @SuppressWarnings("unchecked")
@@ -164,7 +147,7 @@ class ConsoleBrowserTest {
 
     @Test
     void badInputFramesGetClearErrorsAndTheConsoleStaysUsable() throws Exception {
-        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
         @SuppressWarnings("unchecked")
         java.util.List<String> replies = (java.util.List<String>) page.evaluate("async () => {"
@@ -183,14 +166,14 @@ class ConsoleBrowserTest {
         String all = String.join("\n", replies);
         assertThat(all).contains("unknown input frame type").contains("too short").contains("too long")
                 .contains("invalid JSON").contains("mode must be absolute or relative").contains("pong").contains("open=true");
-        assertThat(app.admin().post("/api/hid/key", "{\"code\":\"KeyZ\"}").statusCode()).isEqualTo(200);
+        assertThat(browser.app().admin().post("/api/hid/key", "{\"code\":\"KeyZ\"}").statusCode()).isEqualTo(200);
     }
 
     @Test
     void guessingPasswordsOnTheLoginPageIsLockedOut() throws Exception {
         Path fresh = Files.createTempDirectory(dir, "guess");
         try (TestAppliance other = TestAppliance.start(fresh)) {
-            Page page = chromium.newPage();
+            Page page = browser.chromium().newPage();
             page.navigate("https://127.0.0.1:" + other.port() + "/login");
             for (int i = 0; i < 5; i++) {
                 page.fill("#password", "guess " + i);
@@ -207,7 +190,7 @@ class ConsoleBrowserTest {
 
     @Test
     void loggingOutReturnsToTheLoginPageAndLocksTheApi() {
-        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         page.click("#logout");
         page.waitForURL("**/login");
         Object status = page.evaluate("async () => (await fetch('/api/hid', {headers: {'X-Requested-With': 'x'}})).status");
@@ -219,7 +202,7 @@ class ConsoleBrowserTest {
         Path fresh = Files.createTempDirectory(dir, "fresh");
         try (TestAppliance appliance = TestAppliance.startUnclaimed(fresh, "")) {
             String generated = Files.readString(appliance.initialPasswordFile()).trim();
-            Page page = chromium.newPage();
+            Page page = browser.chromium().newPage();
             page.navigate("https://127.0.0.1:" + appliance.port() + "/");
             page.waitForURL("**/login");
             page.fill("#password", generated);

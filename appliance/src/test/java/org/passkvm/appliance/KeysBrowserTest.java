@@ -3,39 +3,18 @@ package org.passkvm.appliance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** paste.js in Chromium against a demo target set to German: the paste dialog, the Keys menu, the on-screen keyboard. */
 class KeysBrowserTest {
 
-    @TempDir
-    static Path dir;
-    static TestAppliance app;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() throws Exception {
-        chromium = Chromium.launch();
-        app = TestAppliance.start(dir, "hid:\n  keyboard_layout: de\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserSession browser = BrowserSession.of(dir -> TestAppliance.start(dir, "hid:\n  keyboard_layout: de\n"));
 
     static Page console() {
-        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         // Until index.html loads paste.js itself, load it the way a <script src> would and mount it as console.js does.
         if (!(Boolean) page.evaluate("() => typeof PassKVMPaste !== 'undefined'")) {
             page.addScriptTag(new Page.AddScriptTagOptions().setUrl("/assets/paste.js"));
@@ -50,7 +29,7 @@ class KeysBrowserTest {
 
     private static String lastLine() throws Exception {
         List<String> lines = org.passkvm.web.Json.MAPPER.convertValue(
-                app.admin().json("GET", "/api/demo/target", null).get("lines"),
+                browser.app().admin().json("GET", "/api/demo/target", null).get("lines"),
                 org.passkvm.web.Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class));
         return lines.get(lines.size() - 1);
     }
@@ -74,7 +53,7 @@ class KeysBrowserTest {
         page.waitForFunction("() => document.querySelector('#dialog-paste .pk-error').textContent.includes('cannot type')");
         page.click("#dialog-paste >> text=Close");
         assertThat(page.isHidden("#dialog-paste")).isTrue();
-        assertThat(chromium.consoleErrors()).allMatch(e -> e.contains("422"));
+        assertThat(browser.chromium().consoleErrors()).allMatch(e -> e.contains("422"));
     }
 
     @Test
@@ -97,15 +76,15 @@ class KeysBrowserTest {
         }
         assertThat(lastLine()).endsWith("z@Y");
 
-        long before = app.appliance().parts().simulator().state().keystrokes();
+        long before = browser.app().appliance().parts().simulator().state().keystrokes();
         page.click("#btn-keys");
         page.click("#menu-keys >> text=Ctrl+Alt+Del");
         assertThat(page.isHidden("#menu-keys")).isTrue();
         deadline = System.currentTimeMillis() + 5000;
-        while (app.appliance().parts().simulator().state().keystrokes() == before && System.currentTimeMillis() < deadline) {
+        while (browser.app().appliance().parts().simulator().state().keystrokes() == before && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(app.appliance().parts().simulator().state().keystrokes()).isGreaterThan(before);
-        assertThat(chromium.consoleErrors()).isEmpty();
+        assertThat(browser.app().appliance().parts().simulator().state().keystrokes()).isGreaterThan(before);
+        assertThat(browser.chromium().consoleErrors()).isEmpty();
     }
 }

@@ -4,44 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.passkvm.power.DemoPower.eventually;
 
 import com.microsoft.playwright.Page;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.passkvm.appliance.Chromium;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.passkvm.appliance.BrowserSession;
 import org.passkvm.appliance.TestAppliance;
 import org.passkvm.simulator.SimulatedTarget.Power;
 
 /** The ATX panel (atx.js) in Chromium: LEDs follow the target, buttons press, risky ones ask first. */
 class AtxPanelBrowserTest {
 
-    @TempDir
-    static Path dir;
-    static TestAppliance app;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() throws Exception {
-        chromium = Chromium.launch();
-        app = DemoPower.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (chromium != null) {
-            chromium.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserSession browser = BrowserSession.of(DemoPower::start);
 
     static Page panel() {
-        Page page = chromium.login(app.port(), "admin", TestAppliance.PASSWORD);
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         // Until index.html loads atx.js itself, load it the same way a <script src> would.
         if (!(Boolean) page.evaluate("() => typeof PassKVMAtx !== 'undefined'")) {
             page.addScriptTag(new Page.AddScriptTagOptions().setUrl("/assets/atx.js"));
@@ -75,25 +54,25 @@ class AtxPanelBrowserTest {
         page.click(".atx-panel button[data-action=off_hard]");
         Thread.sleep(500);
         assertThat(dialogs).singleElement().satisfies(m -> assertThat(m).contains("Cut the host's power"));
-        assertThat(app.target().power()).as("dismissed: nothing pressed").isEqualTo(Power.ON);
+        assertThat(browser.app().target().power()).as("dismissed: nothing pressed").isEqualTo(Power.ON);
 
         List<Power> seen = new CopyOnWriteArrayList<>();
-        app.target().onPowerChange(() -> seen.add(app.target().power()));
+        browser.app().target().onPowerChange(() -> seen.add(browser.app().target().power()));
         page.click(".atx-panel button[data-action=reset]");
         assertThat(eventually(() -> seen.contains(Power.BOOTING), Duration.ofSeconds(5))).isTrue();
-        assertThat(eventually(() -> app.target().power() == Power.ON, Duration.ofSeconds(5))).isTrue();
+        assertThat(eventually(() -> browser.app().target().power() == Power.ON, Duration.ofSeconds(5))).isTrue();
         page.waitForFunction("() => !document.querySelector('.atx-panel button[data-action=reset]').disabled");
 
         page.click(".atx-panel button[data-action=off]"); // graceful: no question asked
-        assertThat(eventually(() -> app.target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
+        assertThat(eventually(() -> browser.app().target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
         page.waitForFunction("() => document.querySelector('.atx-panel').textContent.includes('Power off')");
         assertThat(powerLedText(page)).isEqualTo("Power off");
 
         page.waitForFunction("() => !document.querySelector('.atx-panel button[data-action=on]').disabled");
         page.click(".atx-panel button[data-action=on]");
-        assertThat(eventually(() -> app.target().power() == Power.ON, Duration.ofSeconds(10))).isTrue();
+        assertThat(eventually(() -> browser.app().target().power() == Power.ON, Duration.ofSeconds(10))).isTrue();
         page.waitForFunction("() => document.querySelector('.atx-panel').textContent.includes('Power on')");
-        assertThat(chromium.consoleErrors()).isEmpty();
+        assertThat(browser.chromium().consoleErrors()).isEmpty();
     }
 
     @Test
@@ -107,7 +86,7 @@ class AtxPanelBrowserTest {
         assertThat(password).hasSize(16);
         if (DemoPower.installed("ipmitool")) {
             DemoPower.Result r = DemoPower.run(List.of("ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p",
-                    Integer.toString(app.ipmiPort()), "-U", "admin", "-P", password, "-N", "1", "-R", "2",
+                    Integer.toString(browser.app().ipmiPort()), "-U", "admin", "-P", password, "-N", "1", "-R", "2",
                     "chassis", "power", "status"), Duration.ofSeconds(20));
             assertThat(r.output()).contains("Chassis Power is");
         }

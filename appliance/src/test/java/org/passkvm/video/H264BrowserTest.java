@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.passkvm.appliance.Chromium;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.passkvm.appliance.BrowserSession;
 import org.passkvm.appliance.TestAppliance;
 
 /**
@@ -20,32 +17,13 @@ import org.passkvm.appliance.TestAppliance;
  */
 class H264BrowserTest {
 
-    @TempDir
-    static Path dataDir;
-
-    static TestAppliance app;
-    static Chromium chromium;
-
-    @BeforeAll
-    static void start() throws Exception {
-        chromium = Chromium.launch();
-        app = TestAppliance.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (chromium != null) {
-            chromium.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
+    @RegisterExtension
+    static final BrowserSession browser = BrowserSession.of(TestAppliance::start);
 
     /** A logged-in page on the appliance's origin with video.js loaded into an empty box. */
     static Page playerPage(BrowserContext context) {
         Page page = context.newPage();
-        page.navigate("https://127.0.0.1:" + app.port() + "/login");
+        page.navigate("https://127.0.0.1:" + browser.app().port() + "/login");
         Object status = page.evaluate("async (pw) => (await fetch('/api/auth/login', {method: 'POST',"
                 + " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({user: 'admin', password: pw})})).status",
                 TestAppliance.PASSWORD);
@@ -64,7 +42,7 @@ class H264BrowserTest {
 
     @Test
     void chromiumDecodesTheH264StreamIntoTheCanvas() {
-        try (BrowserContext context = chromium.newContext()) {
+        try (BrowserContext context = browser.chromium().newContext()) {
             Page page = playerPage(context);
             page.waitForFunction("() => PassKVMVideo.stats().framesDecoded >= 30", null,
                     new Page.WaitForFunctionOptions().setTimeout(20_000));
@@ -86,7 +64,7 @@ class H264BrowserTest {
 
     @Test
     void withoutWebCodecsThePlayerFallsBackToMjpeg() {
-        try (BrowserContext context = chromium.newContext()) {
+        try (BrowserContext context = browser.chromium().newContext()) {
             context.addInitScript("delete window.VideoDecoder;");
             Page page = playerPage(context);
             page.waitForFunction("() => PassKVMVideo.stats().state === 'playing'", null,
