@@ -46,7 +46,9 @@ class ReportWriterTest {
         writer.wake();
         await(writer::idle);
         assertThat(endpoint.delivered()).extracting(r -> (int) r[0]).containsExactly(9);
-        await(writer::online);
+        // The flag flips before the listener runs, so wait for the listener itself.
+        await(() -> onlineChanges.size() == 2);
+        assertThat(writer.online()).isTrue();
         assertThat(onlineChanges).containsExactly("keyboard offline", "keyboard online");
     }
 
