@@ -142,9 +142,10 @@ public final class PowerControl implements AutoCloseable {
         if (listeners.isEmpty() || notifier.isShutdown()) {
             return;
         }
+        // Taken now, not when the notifier runs: a late notifier must still tell of a short press.
+        PowerState s = state();
         try {
             notifier.execute(() -> {
-                PowerState s = state();
                 for (Consumer<PowerState> l : listeners) {
                     try {
                         l.accept(s);
