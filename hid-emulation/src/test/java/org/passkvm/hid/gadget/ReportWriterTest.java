@@ -45,7 +45,9 @@ class ReportWriterTest {
         endpoint.mode(HidEndpoint.Outcome.SENT);
         writer.wake();
         await(writer::idle);
-        assertThat(endpoint.delivered()).extracting(r -> (int) r[0]).containsExactly(9);
+        // At most one report the writer had already taken when the host returned, then the latest.
+        assertThat(endpoint.delivered()).hasSizeLessThanOrEqualTo(2)
+            .extracting(r -> (int) r[0]).endsWith(9);
         // The flag flips before the listener runs, so wait for the listener itself.
         await(() -> onlineChanges.size() == 2);
         assertThat(writer.online()).isTrue();
@@ -73,7 +75,8 @@ class ReportWriterTest {
         writer.submit(new byte[] {3, 0});
         endpoint.mode(HidEndpoint.Outcome.SENT);
         await(writer::idle);
-        assertThat(endpoint.delivered()).extracting(r -> (int) r[0]).containsExactly(3);
+        assertThat(endpoint.delivered()).hasSizeLessThanOrEqualTo(2)
+            .extracting(r -> (int) r[0]).endsWith(3);
     }
 
     @Test

@@ -123,8 +123,9 @@ class Ch9329HidTest {
         List<KeyboardLeds> seen = new CopyOnWriteArrayList<>();
         connect().onLeds(seen::add);
         chip.leds = 0x02;
-        eventually(() -> hid.status().leds().capsLock());
-        assertThat(seen).contains(new KeyboardLeds(false, true, false));
+        // The listener runs after the status flag is set, so wait for the listener.
+        eventually(() -> seen.contains(new KeyboardLeds(false, true, false)));
+        assertThat(hid.status().leds().capsLock()).isTrue();
         chip.usbAttached = 0;
         eventually(() -> hid.status().hostState().equals("not attached"));
         assertThat(hid.status().keyboardOnline()).isFalse();
