@@ -46,6 +46,12 @@ class MediaFetchTest {
         ssl.init(kmf.getKeyManagers(), null, null);
         https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         https.setHttpsConfigurator(new HttpsConfigurator(ssl));
+        // /slow.iso holds its thread until the end, so the other images need threads of their own.
+        https.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "mirror");
+            t.setDaemon(true);
+            return t;
+        }));
         https.createContext("/debian.iso", ex -> {
             ex.sendResponseHeaders(200, ISO.length);
             try (OutputStream out = ex.getResponseBody()) {

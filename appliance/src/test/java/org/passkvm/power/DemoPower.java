@@ -31,7 +31,11 @@ public final class DemoPower {
 
     /** Starts the demo appliance with IPMI on a free UDP port and its credentials set to {@link #IPMI_PASSWORD}. */
     public static TestAppliance start(Path dir) throws IOException {
-        TestAppliance app = TestAppliance.startWithIpmi(dir, YAML);
+        return start(dir, YAML);
+    }
+
+    static TestAppliance start(Path dir, String yaml) throws IOException {
+        TestAppliance app = TestAppliance.startWithIpmi(dir, yaml);
         var r = app.admin().post("/api/ipmi/credentials", "{\"password\":\"" + IPMI_PASSWORD + "\"}");
         if (r.statusCode() != 200) {
             app.close();

@@ -92,7 +92,7 @@ class GpioAtxTest {
 
         edges.clear();
         in("atx-power-led").mockState(DigitalState.HIGH);
-        Thread.sleep(60);
+        assertThat(DemoPower.eventually(atx::powerLed, Duration.ofSeconds(3))).as("LED lit after debounce").isTrue();
         power.start(PowerAction.OFF_HARD).get(5, TimeUnit.SECONDS);
         assertThat(heldMillis(edges, 1)).isBetween(595L, 1500L);
 
@@ -136,11 +136,9 @@ class GpioAtxTest {
     void activeLowLedsReadLitWhenTheLineIsLow() throws Exception {
         open(true, false, 5);
         in("atx-hdd-led").mockState(DigitalState.HIGH);
-        Thread.sleep(60);
-        assertThat(atx.hddLed()).isFalse();
+        assertThat(DemoPower.eventually(() -> !atx.hddLed(), Duration.ofSeconds(3))).as("high is dark").isTrue();
         in("atx-hdd-led").mockState(DigitalState.LOW);
-        Thread.sleep(60);
-        assertThat(atx.hddLed()).isTrue();
+        assertThat(DemoPower.eventually(atx::hddLed, Duration.ofSeconds(3))).as("low is lit").isTrue();
     }
 
     @Test

@@ -30,7 +30,8 @@ class PowerApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = DemoPower.start(dir);
+        // A reset press long enough that the "busy" requests below land inside it even on a slow machine.
+        app = DemoPower.start(dir, DemoPower.YAML.replace("reset_press_ms: 150", "reset_press_ms: 2000"));
         app.appliance().web().accounts().create("vera", Role.VIEWER, "viewer-password");
     }
 

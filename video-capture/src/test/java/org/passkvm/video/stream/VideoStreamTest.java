@@ -101,7 +101,8 @@ class VideoStreamTest {
             Thread.sleep(100);
             assertThat(source.open).as("still lingering").isTrue();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (source.open && System.nanoTime() < deadline) {
+            // The source closes before the state turns IDLE, so wait for both.
+            while ((source.open || !stream.status().state().equals("IDLE")) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(source.open).as("closed after the linger").isFalse();
@@ -179,10 +180,12 @@ class VideoStreamTest {
             next(stream, 0).release();
             long start = stream.jpeg().sequence();
             int grabbed = source.grabs.get();
+            long t0 = System.nanoTime();
             Thread.sleep(2000);
             long published = stream.jpeg().sequence() - start;
             grabbed = source.grabs.get() - grabbed;
-            assertThat(published).as("at most 10 fps over 2 s").isBetween(1L, 23L);
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0); // more than 2 s on a busy machine
+            assertThat(published).as("at most 10 fps over %d ms", elapsedMillis).isBetween(1L, elapsedMillis / 90 + 2);
             assertThat(grabbed).as("the source ran faster; the rest were dropped").isGreaterThan((int) published);
         }
     }
