@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.libvirt.Connect;
 import org.libvirt.Device;
 import org.libvirt.Domain;
@@ -22,18 +24,25 @@ import org.tinylog.Logger;
  * messages and its event loop, and reopened with exponential backoff whenever it drops (daemon
  * restart, network loss, ssh gone). Calls made while it is down fail fast as UNAVAILABLE instead
  * of hanging a web request.
+ *
+ * <p>Closing a libvirt connection frees its driver state at once (all of it, for the test driver), and calls in
+ * flight do not hold a reference. So calls run under a shared lock and a connection is closed only under the
+ * exclusive one: a web request racing shutdown or a reconnect gets an error, not a crash in libvirt.
  */
 public final class LibvirtHost implements VmHost {
 
     /** VIR_DOMAIN_XML_INACTIVE: the persistent definition rather than the running one. */
     private static final int XML_INACTIVE = 2;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
+    /** How long a close waits for calls in flight; a call still stuck after that keeps its connection (leaked). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final String uri;
     private final int keepaliveSeconds;
     private final Duration maxBackoff;
     private final ScheduledExecutorService supervisor;
     private volatile OpenConnection conn;
+    private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
     private volatile Link link;
     private Duration backoff = FIRST_RETRY;
     private boolean closed;
@@ -154,7 +163,28 @@ public final class LibvirtHost implements VmHost {
         OpenConnection c = conn;
         conn = null;
         if (c != null) {
+            closeWhenIdle(c);
+        }
+    }
+
+    /** Closes a connection no longer handed out, once the calls still using it have returned. */
+    private void closeWhenIdle(OpenConnection c) {
+        Lock exclusive = inUse.writeLock();
+        boolean locked = false;
+        try {
+            locked = exclusive.tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            Logger.warn("VM host {}: a call is still running after {} s; leaving its connection open", uri,
+                    CLOSE_WAIT.toSeconds());
+            return;
+        }
+        try {
             c.closeQuietly();
+        } finally {
+            exclusive.unlock();
         }
     }
 
@@ -216,10 +246,13 @@ public final class LibvirtHost implements VmHost {
             return;
         }
         boolean alive;
+        inUse.readLock().lock();
         try {
             alive = c.isAlive();
         } catch (LibvirtException e) {
             alive = false;
+        } finally {
+            inUse.readLock().unlock();
         }
         if (!alive) {
             lost(c, "connection lost");
@@ -236,7 +269,7 @@ public final class LibvirtHost implements VmHost {
             link = new Link(uri, Link.State.DISCONNECTED, why, Instant.now());
         }
         Logger.warn("VM host {}: {}", uri, why);
-        c.closeQuietly();
+        closeWhenIdle(c);
         supervisor.schedule(this::connect, FIRST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -271,14 +304,19 @@ public final class LibvirtHost implements VmHost {
     }
 
     private <T> T call(String what, Call<T> fn) {
-        OpenConnection c = conn;
-        if (c == null) {
-            throw new VmHostException(Kind.UNAVAILABLE, "the VM host is not connected (" + link.detail() + ")");
-        }
+        inUse.readLock().lock();
         try {
-            return fn.apply(c);
-        } catch (LibvirtException e) {
-            throw failure(what, e.getError().getCode().ordinal(), e.getError().getMessage(), c);
+            OpenConnection c = conn; // read under the lock: a connection seen here is not closed until we return
+            if (c == null) {
+                throw new VmHostException(Kind.UNAVAILABLE, "the VM host is not connected (" + link.detail() + ")");
+            }
+            try {
+                return fn.apply(c);
+            } catch (LibvirtException e) {
+                throw failure(what, e.getError().getCode().ordinal(), e.getError().getMessage(), c);
+            }
+        } finally {
+            inUse.readLock().unlock();
         }
     }
 
