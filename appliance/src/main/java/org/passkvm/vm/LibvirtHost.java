@@ -241,13 +241,13 @@ public final class LibvirtHost implements VmHost {
     }
 
     private void check() {
-        OpenConnection c = conn;
-        if (c == null) {
-            return;
-        }
         boolean alive;
         inUse.readLock().lock();
+        OpenConnection c = conn; // read under the lock, as in call(): a close() in between would free it under us
         try {
+            if (c == null) {
+                return;
+            }
             alive = c.isAlive();
         } catch (LibvirtException e) {
             alive = false;
