@@ -1,7 +1,6 @@
 package org.passkvm.appliance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fazecast.jSerialComm.SerialPort;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.hid.serial.Ch9329Frame;
+import org.passkvm.testkit.Tools;
 import org.passkvm.web.TestHttps;
 
 /** hid.output: ch9329 end to end: REST key presses and a paste arrive at a chip played on a socat pty pair. */
@@ -50,7 +50,7 @@ class Ch9329WiringTest {
 
     @Test
     void keysAndPastesReachTheChipAndHealthShowsIt() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")), "socat is not installed (apt-get install socat)");
+        Tools.require("socat");
         Path chipEnd = dir.resolve("chip");
         Path hostEnd = dir.resolve("host");
         socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + chipEnd, "pty,raw,echo=0,link=" + hostEnd)

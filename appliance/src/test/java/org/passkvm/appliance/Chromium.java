@@ -5,12 +5,11 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import org.passkvm.testkit.Tools;
 
 /**
  * Debian's Chromium driven by Playwright, the way a person uses the console: headless, a fresh
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Assumptions;
  * Console errors are collected so a test can insist there are none.
  */
 public final class Chromium implements AutoCloseable {
-
-    public static final Path EXECUTABLE = Path.of("/usr/bin/chromium");
 
     private final Playwright playwright;
     private final Browser browser;
@@ -32,10 +29,10 @@ public final class Chromium implements AutoCloseable {
 
     /** Launches Chromium, or skips the test where it is not installed (CI installs it). */
     public static Chromium launch() {
-        Assumptions.assumeTrue(Files.isExecutable(EXECUTABLE), "Debian's chromium is not installed (apt-get install chromium)");
+        Path executable = Tools.path("chromium");
         Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         Browser b = pw.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(EXECUTABLE)
+                .setExecutablePath(executable)
                 .setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync")));

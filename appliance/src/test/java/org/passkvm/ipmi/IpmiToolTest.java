@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
 import org.passkvm.power.DemoPower;
 import org.passkvm.simulator.SimulatedTarget.Power;
+import org.passkvm.testkit.Tools;
 import org.passkvm.web.Role;
 import org.passkvm.web.TestHttps;
 
@@ -37,8 +37,7 @@ class IpmiToolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(DemoPower.installed("ipmitool"),
-                "ipmitool is not installed (apt-get install ipmitool); CI installs it");
+        Tools.require("ipmitool");
         app = DemoPower.start(dir);
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.passkvm.appliance.BrowserSession;
 import org.passkvm.appliance.TestAppliance;
 import org.passkvm.simulator.SimulatedTarget.Power;
+import org.passkvm.testkit.Tools;
 
 /** The ATX panel (atx.js) in Chromium: LEDs follow the target, buttons press, risky ones ask first. */
 class AtxPanelBrowserTest {
@@ -84,7 +85,7 @@ class AtxPanelBrowserTest {
         String cmd = (String) page.evaluate("() => [...document.querySelectorAll('code')].find(c => c.textContent.includes('ipmitool')).textContent");
         String password = cmd.replaceAll(".* -P (\\S+) .*", "$1");
         assertThat(password).hasSize(16);
-        if (DemoPower.installed("ipmitool")) {
+        if (Tools.present("ipmitool")) {   // IpmiToolTest requires it; here it only adds a check
             DemoPower.Result r = DemoPower.run(List.of("ipmitool", "-I", "lanplus", "-H", "127.0.0.1", "-p",
                     Integer.toString(browser.app().ipmiPort()), "-U", "admin", "-P", password, "-N", "1", "-R", "2",
                     "chassis", "power", "status"), Duration.ofSeconds(20));

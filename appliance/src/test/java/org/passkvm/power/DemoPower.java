@@ -1,7 +1,6 @@
 package org.passkvm.power;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,15 +55,6 @@ public final class DemoPower {
     }
 
     public record Result(int exit, String output) {}
-
-    public static boolean installed(String binary) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, binary))) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** Waits for a condition, for state changes that take the simulated board a moment. */
     public static boolean eventually(BooleanSupplier condition, Duration within) throws InterruptedException {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
 import org.passkvm.power.DemoPower;
 import org.passkvm.simulator.SimulatedTarget.Power;
+import org.passkvm.testkit.Tools;
 import org.passkvm.web.Json;
 import org.passkvm.web.Role;
 import org.passkvm.web.TestHttps;
@@ -60,8 +61,7 @@ class RedfishToolTest {
 
     @Test
     void redfishtoolListsTheSystemAndGracefulShutdownSwitchesTheTargetOff() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(DemoPower.installed("redfishtool"),
-                "redfishtool is not installed (apt-get install redfishtool); CI installs it");
+        Tools.require("redfishtool");
         DemoPower.Result systems = redfishtool("admin", TestAppliance.PASSWORD, "Systems");
         assertThat(systems.exit()).isZero();
         assertThat(systems.output()).contains("/redfish/v1/Systems/host");

@@ -32,7 +32,7 @@ class DemoHostTest {
     @AfterEach
     void close() throws Exception {
         control.close();
-        XmlValidator.assumeInstalled();
+        XmlValidator.requireTools();
         for (String xml : recorder.defined) {
             XmlValidator.assertValidDomain(xml);
         }

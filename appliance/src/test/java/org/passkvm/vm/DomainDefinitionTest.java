@@ -40,7 +40,7 @@ class DomainDefinitionTest {
 
     @Test
     void removesAndAddsHostDevicesAndTheResultValidates() throws Exception {
-        XmlValidator.assumeInstalled();
+        XmlValidator.requireTools();
         DomainDefinition d = DomainDefinition.parse(VM);
         assertThat(d.removePci(PciAddress.parse("0000:01:00.0"))).isTrue();
         assertThat(d.removePci(PciAddress.parse("0000:01:00.0"))).isFalse();
@@ -62,7 +62,7 @@ class DomainDefinitionTest {
 
     @Test
     void everyDisplayModeRoundTripsAndValidates() throws Exception {
-        XmlValidator.assumeInstalled();
+        XmlValidator.requireTools();
         for (DisplayMode mode : new DisplayMode[] {DisplayMode.NONE, DisplayMode.VIRTIO, DisplayMode.VIRTIO_GL, DisplayMode.QXL_SPICE}) {
             DomainDefinition d = DomainDefinition.parse(VM);
             d.setDisplay(mode);

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
+import org.passkvm.testkit.Tools;
 
 /**
  * A real libvirtd with the QEMU driver, private to one test: session mode, its own XDG directories
@@ -28,10 +28,8 @@ final class Libvirtd implements AutoCloseable {
 
     /** Starts one, or skips the test when libvirtd or QEMU is not installed. */
     static Libvirtd start() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Files.isExecutable(BINARY),
-                "libvirtd is missing: apt-get install libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")),
-                "qemu-system-x86_64 is missing: apt-get install qemu-system-x86");
+        Tools.require("libvirtd", "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so",
+                "qemu-system-x86_64");
         Path dir = Files.createTempDirectory("passkvm-libvirtd-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (String sub : List.of("home", "run", "config", "cache")) {

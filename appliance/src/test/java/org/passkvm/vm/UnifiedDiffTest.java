@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.testkit.Tools;
 
 class UnifiedDiffTest {
 
@@ -44,7 +45,7 @@ class UnifiedDiffTest {
 
     @Test
     void patchAppliesTheDiffExactly(@TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/patch")), "patch is not installed");
+        Tools.require("patch");
         String before = lines(1, 40);
         String after = before.replace("line 3\n", "").replace("line 20\n", "line 20\nnew a\nnew b\n").replace("line 40\n", "last\n");
         Files.writeString(dir.resolve("f"), before);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,14 +15,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.passkvm.testkit.Tools;
 
 /**
  * Runs a command inside Debian's kernel under QEMU via image-build/testvm/testvm, for tests tagged "kernel".
  * The VM sees the machine's files (read-only plus a tmpfs overlay), so a command can use this build's classes.
  */
 public final class TestVm {
+
+    /** What image-build/testvm/testvm runs on this machine (names in .ci/tools). */
+    public static final String[] TOOLS = {"qemu-system-x86_64", "depmod", "cpio", "dpkg-deb"};
 
     private TestVm() {}
 
@@ -35,21 +37,13 @@ public final class TestVm {
         }
     }
 
-    /** Skips the calling test (JUnit assumption) on machines without QEMU; CI installs it. */
-    public static void assumeAvailable() {
-        Assumptions.assumeTrue(onPath("qemu-system-x86_64"),
-            "qemu-system-x86_64 is not installed: kernel tests skipped (apt-get install qemu-system-x86 kmod cpio)");
+    /** Fails (CI) or skips (elsewhere) the calling test unless QEMU and the initramfs tools are there. */
+    public static void requireTools() {
+        Tools.require(TOOLS);
     }
 
     public static Path repository() {
-        String fromBuild = System.getProperty("passkvm.repo");
-        Path dir = fromBuild != null && !fromBuild.isBlank() ? Path.of(fromBuild) : Path.of("").toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.isExecutable(p.resolve("image-build/testvm/testvm"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("image-build/testvm/testvm not found above " + dir);
+        return Tools.repository();
     }
 
     /** The classpath of the running tests, for a java command inside the VM (same paths there). */
@@ -152,12 +146,4 @@ public final class TestVm {
         };
     }
 
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -23,7 +23,7 @@ class GadgetKernelTest {
 
     @TestFactory
     Stream<DynamicTest> gadgetOnTheRealKernel() {
-        TestVm.assumeAvailable();
+        TestVm.requireTools();
         TestVm.Result result = TestVm.run(Duration.ofSeconds(420), List.of("java",
             "-Dtinylog.writer.level=info", "-cp", TestVm.testClassPath(), GadgetKernelCheck.class.getName()));
         System.out.println("GadgetKernelCheck in the test VM: " + result.describe());

@@ -14,7 +14,7 @@ class TestVmKeyboardTest {
 
     @Test
     void aGadgetKeystrokeArrivesAsKeyAOnTheHostSide() {
-        TestVm.assumeAvailable();
+        TestVm.requireTools();
         TestVm.Result result = TestVm.run(Duration.ofSeconds(180),
             List.of("python3", "image-build/testvm/selftest-keyboard.py"));
         System.out.println("testvm self-test: " + result.describe());

@@ -1,11 +1,9 @@
 package org.passkvm.hid.keymap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.passkvm.testkit.Tools;
 
 /**
  * Checks every cell of the layout tables against a second, independent source: xkb's layouts of the same name, asked
@@ -43,7 +42,7 @@ class LayoutsAgreeWithXkbTest {
     @ParameterizedTest
     @ValueSource(strings = {"us", "uk", "de", "fr", "es", "it", "ch-de", "se", "no", "dk", "jp"})
     void everyCellMatchesXkbExceptTheKnownWindowsDifferences(String name) throws Exception {
-        assumeTrue(Files.isExecutable(XKBCLI), "xkbcli is not installed (apt-get install libxkbcommon-tools)");
+        Tools.require("xkbcli");
         LayoutFile file = LayoutFile.read(name);
         String xkb = XKB_NAMES.getOrDefault(name, name);
         Map<String, Set<String>> cache = new HashMap<>();

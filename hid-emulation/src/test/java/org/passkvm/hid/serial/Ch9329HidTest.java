@@ -34,7 +34,7 @@ class Ch9329HidTest {
 
     @BeforeEach
     void plug() throws Exception {
-        PtyPair.assumeSocat();
+        PtyPair.requireSocat();
         pty = new PtyPair(dir).plug();
         chip = new FakeChip(pty.chip.toString());
     }

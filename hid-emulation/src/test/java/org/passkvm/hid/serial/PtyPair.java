@@ -1,11 +1,10 @@
 package org.passkvm.hid.serial;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.passkvm.testkit.Tools;
 
 /** Two connected pseudo-terminals from socat, at fixed paths so that a "replugged" pair reappears where it was. */
 final class PtyPair implements AutoCloseable {
@@ -19,9 +18,8 @@ final class PtyPair implements AutoCloseable {
         this.host = dir.resolve("host");
     }
 
-    static void assumeSocat() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/socat")),
-                "socat is not installed (apt-get install socat); the CH9329 serial tests need a pty pair");
+    static void requireSocat() {
+        Tools.require("socat");   // the CH9329 serial tests need a pty pair
     }
 
     /** Plugs the pair in; returns once both ends exist. */

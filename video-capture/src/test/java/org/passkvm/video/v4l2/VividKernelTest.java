@@ -3,15 +3,14 @@ package org.passkvm.video.v4l2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.passkvm.testkit.Tools;
 
 /**
  * Capture from vivid's HDMI input in Debian's real kernel (image-build/testvm): one VM boot runs
@@ -27,8 +26,7 @@ class VividKernelTest {
 
     @BeforeAll
     static void runTheScenarioOnce() throws Exception {
-        Assumptions.assumeTrue(onPath("qemu-system-x86_64"),
-                "qemu-system-x86_64 missing: kernel tests skipped (apt-get install qemu-system-x86 kmod cpio v4l-utils)");
+        Tools.require("qemu-system-x86_64", "depmod", "cpio", "dpkg-deb", "v4l2-ctl");
         output = scenarioOutput();
         if (output.contains("A fatal error has been detected by the Java Runtime Environment")) {
             // QEMU's emulation (TCG) has crashed JIT-compiled JDK code now and then; that says nothing about PassKVM
@@ -46,7 +44,7 @@ class VividKernelTest {
     }
 
     private static String scenarioOutput() throws Exception {
-        Path testvm = repository().resolve("image-build/testvm/testvm");
+        Path testvm = Tools.repository().resolve("image-build/testvm/testvm");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(testvm.toString(), "run", "--timeout", "480", "--",
                 "java", "-cp", classpath, VividScenario.class.getName(), "yuyv422")
@@ -116,23 +114,5 @@ class VividKernelTest {
         assertThat(number("buffers_created")).isLessThanOrEqualTo(4);
     }
 
-    static Path repository() {
-        String fromBuild = System.getProperty("passkvm.repo");
-        Path dir = fromBuild != null && !fromBuild.isBlank() ? Path.of(fromBuild) : Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isExecutable(d.resolve("image-build/testvm/testvm"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("image-build/testvm/testvm not found above " + dir);
-    }
 
-    static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
