@@ -17,7 +17,12 @@
     ws = new WebSocket(`wss://${location.host}/api/hid/ws`);
     ws.binaryType = "arraybuffer";
     ws.onopen = () => { showError(""); ping(); };
-    ws.onclose = () => { $("st-hid").textContent = "disconnected"; setTimeout(connectInput, 1000); };
+    ws.onclose = (e) => {
+      // 4001: this login was ended (logout elsewhere, password change, removed or demoted): log in again.
+      if (e.code === 4001) { location.href = "/login"; return; }
+      $("st-hid").textContent = "disconnected";
+      setTimeout(connectInput, 1000);
+    };
     ws.onmessage = (m) => {
       if (typeof m.data !== "string") return;
       const msg = JSON.parse(m.data);

@@ -37,7 +37,7 @@ final class HidWiring {
         Logger.info("HID output: {}", output.kind());
         HidInput input = new HidInput(output);
         parts.web().sessions().onEnd(s -> input.releaseAll());
-        new HidRoutes(input, parts.web().sessions()).register(parts.web().api());
+        new HidRoutes(input).register(parts.web().api());
         int pasteFloor = output instanceof Ch9329Hid ch ? ch.minPasteDelayMillis() : 0; // a serial line is slower
         Layout layout = Layout.find(hid.string("keyboard_layout", "us"))
                 .orElseThrow(() -> hid.bad("keyboard_layout", "unknown layout; known: " + Layout.all().stream().map(Layout::name).toList()));

@@ -76,6 +76,7 @@ final class PowerWiring {
         } catch (RuntimeException e) {
             throw new ConfigException("--ipmi-port: cannot listen on udp/" + port + ": " + e.getMessage());
         }
+        parts.web().revocations().onRevoke(server::endSessionsOf);
         parts.web().health().add("ipmi", () -> new Health.Capability("rmcp+", "listening",
                 Map.of("port", server.port(), "sessions", server.activeSessions())));
     }

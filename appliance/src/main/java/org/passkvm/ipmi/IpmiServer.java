@@ -70,6 +70,11 @@ public final class IpmiServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /** The user's access was revoked: their sessions end now; the next command gets "invalid session". */
+    public void endSessionsOf(String user) {
+        sessions.endAllOf(user);
+    }
+
     public int activeSessions() {
         return sessions.active();
     }

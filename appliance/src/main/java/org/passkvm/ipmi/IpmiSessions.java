@@ -71,6 +71,11 @@ final class IpmiSessions {
         byId.remove(s.bmcId);
     }
 
+    /** Ends every session, made or half-made, that logged in as this user. */
+    void endAllOf(String user) {
+        byId.values().removeIf(s -> user.equals(s.user));
+    }
+
     int active() {
         return (int) byId.values().stream().filter(s -> s.stage() == IpmiSession.Stage.ACTIVE).count();
     }

@@ -39,7 +39,7 @@ public final class MediaRoutes implements WebModule {
         api.get("/api/media/images", Role.VIEWER, ctx -> ctx.json(media.images()));
         api.get("/api/media/images/{name}", Role.VIEWER,
             ctx -> ctx.json(media.withCdromFlag(media.store().info(name(ctx)))));
-        api.put("/api/media/images/{name}", Role.OPERATOR, this::upload);
+        api.upload("/api/media/images/{name}", Role.OPERATOR, this::upload);
         api.post("/api/media/images/{name}/fetch", Role.OPERATOR, ctx -> {
             FetchRequest r = Json.read(ctx, FetchRequest.class);
             Transfer t = fetcher.start(name(ctx), r.url(), Boolean.TRUE.equals(r.insecure()));

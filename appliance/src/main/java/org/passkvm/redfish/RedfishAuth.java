@@ -9,6 +9,7 @@ import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.AuthGate;
 import org.passkvm.web.auth.LoginLimiter;
 import org.passkvm.web.auth.Principal;
+import org.passkvm.web.auth.Revocations;
 import org.passkvm.web.auth.User;
 
 /**
@@ -38,7 +39,7 @@ final class RedfishAuth {
         if (token != null) {
             var s = sessions.byToken(token).orElseThrow(() -> unauthorized(ctx));
             User u = accounts.find(s.user).orElseThrow(() -> unauthorized(ctx));
-            p = new Principal(u.name(), u.role(), Principal.Via.TOKEN, null);
+            p = Principal.ofToken(u, Revocations.REDFISH + s.id);
             ctx.attribute(AuthGate.PRINCIPAL, p); // for the audit log
         } else {
             gate.check(ctx, Role.VIEWER, changesState);

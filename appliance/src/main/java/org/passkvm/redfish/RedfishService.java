@@ -62,6 +62,7 @@ public final class RedfishService implements WebModule {
         this.power = power;
         this.sessions = new RedfishSessions(sessionTimeout, 64, Clock.systemUTC());
         this.auth = new RedfishAuth(web.gate(), web.accounts(), sessions);
+        web.revocations().onRevoke(sessions::endAllOf);
         this.uuid = uuid;
         String v = RedfishService.class.getPackage().getImplementationVersion();
         this.version = v == null ? "dev" : v;

@@ -91,6 +91,11 @@ final class RedfishSessions {
         byToken.remove(s.token);
     }
 
+    /** The user's access was revoked (deleted, demoted, password changed): their tokens stop working now. */
+    void endAllOf(String user) {
+        byToken.values().removeIf(s -> s.user.equals(user));
+    }
+
     Duration idleTimeout() {
         return idleTimeout;
     }

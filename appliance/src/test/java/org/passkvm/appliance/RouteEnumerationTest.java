@@ -84,6 +84,108 @@ class RouteEnumerationTest {
         assertThat(routes).extracting(Route::path).contains("/api/health", "/api/hid/ws", "/api/hid/key");
     }
 
+    /**
+     * Every entry point under the attacks of issue 21, from the server's own route list: an anonymous HEAD learns
+     * nothing, an oversized chunked body is refused before anything reads it, a demoted user is refused, and every
+     * WebSocket a user holds closes within a second once that user is deleted.
+     */
+    @Test
+    void everyEntryPointHoldsUnderAttack() throws Exception {
+        List<String> failures = new ArrayList<>();
+        app.appliance().web().accounts().create("dora", Role.OPERATOR, "demoted-password");
+        app.appliance().web().accounts().update(app.appliance().web().accounts().find("dora").orElseThrow().withRole(Role.VIEWER));
+        TestHttps demoted = TestHttps.basic(app.port(), "dora", "demoted-password");
+        int sockets = 0;
+        for (Route route : app.appliance().web().routes()) {
+            String path = route.path().replaceAll("\\{[^}]+}", "x").replace("*", "x").replace("<", "").replace(">", "");
+            boolean open = OPEN_BY_DESIGN.contains(route.method() + " " + route.path());
+            if (route.method().equals("GET") && !open && route.role() != Role.PUBLIC) {
+                expect(failures, route, "anonymous HEAD", head(path), 401);
+            }
+            if (route.changesState() && !route.isWebSocket() && !route.method().equals("PUT")) {
+                expect(failures, route, "anonymous, 2 MB chunked body", oversized(route.method(), path), 413);
+            }
+            if (route.role() != Role.PUBLIC && !Role.VIEWER.allows(route.role())) {
+                expect(failures, route, "demoted to viewer", statusOf(route, path, demoted), 403);
+            }
+            if (route.isWebSocket()) {
+                sockets++;
+                String problem = socketOfADeletedUserCloses(route, path);
+                if (problem != null) {
+                    failures.add(route.method() + " " + route.path() + ": " + problem);
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(sockets).as("WebSocket routes walked").isGreaterThanOrEqualTo(3);
+    }
+
+    private static int head(String path) {
+        TestHttps anon = TestHttps.anonymous(app.port());
+        return anon.send(anon.request(path).method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int oversized(String method, String path) {
+        TestHttps anon = TestHttps.anonymous(app.port());
+        byte[] body = new byte[2_000_000];
+        java.util.Arrays.fill(body, (byte) ' ');
+        // ofInputStream has no length: the client sends it chunked, the framing that slipped past the old limit
+        var publisher = java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body));
+        try {
+            return anon.send(anon.request(path).header("Content-Type", "application/json").method(method, publisher),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.UncheckedIOException cut) {
+            return 413; // the server answered 413 and closed while the client was still sending
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger socketUsers = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Opens the socket as a fresh user with the route's role, deletes the user, and says what went wrong, if anything. */
+    private static String socketOfADeletedUserCloses(Route route, String path) throws Exception {
+        String name = "sock" + socketUsers.incrementAndGet();
+        Role role = route.role() == Role.PUBLIC ? Role.VIEWER : route.role();
+        app.appliance().web().accounts().create(name, role, "socket-password");
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        WebSocket ws = TestHttps.basic(app.port(), name, "socket-password").webSocket(path, new WebSocket.Listener() {
+            @Override
+            public java.util.concurrent.CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                closed.complete(code);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket w, Throwable error) {
+                closed.complete(1006);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                w.request(1);
+                return null;
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<?> onBinary(WebSocket w, java.nio.ByteBuffer data, boolean last) {
+                w.request(1);
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+        var deleted = app.admin().method("DELETE", "/api/users/" + name, null);
+        if (deleted.statusCode() != 200) {
+            ws.abort();
+            return "could not delete " + name + ": " + deleted.body();
+        }
+        try {
+            closed.get(1, TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.TimeoutException e) {
+            ws.abort();
+            return "still open 1 s after its user was deleted";
+        }
+    }
+
     @Test
     void consoleScriptsBehindThePublicAssetRouteStillNeedALogin() {
         assertThat(TestHttps.anonymous(app.port()).get("/assets/console.js").statusCode()).isEqualTo(401);

@@ -1,27 +1,55 @@
 package org.passkvm.web;
 
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.websocket.WsBinaryMessageHandler;
+import io.javalin.websocket.WsCloseHandler;
 import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsConnectHandler;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsErrorHandler;
+import io.javalin.websocket.WsMessageHandler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Request;
 import org.passkvm.web.auth.AuthGate;
+import org.passkvm.web.auth.Principal;
+import org.passkvm.web.auth.Revocations;
 
 /**
  * The one way to add a route. Every route names the least role it needs, and the gate runs
  * before its handler; there is no other path into the Javalin app, so no route can forget it.
+ * Routes that outlive their request (WebSockets, streams) hold a lease on their caller's access and
+ * close when it is revoked; request bodies are bounded unless a route streams its body on purpose.
  */
 public final class Api {
 
+    /** A long response (a video stream) that runs until its client leaves or its lease is revoked. */
+    @FunctionalInterface
+    public interface StreamHandler {
+        void handle(Context ctx, Revocations.Lease lease) throws Exception;
+    }
+
+    private static final String EPOCH = "passkvm.revocation-epoch";
+    private static final String LEASE = "passkvm.lease";
+
     private final Javalin app;
     private final AuthGate gate;
+    private final Revocations revocations;
+    private final BodyLimit bodyLimit;
     private final List<Route> routes = new ArrayList<>();
 
-    Api(Javalin app, AuthGate gate) {
+    Api(Javalin app, AuthGate gate, Revocations revocations, BodyLimit bodyLimit) {
         this.app = app;
         this.gate = gate;
+        this.revocations = revocations;
+        this.bodyLimit = bodyLimit;
     }
 
     public void get(String path, Role role, Handler handler) {
@@ -42,6 +70,16 @@ public final class Api {
         app.put(path, guarded(role, handler));
     }
 
+    /**
+     * A PUT whose body the handler streams itself (image uploads): exempt from the request body limit, and, like a
+     * {@link #stream}, cut off when its caller's access is revoked.
+     */
+    public void upload(String path, Role role, Handler handler) {
+        add("PUT", path, role);
+        bodyLimit.exempt(new Route("PUT", path, role));
+        app.put(path, leased(role, true, (ctx, lease) -> handler.handle(ctx)));
+    }
+
     public void patch(String path, Role role, Handler handler) {
         add("PATCH", path, role);
         app.patch(path, guarded(role, handler));
@@ -52,11 +90,61 @@ public final class Api {
         app.delete(path, guarded(role, handler));
     }
 
-    /** A WebSocket; the upgrade request passes the gate, including the Origin check. */
+    /**
+     * A GET that streams until the client leaves: the handler loops while {@code lease.isOpen()}. A revocation
+     * interrupts its thread and aborts the connection, so even a write blocked on a stalled client ends.
+     */
+    public void stream(String path, Role role, StreamHandler handler) {
+        add("GET", path, role);
+        app.get(path, leased(role, false, handler));
+    }
+
+    private Handler leased(Role role, boolean changesState, StreamHandler handler) {
+        return ctx -> {
+            long since = revocations.epoch();
+            gate.check(ctx, role, changesState);
+            Thread thread = Thread.currentThread();
+            Request request = Request.getBaseRequest(ctx.req());
+            Object lock = new Object();
+            boolean[] done = {false};
+            try (Revocations.Lease lease = revocations.lease(ctx.attribute(AuthGate.PRINCIPAL), role, since, () -> {
+                synchronized (lock) {
+                    if (!done[0]) {
+                        thread.interrupt();
+                        if (request != null) {
+                            request.getHttpChannel().abort(new IllegalStateException("access revoked"));
+                        }
+                    }
+                }
+            })) {
+                if (lease.isOpen()) {
+                    handler.handle(ctx, lease);
+                }
+            } finally {
+                synchronized (lock) {
+                    done[0] = true;
+                    Thread.interrupted(); // a revocation's interrupt must not leak into the pooled thread's next request
+                }
+            }
+        };
+    }
+
+    /**
+     * A WebSocket; the upgrade request passes the gate, including the Origin check. Once its caller's access is
+     * revoked the socket takes no further message and is closed with 4001.
+     */
     public void ws(String path, Role role, Consumer<WsConfig> ws) {
         add("WS", path, role);
-        app.wsBeforeUpgrade(path, ctx -> gate.check(ctx, role, true));
-        app.ws(path, ws);
+        app.wsBeforeUpgrade(path, ctx -> {
+            ctx.attribute(EPOCH, revocations.epoch());
+            gate.check(ctx, role, true);
+        });
+        app.ws(path, cfg -> ws.accept(new Leased(cfg, role)));
+    }
+
+    /** Whether a GET of this path needs no login (the login page, its files, the health check). */
+    boolean isPublic(String requestPath) {
+        return routes.stream().anyMatch(r -> r.role() == Role.PUBLIC && r.method().equals("GET") && r.matches(requestPath));
     }
 
     public List<Route> routes() {
@@ -72,5 +160,91 @@ public final class Api {
 
     private void add(String method, String path, Role role) {
         routes.add(new Route(method, path, role));
+    }
+
+    /** The route's own socket handlers, wrapped so that a revoked lease stops them. */
+    private final class Leased extends WsConfig {
+        private final WsConfig target;
+        private final Role role;
+        private WsConnectHandler connect = ctx -> {};
+        private WsCloseHandler close = ctx -> {};
+        private WsErrorHandler error = ctx -> {};
+
+        Leased(WsConfig target, Role role) {
+            this.target = target;
+            this.role = role;
+            target.onConnect(this::connected);
+            target.onClose(ctx -> {
+                end(ctx);
+                close.handleClose(ctx);
+            });
+            target.onError(ctx -> {
+                end(ctx);
+                error.handleError(ctx);
+            });
+        }
+
+        private void connected(WsConnectContext ctx) throws Exception {
+            Principal p = ctx.attribute(AuthGate.PRINCIPAL);
+            Long since = ctx.attribute(EPOCH);
+            Revocations.Lease lease = revocations.lease(p, role, since == null ? Long.MIN_VALUE : since, () -> {
+                ctx.closeSession(4001, "access ended");
+                // A client that never answers the close would hold the socket (and its keys) until the idle timeout.
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
+                    if (ctx.session.isOpen()) {
+                        ctx.session.disconnect();
+                    }
+                });
+            });
+            ctx.attribute(LEASE, lease);
+            if (lease.isOpen()) {
+                connect.handleConnect(ctx);
+            }
+        }
+
+        private void end(WsContext ctx) {
+            Revocations.Lease lease = ctx.attribute(LEASE);
+            if (lease != null) {
+                lease.close();
+            }
+        }
+
+        private boolean open(WsContext ctx) {
+            Revocations.Lease lease = ctx.attribute(LEASE);
+            return lease != null && lease.isOpen();
+        }
+
+        @Override
+        public void onConnect(WsConnectHandler handler) {
+            connect = handler;
+        }
+
+        @Override
+        public void onMessage(WsMessageHandler handler) {
+            target.onMessage(ctx -> {
+                if (open(ctx)) {
+                    handler.handleMessage(ctx);
+                }
+            });
+        }
+
+        @Override
+        public void onBinaryMessage(WsBinaryMessageHandler handler) {
+            target.onBinaryMessage(ctx -> {
+                if (open(ctx)) {
+                    handler.handleBinaryMessage(ctx);
+                }
+            });
+        }
+
+        @Override
+        public void onClose(WsCloseHandler handler) {
+            close = handler;
+        }
+
+        @Override
+        public void onError(WsErrorHandler handler) {
+            error = handler;
+        }
     }
 }

@@ -1,10 +1,14 @@
 package org.passkvm.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.stream.Collectors;
 
 /** Reads request bodies into records, turning every malformed body into a 400 that says what is wrong. */
 public final class Json {
@@ -29,8 +33,25 @@ public final class Json {
             }
             return value;
         } catch (IOException e) {
-            String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-            throw new BadRequestResponse("invalid JSON: " + msg);
+            throw new BadRequestResponse("invalid JSON: " + describe(e));
         }
+    }
+
+    /** What is wrong with the body, in the caller's terms: field names and positions, never our class names. */
+    static String describe(IOException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : "; known fields: " + u.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            return "unknown field '" + u.getPropertyName() + "'" + known;
+        }
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            return "field '" + field + "' has the wrong type";
+        }
+        if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+            return "malformed JSON at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+        }
+        return "malformed JSON";
     }
 }

@@ -5,10 +5,13 @@ import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.UnauthorizedResponse;
+import jakarta.servlet.DispatcherType;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.ApiTokens;
@@ -29,6 +33,7 @@ import org.passkvm.web.auth.AuthGate;
 import org.passkvm.web.auth.AuthRoutes;
 import org.passkvm.web.auth.LoginLimiter;
 import org.passkvm.web.auth.PasswordHasher;
+import org.passkvm.web.auth.Revocations;
 import org.passkvm.web.auth.Sessions;
 import org.passkvm.web.console.ConsoleAssets;
 import org.passkvm.web.tls.DeviceCertificate;
@@ -40,9 +45,10 @@ import org.tinylog.Logger;
  */
 public final class WebServer implements AutoCloseable {
 
-    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
-            + "img-src 'self' blob: data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self' blob:; "
-            + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /** Bodies the API reads whole (JSON); image uploads stream and are exempt. */
+    static final long MAX_BODY_BYTES = 1_000_000;
+    /** A body arriving slower than this is cut, so slow senders cannot hold request threads (Jetty checks per read). */
+    static final long MIN_BODY_BYTES_PER_SECOND = 1024;
 
     private final WebSettings settings;
     private final Javalin app;
@@ -53,6 +59,9 @@ public final class WebServer implements AutoCloseable {
     private final AuthGate gate;
     private final Health health = new Health();
     private final Audit audit;
+    private final Revocations revocations;
+    private final BodyLimit bodyLimit = new BodyLimit(MAX_BODY_BYTES);
+    private final RedirectHosts redirectHosts;
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "web-housekeeping");
         t.setDaemon(true);
@@ -68,26 +77,40 @@ public final class WebServer implements AutoCloseable {
         LoginLimiter limiter = new LoginLimiter(settings.loginMaxFailures(), Duration.ofMinutes(15),
                 settings.loginLockout(), Clock.systemUTC());
         this.gate = new AuthGate(accounts, sessions, limiter, tokens);
+        this.revocations = new Revocations(accounts, sessions, tokens);
+        this.redirectHosts = new RedirectHosts(settings.hostname());
         DeviceCertificate certificate = DeviceCertificate.loadOrCreate(settings.certFile(), settings.keyFile(), settings.hostname());
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-            cfg.http.maxRequestSize = 1_000_000;
+            cfg.http.maxRequestSize = MAX_BODY_BYTES;
+            cfg.jetty.modifyServletContextHandler(handler -> {
+                handler.addFilter(new FilterHolder(bodyLimit), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.setErrorHandler(new JsonErrorPages());
+            });
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorPages()));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+                http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+            });
             cfg.jetty.addConnector((server, httpConfig) -> httpsConnector(server, httpConfig, certificate));
             if (settings.httpRedirectPort() > 0) {
                 cfg.jetty.addConnector((server, httpConfig) -> {
-                    ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(new HttpConfiguration()));
+                    HttpConfiguration plain = new HttpConfiguration(httpConfig);
+                    plain.setSendServerVersion(false);
+                    ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(plain));
                     c.setHost(settings.bindAddress());
                     c.setPort(settings.httpRedirectPort());
                     return c;
                 });
             }
         });
-        this.api = new Api(app, gate);
+        this.api = new Api(app, gate, revocations, bodyLimit);
         installFilters();
         api.get("/api/health", Role.PUBLIC, ctx -> ctx.json(healthReport()));
-        new AuthRoutes(accounts, sessions, limiter, audit).register(api);
-        new UserRoutes(accounts, sessions, tokens, audit).register(api);
+        new AuthRoutes(accounts, sessions, limiter, audit, revocations).register(api);
+        new UserRoutes(accounts, tokens, audit, revocations).register(api);
     }
 
     private ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
@@ -97,6 +120,7 @@ public final class WebServer implements AutoCloseable {
         ssl.setKeyStorePassword(new String(DeviceCertificate.STORE_PASSWORD));
         ssl.setKeyManagerPassword(new String(DeviceCertificate.STORE_PASSWORD));
         ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        ssl.setRenegotiationAllowed(false); // client-initiated renegotiation costs the server a handshake per request
         HttpConfiguration https = new HttpConfiguration(httpConfig);
         https.setSendServerVersion(false);
         // The device is reached by IP, by passkvm.local and by whatever DNS name a user gives it: no SNI check.
@@ -110,19 +134,19 @@ public final class WebServer implements AutoCloseable {
     private void installFilters() {
         app.before(ctx -> {
             if (!ctx.req().isSecure()) {
-                String host = ctx.host() == null ? settings.hostname() : ctx.host().replaceFirst(":\\d+$", "");
                 int https = port();
                 String port = https == 443 ? "" : ":" + https;
-                ctx.redirect("https://" + host + port + ctx.path(), HttpStatus.MOVED_PERMANENTLY);
+                String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+                ctx.redirect("https://" + redirectHosts.pick(ctx.host()) + port + ctx.path() + query,
+                        HttpStatus.MOVED_PERMANENTLY);
                 ctx.skipRemainingHandlers();
                 return;
             }
-            ctx.header(Header.STRICT_TRANSPORT_SECURITY, "max-age=31536000");
-            ctx.header(Header.CONTENT_SECURITY_POLICY, CSP);
-            ctx.header(Header.X_CONTENT_TYPE_OPTIONS, "nosniff");
-            ctx.header(Header.X_FRAME_OPTIONS, "DENY");
-            ctx.header("Referrer-Policy", "no-referrer");
-            ctx.header(Header.CACHE_CONTROL, "no-store");
+            SecurityHeaders.apply(ctx.res());
+            if (ctx.method().name().equals("HEAD") && !api.isPublic(ctx.path()) && gate.identify(ctx).isEmpty()) {
+                // Javalin answers HEAD for every GET route without running it: that would tell who exists.
+                throw new UnauthorizedResponse("authentication required");
+            }
         });
         app.after(ctx -> {
             // Every change made through the API is on record: power, VMs, media, users, input.
@@ -207,6 +231,10 @@ public final class WebServer implements AutoCloseable {
 
     public Audit audit() {
         return audit;
+    }
+
+    public Revocations revocations() {
+        return revocations;
     }
 
     public AuthGate gate() {

@@ -180,6 +180,9 @@ public final class TestHttps {
         if (authorization != null) {
             b.header("Authorization", authorization);
         }
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
         return b.buildAsync(URI.create("wss" + base.substring("https".length()) + path), listener);
     }
 

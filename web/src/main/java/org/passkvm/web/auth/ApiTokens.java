@@ -60,6 +60,10 @@ public final class ApiTokens {
         return removed;
     }
 
+    public synchronized boolean exists(String id) {
+        return tokens.stream().anyMatch(t -> t.id().equals(id));
+    }
+
     public synchronized void revokeAllOf(String user) throws IOException {
         if (tokens.removeIf(t -> t.user().equals(user))) {
             save();

@@ -48,6 +48,13 @@ public final class AuthGate {
      */
     public void check(Context ctx, Role required, boolean changesState) {
         if (required == Role.PUBLIC) {
+            if (changesState) {
+                // No credential to protect, but a page elsewhere must not drive logins (and lockouts) from visitors' browsers.
+                String origin = ctx.header(Header.ORIGIN);
+                if (origin != null && !sameOrigin(origin, ctx.host(), ctx.scheme())) {
+                    throw new ForbiddenResponse("cross-origin request refused (Origin " + origin + ")");
+                }
+            }
             identify(ctx).ifPresent(p -> ctx.attribute(PRINCIPAL, p));
             return;
         }
@@ -74,11 +81,10 @@ public final class AuthGate {
         }
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return tokens.verify(authorization.substring(7).trim())
-                    .flatMap(t -> accounts.find(t.user()))
-                    .map(u -> new Principal(u.name(), u.role(), Principal.Via.TOKEN, null));
+                    .flatMap(t -> accounts.find(t.user()).map(u -> Principal.ofToken(u, t.id())));
         }
         return sessions.find(ctx.cookie(SESSION_COOKIE))
-                .flatMap(s -> accounts.find(s.user()).map(u -> new Principal(u.name(), u.role(), Principal.Via.SESSION, s)));
+                .flatMap(s -> accounts.find(s.user()).map(u -> Principal.ofSession(u, s)));
     }
 
     private Optional<Principal> basic(Context ctx, String encoded) {
@@ -104,7 +110,7 @@ public final class AuthGate {
             return Optional.empty();
         }
         limiter.succeeded(address, name);
-        return user.map(u -> new Principal(u.name(), u.role(), Principal.Via.BASIC, null));
+        return user.map(Principal::ofBasic);
     }
 
     private void checkSameOrigin(Context ctx, Principal p) {
@@ -115,7 +121,7 @@ public final class AuthGate {
             if (browserSession && ctx.header(Header.SEC_WEBSOCKET_KEY) != null) {
                 throw new ForbiddenResponse("WebSocket upgrade without Origin refused");
             }
-        } else if (!sameOrigin(origin, ctx.host())) {
+        } else if (!sameOrigin(origin, ctx.host(), ctx.scheme())) {
             throw new ForbiddenResponse("cross-origin request refused (Origin " + origin + ")");
         }
         if (browserSession && ctx.header(Header.SEC_WEBSOCKET_KEY) == null) {
@@ -127,14 +133,15 @@ public final class AuthGate {
         }
     }
 
-    static boolean sameOrigin(String origin, String host) {
+    /** Same scheme and the same host and port: an http:// page on the same name is another origin. */
+    static boolean sameOrigin(String origin, String host, String scheme) {
         if (host == null) {
             return false;
         }
         try {
             URI uri = URI.create(origin);
             String authority = uri.getRawAuthority();
-            return authority != null && authority.equalsIgnoreCase(host);
+            return authority != null && authority.equalsIgnoreCase(host) && scheme.equalsIgnoreCase(uri.getScheme());
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -23,9 +23,11 @@ public final class AuthRoutes implements WebModule {
     private final Sessions sessions;
     private final LoginLimiter limiter;
     private final Audit audit;
+    private final Revocations revocations;
 
-    public AuthRoutes(Accounts accounts, Sessions sessions, LoginLimiter limiter, Audit audit) {
+    public AuthRoutes(Accounts accounts, Sessions sessions, LoginLimiter limiter, Audit audit, Revocations revocations) {
         this.audit = audit;
+        this.revocations = revocations;
         this.accounts = accounts;
         this.sessions = sessions;
         this.limiter = limiter;
@@ -40,6 +42,11 @@ public final class AuthRoutes implements WebModule {
     }
 
     private void login(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            // A cross-site form or text/plain fetch needs no CORS preflight; JSON does, and we never answer one.
+            throw new io.javalin.http.HttpResponseException(415, "send the login as application/json", Map.of());
+        }
         LoginRequest req = Json.read(ctx, LoginRequest.class);
         if (req.user() == null || req.password() == null) {
             throw new BadRequestResponse("user and password are required");
@@ -106,6 +113,8 @@ public final class AuthRoutes implements WebModule {
         } catch (IllegalArgumentException e) {
             throw new BadRequestResponse(e.getMessage());
         }
+        // Whoever knew the old password is out: other sessions, tokens, sockets; this browser stays logged in.
+        revocations.revoke(p.user(), p.session());
         ctx.json(Map.of("changed", true));
     }
 

@@ -64,7 +64,17 @@ public final class Sessions {
     }
 
     public void endAllOf(String user) {
-        byId.values().stream().filter(s -> s.user().equals(user)).map(Session::id).toList().forEach(this::end);
+        endAllOf(user, null);
+    }
+
+    /** Ends every session of the user except {@code keep} (null: all). */
+    public void endAllOf(String user, Session keep) {
+        byId.values().stream().filter(s -> s.user().equals(user) && s != keep).map(Session::id).toList().forEach(this::end);
+    }
+
+    /** Whether the session has not ended; does not count as use. */
+    public boolean isLive(Session session) {
+        return session != null && byId.get(session.id()) == session;
     }
 
     /** Ends expired sessions; called periodically so their listeners (release keys) run even when nobody calls. */

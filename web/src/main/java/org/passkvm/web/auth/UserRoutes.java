@@ -27,17 +27,17 @@ public final class UserRoutes implements WebModule {
     record TotpConfirm(String code) {}
 
     private final Accounts accounts;
-    private final Sessions sessions;
     private final ApiTokens tokens;
     private final Audit audit;
+    private final Revocations revocations;
     /** Secrets offered to a user but not yet confirmed with a code from their app. */
     private final Map<String, String> pendingTotp = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public UserRoutes(Accounts accounts, Sessions sessions, ApiTokens tokens, Audit audit) {
+    public UserRoutes(Accounts accounts, ApiTokens tokens, Audit audit, Revocations revocations) {
         this.accounts = accounts;
-        this.sessions = sessions;
         this.tokens = tokens;
         this.audit = audit;
+        this.revocations = revocations;
     }
 
     @Override
@@ -53,6 +53,7 @@ public final class UserRoutes implements WebModule {
             if (!tokens.revoke(ctx.pathParam("id"), me(ctx))) {
                 throw new NotFoundResponse("no token " + ctx.pathParam("id"));
             }
+            revocations.tokenRevoked(ctx.pathParam("id"));
             ctx.json(Map.of("revoked", true));
         });
 
@@ -90,7 +91,10 @@ public final class UserRoutes implements WebModule {
         if (req.password() != null) {
             accounts.changePassword(name, req.password());
         }
-        sessions.endAllOf(name); // a changed role or password takes effect now, not at the next login
+        if (req.role() != null || req.password() != null) {
+            // A changed role or password takes effect now, not at the next login: sessions, tokens, sockets end.
+            revocations.revoke(name, null);
+        }
         ctx.json(Accounts.describe(accounts.find(name).orElseThrow()));
     }
 
@@ -100,8 +104,7 @@ public final class UserRoutes implements WebModule {
             throw new NotFoundResponse("no user '" + name + "'");
         }
         accounts.delete(name);
-        tokens.revokeAllOf(name);
-        sessions.endAllOf(name);
+        revocations.revoke(name, null);
         ctx.json(Map.of("deleted", name));
     }
 

@@ -20,9 +20,6 @@ import org.passkvm.web.Api;
 import org.passkvm.web.Json;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
-import org.passkvm.web.auth.AuthGate;
-import org.passkvm.web.auth.Principal;
-import org.passkvm.web.auth.Sessions;
 import org.tinylog.Logger;
 
 /**
@@ -52,12 +49,9 @@ public final class HidRoutes implements WebModule {
         return t;
     });
 
-    public HidRoutes(HidInput input, Sessions sessions) {
+    /** Sockets of a session that ends, or of a user whose access is revoked, are closed by {@link Api#ws}. */
+    public HidRoutes(HidInput input) {
         this.input = input;
-        sessions.onEnd(s -> consoles.stream()
-                .filter(ctx -> ctx.attribute(AuthGate.PRINCIPAL) instanceof Principal p && p.session() == s)
-                .toList()
-                .forEach(ctx -> ctx.closeSession(4001, "session ended")));
         input.output().onLeds(leds -> broadcast(ledMessage(leds)));
         watchdog.scheduleAtFixedRate(this::releaseSilentLinks, 500, 500, TimeUnit.MILLISECONDS);
     }

@@ -11,6 +11,7 @@ import org.passkvm.video.stream.VideoStream;
 import org.passkvm.web.Api;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
+import org.passkvm.web.auth.Revocations;
 
 /**
  * The MJPEG stream, snapshots and stream status. Each MJPEG client writes on its own request
@@ -32,14 +33,14 @@ public final class VideoRoutes implements WebModule {
     @Override
     public void register(Api api) {
         api.get("/api/video", Role.VIEWER, ctx -> ctx.json(stream.status()));
-        api.get("/api/video/stream.mjpeg", Role.VIEWER, this::mjpeg);
+        api.stream("/api/video/stream.mjpeg", Role.VIEWER, this::mjpeg);
         api.get("/api/video/snapshot.jpg", Role.VIEWER, this::snapshot);
         if (h264 != null) {
             api.ws("/api/video/h264", Role.VIEWER, h264::configure);
         }
     }
 
-    private void mjpeg(Context ctx) throws InterruptedException {
+    private void mjpeg(Context ctx, Revocations.Lease lease) {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("multipart/x-mixed-replace;boundary=" + MjpegWriter.BOUNDARY);
@@ -48,7 +49,7 @@ public final class VideoRoutes implements WebModule {
             MjpegWriter writer = new MjpegWriter(res.getOutputStream());
             writer.open();
             long seen = 0;
-            while (!stream.closed()) {
+            while (!stream.closed() && lease.isOpen()) {
                 EncodedFrame frame = stream.jpeg().awaitNewer(seen, 2, TimeUnit.SECONDS);
                 if (frame == null) {
                     continue;
@@ -62,6 +63,8 @@ public final class VideoRoutes implements WebModule {
             }
         } catch (IOException gone) {
             // The client closed the connection: its viewer is released above.
+        } catch (InterruptedException revoked) {
+            // The caller's access was revoked (or the server stops): Api.stream aborted the connection.
         }
     }
 
