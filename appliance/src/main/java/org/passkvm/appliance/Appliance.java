@@ -3,6 +3,11 @@ package org.passkvm.appliance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
+import org.passkvm.appliance.settings.Schema;
+import org.passkvm.appliance.settings.Section;
+import org.passkvm.appliance.settings.Setting;
+import org.passkvm.appliance.settings.Values;
 import org.passkvm.simulator.SimulatorWiring;
 import org.passkvm.web.WebServer;
 import org.passkvm.web.WebSettings;
@@ -20,12 +25,41 @@ public final class Appliance implements AutoCloseable {
         this.parts = parts;
     }
 
+    static final Setting<String> HOSTNAME = Setting.text("hostname", "passkvm",
+            "certificate names: passkvm, passkvm.local, localhost, 127.0.0.1, ::1");
+    static final Setting<String> TLS_CERT = Setting.text("cert", "",
+            "PEM chain; generated per device on first start when both files are missing").shown("<data-dir>/tls/cert.pem");
+    static final Setting<String> TLS_KEY = Setting.text("key", "",
+            "PEM private key (PKCS#8 or traditional); replace both to use your own").shown("<data-dir>/tls/key.pem");
+    static final Setting<Integer> SESSION_IDLE = Setting.integer("session_idle_minutes", 30, 1, 24 * 60,
+            "a browser session ends after this long unused");
+    static final Setting<Integer> SESSION_ABSOLUTE = Setting.integer("session_absolute_hours", 12, 1, 24 * 30,
+            "… and after this long in any case");
+    static final Setting<Integer> LOGIN_MAX_FAILURES = Setting.integer("login_max_failures", 5, 1, 100,
+            "failed logins per address or user before a lockout");
+    static final Setting<Integer> LOGIN_LOCKOUT = Setting.integer("login_lockout_seconds", 60, 1, 3600,
+            "first lockout; each further failure doubles it, up to an hour");
+    static final Setting<Integer> ARGON_MEMORY = Setting.integer("memory_kib", 19 * 1024, 1024, 1024 * 1024,
+            "Argon2id cost for password hashes (OWASP minimum)");
+    static final Setting<Integer> ARGON_ITERATIONS = Setting.integer("iterations", 2, 1, 10, "");
+
+    static final Section WEB = Section.of("web", HOSTNAME, SESSION_IDLE, SESSION_ABSOLUTE, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT)
+            .with(Section.of("tls", TLS_CERT, TLS_KEY))
+            .with(Section.of("argon2", ARGON_MEMORY, ARGON_ITERATIONS));
+
+    /** Every setting of every part, in the order docs/configuration.md shows them. */
+    public static final Schema SCHEMA = new Schema(List.of(WEB, VideoWiring.SETTINGS, HidWiring.SETTINGS,
+            MediaWiring.SETTINGS, PowerWiring.ATX, PowerWiring.WOL, PowerWiring.REDFISH, PowerWiring.IPMI,
+            VmWiring.SETTINGS, Parts.DEMO));
+
     public static Appliance start(StartupOptions options, Config config) throws IOException {
         long started = System.nanoTime();
+        Schema.Settings settings = SCHEMA.read(config); // the whole file is checked before anything starts
         Files.createDirectories(options.dataDir());
-        WebServer web = new WebServer(webSettings(options, config.section("web")), passwordHasher(config.section("web")),
+        Values webValues = settings.section("web");
+        WebServer web = new WebServer(webSettings(options, webValues), passwordHasher(webValues.section("argon2")),
                 System.getenv("PASSKVM_ADMIN_PASSWORD"));
-        Parts parts = new Parts(config, options, web);
+        Parts parts = new Parts(settings, options, web);
         try {
             HidWiring.wire(parts);
             VideoWiring.wire(parts);
@@ -33,7 +67,6 @@ public final class Appliance implements AutoCloseable {
             VmWiring.wire(parts);
             MediaWiring.wire(parts);
             SimulatorWiring.wire(parts);
-            config.rejectUnknownKeys();
             web.start();
         } catch (RuntimeException | IOException e) {
             parts.close();
@@ -44,27 +77,27 @@ public final class Appliance implements AutoCloseable {
         return new Appliance(web, parts);
     }
 
-    private static WebSettings webSettings(StartupOptions options, Config web) {
-        var tls = web.section("tls");
+    private static WebSettings webSettings(StartupOptions options, Values web) {
+        Values tls = web.section("tls");
         var dataDir = options.dataDir();
+        String cert = tls.get(TLS_CERT);
+        String key = tls.get(TLS_KEY);
         return new WebSettings(
                 options.bind(),
                 options.port(),
                 options.httpPort(),
                 dataDir,
-                java.nio.file.Path.of(tls.string("cert", dataDir.resolve("tls/cert.pem").toString())),
-                java.nio.file.Path.of(tls.string("key", dataDir.resolve("tls/key.pem").toString())),
-                web.string("hostname", "passkvm"),
-                Duration.ofMinutes(web.integer("session_idle_minutes", 30, 1, 24 * 60)),
-                Duration.ofHours(web.integer("session_absolute_hours", 12, 1, 24 * 30)),
-                web.integer("login_max_failures", 5, 1, 100),
-                Duration.ofSeconds(web.integer("login_lockout_seconds", 60, 1, 3600)));
+                cert.isBlank() ? dataDir.resolve("tls/cert.pem") : java.nio.file.Path.of(cert),
+                key.isBlank() ? dataDir.resolve("tls/key.pem") : java.nio.file.Path.of(key),
+                web.get(HOSTNAME),
+                Duration.ofMinutes(web.get(SESSION_IDLE)),
+                Duration.ofHours(web.get(SESSION_ABSOLUTE)),
+                web.get(LOGIN_MAX_FAILURES),
+                Duration.ofSeconds(web.get(LOGIN_LOCKOUT)));
     }
 
-    private static PasswordHasher passwordHasher(Config web) {
-        Config argon = web.section("argon2");
-        return new PasswordHasher(argon.integer("memory_kib", 19 * 1024, 1024, 1024 * 1024),
-                argon.integer("iterations", 2, 1, 10), 1);
+    private static PasswordHasher passwordHasher(Values argon) {
+        return new PasswordHasher(argon.get(ARGON_MEMORY), argon.get(ARGON_ITERATIONS), 1);
     }
 
     public WebServer web() {

@@ -2,6 +2,9 @@ package org.passkvm.appliance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.passkvm.appliance.settings.Section;
+import org.passkvm.appliance.settings.Setting;
+import org.passkvm.appliance.settings.Values;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.HidOutput;
 import org.passkvm.hid.gadget.GadgetHid;
@@ -19,30 +22,49 @@ final class HidWiring {
 
     enum Output { AUTO, GADGET, CH9329, DEMO }
 
+    static final Setting<Output> OUTPUT = Setting.choice("output", Output.AUTO, "auto: gadget when configfs and a UDC exist");
+    static final Setting<String> LAYOUT = Setting.text("keyboard_layout", "us",
+            "the target's layout, for paste: us uk de fr es it ch-de se (= fi) no dk jp")
+            .check(name -> Layout.find(name).isPresent() ? null
+                    : "unknown layout; known: " + Layout.all().stream().map(Layout::name).toList());
+    static final Setting<Integer> PASTE_DELAY = Setting.integer("paste_delay_ms", 15, 0, 1000, "between keystrokes when pasting");
+    static final Setting<Integer> PASTE_MAX_DELAY = Setting.integer("paste_max_delay_ms", 1000, 0, 60_000, "");
+    static final Setting<String> SERIAL_PORT = Setting.text("serial_port", "/dev/ttyUSB0", "CH9329 only");
+    static final Setting<Integer> BAUD = Setting.integer("baud", 9600, 1200, 115200, "CH9329 only");
+
+    static final Section SETTINGS = Section.of("hid", OUTPUT, LAYOUT, PASTE_DELAY, PASTE_MAX_DELAY, SERIAL_PORT, BAUD)
+            .with(GadgetSettings.SETTINGS)
+            .rule(hid -> {
+                // A serial line is slower than USB: pasting faster than the chip takes keys would drop them.
+                int floor = pasteFloor(hid);
+                if (hid.has(PASTE_DELAY) && hid.get(PASTE_DELAY) < floor) {
+                    throw hid.bad(PASTE_DELAY, "must be from " + floor + " to 1000, got " + hid.get(PASTE_DELAY));
+                }
+            });
+
     private HidWiring() {}
 
     static void wire(Parts parts) throws java.io.IOException {
-        Config hid = parts.config().section("hid");
-        Output choice = hid.choice("output", Output.AUTO);
+        Values hid = parts.settings().section("hid");
+        Output choice = hid.get(OUTPUT);
         if (choice == Output.AUTO) {
             choice = gadgetPossible() ? Output.GADGET : Output.DEMO;
         }
         HidOutput output = switch (choice) {
             case GADGET -> parts.own(GadgetHid.start(
                     MediaWiring.withDrive(parts, GadgetSettings.from(hid.section("gadget")))));
-            case CH9329 -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.string("serial_port", "/dev/ttyUSB0"),
-                    hid.integer("baud", 9600, 1200, 115200))));
+            case CH9329 -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.get(SERIAL_PORT), hid.get(BAUD))));
             default -> parts.own(new DemoHid(parts.simulator()));
         };
         Logger.info("HID output: {}", output.kind());
         HidInput input = new HidInput(output);
         parts.web().sessions().onEnd(s -> input.releaseAll());
         new HidRoutes(input).register(parts.web().api());
-        int pasteFloor = output instanceof Ch9329Hid ch ? ch.minPasteDelayMillis() : 0; // a serial line is slower
-        Layout layout = Layout.find(hid.string("keyboard_layout", "us"))
-                .orElseThrow(() -> hid.bad("keyboard_layout", "unknown layout; known: " + Layout.all().stream().map(Layout::name).toList()));
-        new PasteRoutes(new Typist(input, new Typist.Settings(hid.integer("paste_delay_ms", Math.max(15, pasteFloor), pasteFloor, 1000), pasteFloor,
-                hid.integer("paste_max_delay_ms", 1000, 0, 60_000), 64 * 1024)), layout).register(parts.web().api());
+        int pasteFloor = pasteFloor(hid);
+        Layout layout = Layout.find(hid.get(LAYOUT)).orElseThrow();
+        int pasteDelay = hid.has(PASTE_DELAY) ? hid.get(PASTE_DELAY) : Math.max(hid.get(PASTE_DELAY), pasteFloor);
+        new PasteRoutes(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)),
+                layout).register(parts.web().api());
         if (output instanceof DemoHid) {
             parts.simulator().setKeyboardLayout(layout.decoder()); // the demo target reads keys in the same layout
         }
@@ -55,6 +77,10 @@ final class HidWiring {
             }
             return new Health.Capability(output.kind(), s.hostState(), details);
         });
+    }
+
+    private static int pasteFloor(Values hid) {
+        return hid.get(OUTPUT) == Output.CH9329 ? Ch9329Hid.minPasteDelayMillis(hid.get(BAUD)) : 0;
     }
 
     /** The kernel's gadget framework is there and a USB device controller can take a gadget. */

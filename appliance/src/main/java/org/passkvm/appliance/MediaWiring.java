@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.passkvm.appliance.settings.Section;
+import org.passkvm.appliance.settings.Setting;
+import org.passkvm.appliance.settings.Values;
 import org.passkvm.hid.gadget.GadgetConfig;
 import org.passkvm.hid.storage.InquiryString;
 import org.passkvm.hid.storage.MassStorageDrive;
@@ -30,25 +33,33 @@ final class MediaWiring {
 
     private MediaWiring() {}
 
+    static final Setting<Output> OUTPUT = Setting.choice("output", Output.AUTO, "");
+    static final Setting<String> IMAGES_DIR = Setting.text("images_dir", "", "").shown("<data-dir>/images");
+    static final Setting<Integer> QUOTA_MB = Setting.integer("quota_mb", 0, 0, Integer.MAX_VALUE, "0 = no quota beyond the free space");
+    static final Setting<Integer> RESERVE_MB = Setting.integer("reserve_mb", 256, 0, Integer.MAX_VALUE, "never fill the disk beyond this");
+    static final Setting<Integer> MAX_IMAGE_MB = Setting.integer("max_image_mb", 64 * 1024, 1, Integer.MAX_VALUE, "");
+    static final Setting<Duration> FETCH_STALL = Setting.millis("fetch_stall_ms", 60_000, 1_000, 3_600_000,
+            "a download from a URL that stalls this long fails");
+    static final Setting<String> GADGET = Setting.text("gadget", "passkvm", "the configfs gadget the mass-storage function joins");
+    static final Setting<String> VENDOR = Setting.text("vendor", InquiryString.DEFAULT.vendor(), "");
+    static final Setting<String> PRODUCT = Setting.text("product", InquiryString.DEFAULT.product(), "");
+    static final Setting<String> REVISION = Setting.text("revision", InquiryString.DEFAULT.revision(), "")
+            .shown("\"" + InquiryString.DEFAULT.revision() + "\"");
+
+    static final Section SETTINGS = Section.of("media", OUTPUT, IMAGES_DIR, QUOTA_MB, RESERVE_MB, MAX_IMAGE_MB, FETCH_STALL, GADGET)
+            .with(Section.of("inquiry", VENDOR, PRODUCT, REVISION).doc("SCSI inquiry strings the target sees")
+                    .rule(inquiry -> inquiry(inquiry)));
+
     static void wire(Parts parts) throws IOException {
-        Config media = parts.config().section("media");
-        Output choice = media.choice("output", Output.AUTO);
-        Path images = Path.of(media.string("images_dir", parts.dataDir().resolve("images").toString()));
-        ImageStore.Limits limits = new ImageStore.Limits(
-            media.integer("quota_mb", 0, 0, Integer.MAX_VALUE) * MB,
-            media.integer("reserve_mb", 256, 0, Integer.MAX_VALUE) * MB,
-            media.integer("max_image_mb", 64 * 1024, 1, Integer.MAX_VALUE) * MB);
-        String gadgetName = media.string("gadget", "passkvm");
-        Config inquiry = media.section("inquiry");
-        InquiryString identity;
-        try {
-            identity = new InquiryString(inquiry.string("vendor", InquiryString.DEFAULT.vendor()),
-                inquiry.string("product", InquiryString.DEFAULT.product()),
-                inquiry.string("revision", InquiryString.DEFAULT.revision()));
-        } catch (IllegalArgumentException e) {
-            throw inquiry.bad("vendor/product/revision", e.getMessage());
-        }
-        Duration stall = media.millis("fetch_stall_ms", 60_000, 1_000, 3_600_000);
+        Values media = parts.settings().section("media");
+        Output choice = media.get(OUTPUT);
+        String imagesDir = media.get(IMAGES_DIR);
+        Path images = imagesDir.isBlank() ? parts.dataDir().resolve("images") : Path.of(imagesDir);
+        ImageStore.Limits limits = new ImageStore.Limits(media.get(QUOTA_MB) * MB, media.get(RESERVE_MB) * MB,
+            media.get(MAX_IMAGE_MB) * MB);
+        String gadgetName = media.get(GADGET);
+        InquiryString identity = inquiry(media.section("inquiry"));
+        Duration stall = media.get(FETCH_STALL);
 
         String hid = hidImplementation(parts);
         Path gadget = CONFIGFS_GADGETS.resolve(gadgetName);
@@ -89,8 +100,16 @@ final class MediaWiring {
      * turned off, so the drive is there from the first bind (no extra re-plug when {@link #wire} finds it).
      */
     static GadgetConfig withDrive(Parts parts, GadgetConfig gadget) {
-        Output choice = parts.config().section("media").choice("output", Output.AUTO);
+        Output choice = parts.settings().section("media").get(OUTPUT);
         return choice == Output.NONE || choice == Output.DEMO ? gadget : gadget.withExtraFunction(new MassStorageFunction());
+    }
+
+    private static InquiryString inquiry(Values inquiry) {
+        try {
+            return new InquiryString(inquiry.get(VENDOR), inquiry.get(PRODUCT), inquiry.get(REVISION));
+        } catch (IllegalArgumentException e) {
+            throw inquiry.bad("vendor/product/revision", e.getMessage());
+        }
     }
 
     /** What the HID wiring chose ("gadget", "ch9329", "demo"), as it reported it to the health endpoint. */

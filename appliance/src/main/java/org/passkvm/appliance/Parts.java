@@ -3,6 +3,10 @@ package org.passkvm.appliance;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.passkvm.appliance.settings.Schema;
+import org.passkvm.appliance.settings.Section;
+import org.passkvm.appliance.settings.Setting;
+import org.passkvm.appliance.settings.Values;
 import org.passkvm.simulator.SimulatedTarget;
 import org.passkvm.web.WebServer;
 import org.tinylog.Logger;
@@ -14,20 +18,26 @@ import org.tinylog.Logger;
  */
 public final class Parts implements AutoCloseable {
 
-    private final Config config;
+    static final Setting<Boolean> POWERED_ON = Setting.flag("powered_on", true, "");
+    static final Setting<Integer> BOOT_MS = Setting.integer("boot_ms", 1500, 0, 60_000, "");
+    /** The simulated target PC's settings: it belongs to no one capability, and runs when any uses a demo part. */
+    static final Section DEMO = Section.of("demo", POWERED_ON, BOOT_MS).doc("the simulated target PC (embedded default)");
+
+    private final Schema.Settings settings;
     private final StartupOptions options;
     private final WebServer web;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private SimulatedTarget simulator;
 
-    Parts(Config config, StartupOptions options, WebServer web) {
-        this.config = config;
+    Parts(Schema.Settings settings, StartupOptions options, WebServer web) {
+        this.settings = settings;
         this.options = options;
         this.web = web;
     }
 
-    public Config config() {
-        return config;
+    /** The checked settings of every section. */
+    public Schema.Settings settings() {
+        return settings;
     }
 
     public StartupOptions options() {
@@ -45,8 +55,8 @@ public final class Parts implements AutoCloseable {
     /** The simulated target PC, started on first use with the {@code demo:} settings. */
     public synchronized SimulatedTarget simulator() {
         if (simulator == null) {
-            Config demo = config.section("demo");
-            simulator = own(new SimulatedTarget(demo.bool("powered_on", true), demo.integer("boot_ms", 1500, 0, 60_000)));
+            Values demo = settings.section("demo");
+            simulator = own(new SimulatedTarget(demo.get(POWERED_ON), demo.get(BOOT_MS)));
             Logger.info("Running the simulated target PC (demo mode)");
         }
         return simulator;

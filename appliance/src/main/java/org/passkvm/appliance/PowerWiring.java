@@ -2,19 +2,23 @@ package org.passkvm.appliance;
 
 import com.pi4j.Pi4J;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.passkvm.appliance.settings.Section;
+import org.passkvm.appliance.settings.Setting;
+import org.passkvm.appliance.settings.Values;
 import org.passkvm.ipmi.IpmiServer;
 import org.passkvm.ipmi.IpmiUserRoutes;
 import org.passkvm.ipmi.IpmiUsers;
 import org.passkvm.power.Atx;
-import org.passkvm.redfish.RedfishService;
 import org.passkvm.power.GpioAtx;
 import org.passkvm.power.GpioPins;
 import org.passkvm.power.PowerControl;
 import org.passkvm.power.PowerRoutes;
 import org.passkvm.power.PressTimings;
 import org.passkvm.power.WakeOnLan;
+import org.passkvm.redfish.RedfishService;
 import org.passkvm.simulator.DemoAtx;
 import org.passkvm.web.Health;
 import org.tinylog.Logger;
@@ -29,22 +33,55 @@ final class PowerWiring {
 
     private PowerWiring() {}
 
+    static final Setting<Backend> BACKEND = Setting.choice("backend", Backend.AUTO, "auto: gpio only when pins are named; never guessed");
+    static final Setting<Integer> POWER_PIN = Setting.integer("power_pin", -1, -1, 63, "BCM GPIO numbers; -1 = not wired");
+    static final Setting<Boolean> POWER_ACTIVE_HIGH = Setting.flag("power_active_high", true, "");
+    static final Setting<Integer> RESET_PIN = Setting.integer("reset_pin", -1, -1, 63, "");
+    static final Setting<Boolean> RESET_ACTIVE_HIGH = Setting.flag("reset_active_high", true, "");
+    static final Setting<Integer> POWER_LED_PIN = Setting.integer("power_led_pin", -1, -1, 63, "");
+    static final Setting<Boolean> POWER_LED_ACTIVE_HIGH = Setting.flag("power_led_active_high", true, "");
+    static final Setting<Integer> HDD_LED_PIN = Setting.integer("hdd_led_pin", -1, -1, 63, "");
+    static final Setting<Boolean> HDD_LED_ACTIVE_HIGH = Setting.flag("hdd_led_active_high", true, "");
+    static final Setting<Duration> DEBOUNCE = Setting.millis("debounce_ms", 20, 0, 1_000, "");
+    static final Setting<Duration> PRESS = Setting.millis("press_ms", 300, 50, 5_000, "short press (on, graceful off)");
+    static final Setting<Duration> LONG_PRESS = Setting.millis("long_press_ms", 5_500, 1_000, 30_000, "hard off");
+    static final Setting<Duration> RESET_PRESS = Setting.millis("reset_press_ms", 300, 50, 5_000, "");
+    static final Setting<Duration> CYCLE_OFF = Setting.millis("cycle_off_ms", 3_000, 0, 60_000, "pause between off and on in a power cycle");
+
+    static final Section ATX = Section.of("atx", BACKEND, POWER_PIN, POWER_ACTIVE_HIGH, RESET_PIN, RESET_ACTIVE_HIGH, POWER_LED_PIN,
+            POWER_LED_ACTIVE_HIGH, HDD_LED_PIN, HDD_LED_ACTIVE_HIGH, DEBOUNCE, PRESS, LONG_PRESS, RESET_PRESS, CYCLE_OFF)
+            .rule(atx -> {
+                GpioPins pins = pins(atx);
+                if (backend(atx) == Backend.GPIO && (pins.powerButton() < 0 || pins.powerLed() < 0)) {
+                    throw atx.bad(POWER_PIN, "GPIO needs at least atx.power_pin and atx.power_led_pin");
+                }
+            });
+
+    static final Setting<String> MAC = Setting.text("mac", "", "the target's MAC for Wake-on-LAN; \"\" = off");
+    static final Setting<String> BROADCAST = Setting.text("broadcast", "255.255.255.255", "");
+    static final Setting<Integer> WOL_PORT = Setting.integer("port", 9, 1, 65535, "");
+    static final Section WOL = Section.of("wol", MAC, BROADCAST, WOL_PORT).rule(PowerWiring::wakeOnLan);
+
+    static final Setting<Duration> REDFISH_SESSION_TIMEOUT = Setting.millis("session_timeout_ms", 1_800_000, 60_000, 86_400_000, "");
+    static final Section REDFISH = Section.of("redfish", REDFISH_SESSION_TIMEOUT);
+
+    static final Setting<Duration> IPMI_SESSION_TIMEOUT = Setting.millis("session_timeout_ms", 60_000, 5_000, 3_600_000, "");
+    static final Setting<Integer> IPMI_MAX_SESSIONS = Setting.integer("max_sessions", 16, 1, 256, "");
+    static final Section IPMI = Section.of("ipmi", IPMI_SESSION_TIMEOUT, IPMI_MAX_SESSIONS).doc("the UDP port is --ipmi-port (0 = off)");
+
     static void wire(Parts parts) throws IOException {
-        Config atxConfig = parts.config().section("atx");
-        Atx atx = parts.own(atx(parts, atxConfig));
-        PressTimings timings = new PressTimings(
-                atxConfig.millis("press_ms", 300, 50, 5_000),
-                atxConfig.millis("long_press_ms", 5_500, 1_000, 30_000),
-                atxConfig.millis("reset_press_ms", 300, 50, 5_000),
-                atxConfig.millis("cycle_off_ms", 3_000, 0, 60_000));
+        Values atxValues = parts.settings().section("atx");
+        Atx atx = parts.own(atx(parts, atxValues));
+        PressTimings timings = new PressTimings(atxValues.get(PRESS), atxValues.get(LONG_PRESS), atxValues.get(RESET_PRESS),
+                atxValues.get(CYCLE_OFF));
         PowerControl power = parts.own(new PowerControl(atx, timings));
         Logger.info("ATX header: {}", atx.kind());
 
-        WakeOnLan wol = wakeOnLan(parts.config().section("wol"));
+        WakeOnLan wol = wakeOnLan(parts.settings().section("wol"));
         new PowerRoutes(power, wol).register(parts.web().api());
         ipmi(parts, power);
         new RedfishService(power, parts.web(), systemUuid(parts),
-                parts.config().section("redfish").millis("session_timeout_ms", 1_800_000, 60_000, 86_400_000))
+                parts.settings().section("redfish").get(REDFISH_SESSION_TIMEOUT))
                 .register(parts.web().api());
         parts.web().health().add("atx", () -> {
             var s = power.state();
@@ -57,9 +94,9 @@ final class PowerWiring {
     }
 
     private static void ipmi(Parts parts, PowerControl power) throws IOException {
-        Config c = parts.config().section("ipmi");
-        java.time.Duration timeout = c.millis("session_timeout_ms", 60_000, 5_000, 3_600_000);
-        int maxSessions = c.integer("max_sessions", 16, 1, 256);
+        Values c = parts.settings().section("ipmi");
+        Duration timeout = c.get(IPMI_SESSION_TIMEOUT);
+        int maxSessions = c.get(IPMI_MAX_SESSIONS);
         int port = parts.options().ipmiPort();
         IpmiUsers users = new IpmiUsers(parts.dataDir(), parts.web().accounts());
         new IpmiUserRoutes(users, port).register(parts.web().api());
@@ -108,45 +145,40 @@ final class PowerWiring {
         return new java.util.UUID(bb.getLong(), bb.getLong()).toString();
     }
 
-    private static Atx atx(Parts parts, Config c) {
-        Backend backend = c.choice("backend", Backend.AUTO);
-        GpioPins pins = new GpioPins(
-                c.integer("power_pin", -1, -1, 63), c.bool("power_active_high", true),
-                c.integer("reset_pin", -1, -1, 63), c.bool("reset_active_high", true),
-                c.integer("power_led_pin", -1, -1, 63), c.bool("power_led_active_high", true),
-                c.integer("hdd_led_pin", -1, -1, 63), c.bool("hdd_led_active_high", true),
-                c.millis("debounce_ms", 20, 0, 1_000));
-        if (backend == Backend.AUTO) {
-            backend = pins.anyWired() ? Backend.GPIO : Backend.DEMO;
-        }
-        if (backend == Backend.DEMO) {
+    private static GpioPins pins(Values c) {
+        return new GpioPins(c.get(POWER_PIN), c.get(POWER_ACTIVE_HIGH), c.get(RESET_PIN), c.get(RESET_ACTIVE_HIGH),
+                c.get(POWER_LED_PIN), c.get(POWER_LED_ACTIVE_HIGH), c.get(HDD_LED_PIN), c.get(HDD_LED_ACTIVE_HIGH), c.get(DEBOUNCE));
+    }
+
+    private static Backend backend(Values c) {
+        Backend backend = c.get(BACKEND);
+        return backend == Backend.AUTO ? (pins(c).anyWired() ? Backend.GPIO : Backend.DEMO) : backend;
+    }
+
+    private static Atx atx(Parts parts, Values c) {
+        if (backend(c) == Backend.DEMO) {
             return new DemoAtx(parts.simulator());
-        }
-        if (pins.powerButton() < 0 || pins.powerLed() < 0) {
-            throw c.bad("power_pin", "GPIO needs at least atx.power_pin and atx.power_led_pin");
         }
         try {
             var context = Pi4J.newContextBuilder()
                     .add(com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider.newInstance(),
                             com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider.newInstance())
                     .build();
-            return new GpioAtx(context, true, pins);
+            return new GpioAtx(context, true, pins(c));
         } catch (RuntimeException | LinkageError e) {
-            throw c.bad("backend", "GPIO could not be opened: " + e);
+            throw c.bad(BACKEND, "GPIO could not be opened: " + e);
         }
     }
 
-    private static WakeOnLan wakeOnLan(Config c) {
-        String mac = c.string("mac", "");
-        String broadcast = c.string("broadcast", "255.255.255.255");
-        int port = c.integer("port", 9, 1, 65535);
+    private static WakeOnLan wakeOnLan(Values c) {
+        String mac = c.get(MAC);
         if (mac.isBlank()) {
             return null;
         }
         try {
-            return new WakeOnLan(mac, broadcast, port);
+            return new WakeOnLan(mac, c.get(BROADCAST), c.get(WOL_PORT));
         } catch (IllegalArgumentException e) {
-            throw c.bad("mac", e.getMessage());
+            throw c.bad(MAC, e.getMessage());
         }
     }
 }

@@ -3,6 +3,9 @@ package org.passkvm.appliance;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.passkvm.appliance.settings.Section;
+import org.passkvm.appliance.settings.Setting;
+import org.passkvm.appliance.settings.Values;
 import org.passkvm.vm.DemoHost;
 import org.passkvm.vm.LibvirtHost;
 import org.passkvm.vm.UsbId;
@@ -19,28 +22,42 @@ final class VmWiring {
 
     private VmWiring() {}
 
+    static final Setting<String> URI = Setting.text("uri", "demo",
+            "demo | off | a libvirt URI, e.g. qemu+ssh://root@host/system?keyfile=/etc/passkvm/id_ed25519&no_tty=1")
+            .check(u -> u.trim().equals("demo") || u.trim().equals("off") || u.trim().matches("[a-z0-9+]+://.*") ? null
+                    : "must be demo, off or a libvirt URI such as qemu+ssh://root@host/system?keyfile=/etc/passkvm/id_ed25519&no_tty=1");
+    static final Setting<Integer> KEEPALIVE = Setting.integer("keepalive_seconds", 5, 1, 300, "");
+    static final Setting<Duration> RECONNECT_MAX = Setting.millis("reconnect_max_ms", 30_000, 100, 3_600_000, "");
+    static final Setting<Duration> SHUTDOWN_TIMEOUT = Setting.millis("shutdown_timeout_ms", 120_000, 1000, 3_600_000,
+            "graceful shutdown waits this long before offering force-off");
+    static final Setting<Boolean> USB_FOLLOWS_GPU = Setting.flag("usb_follows_gpu", true,
+            "pass PassKVM's USB keyboard/mouse to the VM that receives the GPU");
+    static final Setting<String> GADGET_USB_ID = Setting.text("gadget_usb_id", "1d6b:0104", "how the host sees PassKVM's gadget")
+            .shown("\"1d6b:0104\"")
+            .check(id -> {
+                try {
+                    UsbId.parse(id);
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            });
+
+    static final Section SETTINGS = Section.of("vm", URI, KEEPALIVE, RECONNECT_MAX, SHUTDOWN_TIMEOUT, USB_FOLLOWS_GPU, GADGET_USB_ID);
+
     static void wire(Parts parts) throws java.io.IOException {
-        Config vm = parts.config().section("vm");
-        String uri = vm.string("uri", "demo").trim();
-        int keepalive = vm.integer("keepalive_seconds", 5, 1, 300);
-        Duration maxBackoff = vm.millis("reconnect_max_ms", 30_000, 100, 3_600_000);
-        Duration shutdownTimeout = vm.millis("shutdown_timeout_ms", 120_000, 1000, 3_600_000);
-        boolean usbFollows = vm.bool("usb_follows_gpu", true);
-        String gadgetText = vm.string("gadget_usb_id", "1d6b:0104");
-        UsbId gadget;
-        try {
-            gadget = UsbId.parse(gadgetText);
-        } catch (IllegalArgumentException e) {
-            throw vm.bad("gadget_usb_id", e.getMessage());
-        }
+        Values vm = parts.settings().section("vm");
+        String uri = vm.get(URI).trim();
+        int keepalive = vm.get(KEEPALIVE);
+        Duration maxBackoff = vm.get(RECONNECT_MAX);
+        Duration shutdownTimeout = vm.get(SHUTDOWN_TIMEOUT);
+        boolean usbFollows = vm.get(USB_FOLLOWS_GPU);
+        UsbId gadget = UsbId.parse(vm.get(GADGET_USB_ID));
         if (uri.equals("off")) {
             parts.web().health().add("vm", () -> new Health.Capability("off", "off"));
             return;
         }
         boolean demo = uri.equals("demo");
-        if (!demo && !uri.matches("[a-z0-9+]+://.*")) {
-            throw vm.bad("uri", "must be demo, off or a libvirt URI such as qemu+ssh://root@host/system?keyfile=/etc/passkvm/id_ed25519&no_tty=1");
-        }
         String connectTo = demo ? DemoHost.install(parts.dataDir()) : uri;
         Map<String, String> hints = demo ? DemoHost.driverHints() : Map.of();
         LibvirtHost host;

@@ -1,16 +1,14 @@
 package org.passkvm.power;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.Appliance;
-import org.passkvm.appliance.ConfigException;
 import org.passkvm.appliance.TestAppliance;
 
-/** How the power settings pick parts and refuse mistakes, each with a one-line message naming the key. */
+/** How the power settings pick parts (their refusals, which need no running appliance, are in SettingsTest). */
 class PowerWiringTest {
 
     @TempDir
@@ -29,25 +27,8 @@ class PowerWiringTest {
         }
     }
 
-    @Test
-    void gpioWithoutThePowerPinsIsRefusedByName() {
-        assertThatThrownBy(() -> start("atx:\n  backend: gpio\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("atx.power_pin");
-    }
 
-    @Test
-    void aMalformedWakeOnLanMacIsRefusedByName() {
-        assertThatThrownBy(() -> start("wol:\n  mac: 12:34\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("wol.mac").hasMessageContaining("six hex bytes");
-    }
 
-    @Test
-    void outOfRangeTimingsAndUnknownKeysAreRefused() {
-        assertThatThrownBy(() -> start("atx:\n  long_press_ms: 10\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("atx.long_press_ms");
-        assertThatThrownBy(() -> start("atx:\n  power_pins: 3\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("atx.power_pins");
-    }
 
     @Test
     void aConfiguredMacEnablesWakeOnLan() throws Exception {
