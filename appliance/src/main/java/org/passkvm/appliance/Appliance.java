@@ -8,7 +8,6 @@ import org.passkvm.appliance.settings.Schema;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
-import org.passkvm.simulator.SimulatorWiring;
 import org.passkvm.web.WebServer;
 import org.passkvm.web.WebSettings;
 import org.passkvm.web.auth.PasswordHasher;
@@ -47,26 +46,28 @@ public final class Appliance implements AutoCloseable {
             .with(Section.of("tls", TLS_CERT, TLS_KEY))
             .with(Section.of("argon2", ARGON_MEMORY, ARGON_ITERATIONS));
 
+    /** The capabilities; the registry starts them in the order their needs give, not this one. */
+    static final List<Capability> CAPABILITIES = List.of(new VideoCapability(), new HidCapability(), new MediaCapability(),
+            new PowerCapability(), new VmCapability());
+
     /** Every setting of every part, in the order docs/configuration.md shows them. */
-    public static final Schema SCHEMA = new Schema(List.of(WEB, VideoWiring.SETTINGS, HidWiring.SETTINGS,
-            MediaWiring.SETTINGS, PowerWiring.ATX, PowerWiring.WOL, PowerWiring.REDFISH, PowerWiring.IPMI,
-            VmWiring.SETTINGS, Parts.DEMO));
+    public static final Schema SCHEMA = new Schema(List.of(WEB, VideoCapability.SETTINGS, HidCapability.SETTINGS,
+            MediaCapability.SETTINGS, PowerCapability.ATX, PowerCapability.WOL, PowerCapability.REDFISH, PowerCapability.IPMI,
+            VmCapability.SETTINGS, Parts.DEMO));
 
     public static Appliance start(StartupOptions options, Config config) throws IOException {
         long started = System.nanoTime();
         Schema.Settings settings = SCHEMA.read(config); // the whole file is checked before anything starts
+        Registry registry = new Registry(CAPABILITIES);
+        Choices choices = registry.choose(settings);
         Files.createDirectories(options.dataDir());
         Values webValues = settings.section("web");
         WebServer web = new WebServer(webSettings(options, webValues), passwordHasher(webValues.section("argon2")),
                 System.getenv("PASSKVM_ADMIN_PASSWORD"));
         Parts parts = new Parts(settings, options, web);
         try {
-            HidWiring.wire(parts);
-            VideoWiring.wire(parts);
-            PowerWiring.wire(parts);
-            VmWiring.wire(parts);
-            MediaWiring.wire(parts);
-            SimulatorWiring.wire(parts);
+            registry.start(parts, choices);
+            DemoTargetRoutes.register(parts);
             web.start();
         } catch (RuntimeException | IOException e) {
             parts.close();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ public final class Config {
 
     public static Config load(Path file) {
         try {
-            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+            // YAML 1.1 reads an unquoted off/on/yes/no as a boolean: "vm.uri: off" must stay the word off.
+            YAMLFactory yaml = YAMLFactory.builder().enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS).build();
+            JsonNode node = new ObjectMapper(yaml).readTree(Files.readAllBytes(file));
             if (node == null || node.isMissingNode() || node.isNull()) {
                 return empty();
             }

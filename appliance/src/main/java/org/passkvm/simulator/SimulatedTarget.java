@@ -27,8 +27,8 @@ public final class SimulatedTarget implements AutoCloseable {
     public record State(Power power, List<String> lines, int pointerX, int pointerY, List<int[]> clicks,
             KeyboardLeds leds, long keystrokes) {}
 
-    static final int WIDTH = 1280;
-    static final int HEIGHT = 720;
+    public static final int WIDTH = 1280;
+    public static final int HEIGHT = 720;
     private static final int MAX_LINES = 30;
     private static final String PROMPT = "demo$ ";
 

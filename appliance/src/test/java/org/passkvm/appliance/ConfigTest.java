@@ -44,7 +44,7 @@ class ConfigTest {
     @Test
     void choicesListWhatIsAllowed() throws Exception {
         Config c = load("hid:\n  output: usb\n");
-        assertThatThrownBy(() -> c.section("hid").choice("output", HidWiring.Output.AUTO))
+        assertThatThrownBy(() -> c.section("hid").choice("output", HidCapability.Output.AUTO))
                 .hasMessage("hid.output: must be one of auto, gadget, ch9329, demo, got 'usb'");
     }
 

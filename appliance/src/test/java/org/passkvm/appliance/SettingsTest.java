@@ -34,8 +34,8 @@ class SettingsTest {
     @Test
     void anEmptyFileIsValidAndGivesEveryDefault() throws Exception {
         Schema.Settings s = read("");
-        assertThat(s.section("video").get(VideoWiring.QUALITY)).isEqualTo(80);
-        assertThat(s.section("atx").get(PowerWiring.LONG_PRESS).toMillis()).isEqualTo(5500);
+        assertThat(s.section("video").get(VideoCapability.QUALITY)).isEqualTo(80);
+        assertThat(s.section("atx").get(PowerCapability.LONG_PRESS).toMillis()).isEqualTo(5500);
         assertThat(s.section("hid").section("gadget").get(GadgetSettings.VENDOR_ID)).isEqualTo(0x1d6b);
     }
 
@@ -67,7 +67,7 @@ class SettingsTest {
     @Test
     void ch9329PasteDelayDefaultsToWhatTheSerialLineTakes() throws Exception {
         Schema.Settings s = read("hid:\n  output: ch9329\n");
-        assertThat(s.section("hid").get(HidWiring.PASTE_DELAY)).isEqualTo(15); // the wiring raises it to the line's floor
+        assertThat(s.section("hid").get(HidCapability.PASTE_DELAY)).isEqualTo(15); // the wiring raises it to the line's floor
     }
 
     /**

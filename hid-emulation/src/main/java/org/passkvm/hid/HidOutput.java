@@ -1,5 +1,6 @@
 package org.passkvm.hid;
 
+import java.util.Map;
 import java.util.function.Consumer;
 import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
@@ -22,6 +23,11 @@ public interface HidOutput extends AutoCloseable {
     void relativeMouse(RelativeMouseReport report);
 
     HidStatus status();
+
+    /** What /api/health shows beyond the status (a serial chip's link and firmware); none by default. */
+    default Map<String, Object> details() {
+        return Map.of();
+    }
 
     /** Called whenever the host changes the keyboard LEDs. */
     void onLeds(Consumer<KeyboardLeds> listener);

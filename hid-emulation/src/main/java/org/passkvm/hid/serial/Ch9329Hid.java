@@ -127,6 +127,7 @@ public final class Ch9329Hid implements HidOutput {
     }
 
     /** For /api/health: the serial side of the story. */
+    @Override
     public Map<String, Object> details() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("port", settings.port());

@@ -1,17 +1,16 @@
-package org.passkvm.simulator;
+package org.passkvm.appliance;
 
 import java.util.LinkedHashMap;
-
 import java.util.Map;
-import org.passkvm.appliance.Parts;
+import org.passkvm.simulator.SimulatedTarget;
 import org.passkvm.web.Role;
 
 /** In demo mode: lets people and tests read what the simulated target saw, at GET /api/demo/target. */
-public final class SimulatorWiring {
+final class DemoTargetRoutes {
 
-    private SimulatorWiring() {}
+    private DemoTargetRoutes() {}
 
-    public static void wire(Parts parts) throws java.io.IOException {
+    static void register(Parts parts) throws java.io.IOException {
         if (!parts.hasSimulator()) {
             return;
         }

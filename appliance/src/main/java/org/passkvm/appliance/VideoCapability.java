@@ -3,6 +3,7 @@ package org.passkvm.appliance;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
@@ -17,10 +18,9 @@ import org.passkvm.video.v4l2.V4l2Source;
 import org.passkvm.web.Health;
 import org.passkvm.web.video.H264Socket;
 import org.passkvm.web.video.VideoRoutes;
-import org.tinylog.Logger;
 
 /** Picks the video source (a V4L2 capture device or the simulated target's screen) and registers the video API. */
-final class VideoWiring {
+final class VideoCapability implements Capability {
 
     enum Source { AUTO, V4L2, DEMO }
 
@@ -54,31 +54,40 @@ final class VideoWiring {
             MAX_FPS, LINGER, JPEG_THREADS, RETRY, STALL)
             .with(Section.of("h264", ENCODER, BITRATE, GOP, THREADS, QUEUE));
 
-    private VideoWiring() {}
+    @Override
+    public String name() {
+        return "video";
+    }
 
-    static void wire(Parts parts) throws java.io.IOException {
-        Values video = parts.settings().section("video");
+    @Override
+    public Section settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public String choose(Values video, Choices chosen) {
         Source choice = video.get(SOURCE);
+        if (choice == Source.AUTO) {
+            // A configured device means the user expects it, even while it is unplugged: show NO CAPTURE DEVICE.
+            choice = !"auto".equals(video.get(DEVICE)) || V4l2Source.anyCaptureDevice() ? Source.V4L2 : Source.DEMO;
+        }
+        return choice.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public Supplier<Health.Capability> start(String part, Values video, Parts parts, Choices chosen) throws java.io.IOException {
         StreamSettings settings = new StreamSettings(video.get(QUALITY), video.get(MAX_FPS), video.get(LINGER),
                 video.get(JPEG_THREADS), video.get(RETRY), video.get(STALL));
         V4l2Settings v4l2 = new V4l2Settings(video.get(DEVICE), video.get(INPUT), video.get(INPUT_FORMAT),
                 video.get(WIDTH), video.get(HEIGHT), video.get(FPS));
-        if (choice == Source.AUTO) {
-            // A configured device means the user expects it, even while it is unplugged: show NO CAPTURE DEVICE.
-            choice = !"auto".equals(v4l2.device()) || V4l2Source.anyCaptureDevice() ? Source.V4L2 : Source.DEMO;
-        }
-        VideoSource source = switch (choice) {
-            case V4L2 -> new V4l2Source(v4l2);
-            default -> parts.simulator().screen();
-        };
-        Logger.info("Video source: {}", source.kind());
+        VideoSource source = part.equals("v4l2") ? new V4l2Source(v4l2) : parts.simulator().screen();
         Values h264 = video.section("h264");
         String encoder = h264.get(ENCODER);
         H264Stream h264Stream = "off".equals(encoder) ? null : new H264Stream(new H264Encoder(encoder,
                 h264.get(BITRATE), h264.get(GOP), h264.get(THREADS)), h264.get(QUEUE));
         VideoStream stream = parts.own(new VideoStream(source, settings, h264Stream));
         new VideoRoutes(stream, h264Stream == null ? null : new H264Socket(h264Stream)).register(parts.web().api());
-        parts.web().health().add("video", () -> {
+        return () -> {
             StreamStatus s = stream.status();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("reason", s.reason());
@@ -86,6 +95,6 @@ final class VideoWiring {
             details.put("height", s.height());
             details.put("clients", s.mjpegClients() + s.h264Clients());
             return new Health.Capability(s.source(), s.state().toLowerCase(), details);
-        });
+        };
     }
 }

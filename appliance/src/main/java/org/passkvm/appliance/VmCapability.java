@@ -3,9 +3,11 @@ package org.passkvm.appliance;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
+import org.passkvm.vm.AbsentHost;
 import org.passkvm.vm.DemoHost;
 import org.passkvm.vm.LibvirtHost;
 import org.passkvm.vm.UsbId;
@@ -18,9 +20,7 @@ import org.tinylog.Logger;
  * Connects to the passthrough host's libvirt ({@code vm.uri}; "demo" = the shipped demo host on
  * libvirt's test driver, "off" = no VM control) and registers the VM and GPU API.
  */
-final class VmWiring {
-
-    private VmWiring() {}
+final class VmCapability implements Capability {
 
     static final Setting<String> URI = Setting.text("uri", "demo",
             "demo | off | a libvirt URI, e.g. qemu+ssh://root@host/system?keyfile=/etc/passkvm/id_ed25519&no_tty=1")
@@ -45,35 +45,44 @@ final class VmWiring {
 
     static final Section SETTINGS = Section.of("vm", URI, KEEPALIVE, RECONNECT_MAX, SHUTDOWN_TIMEOUT, USB_FOLLOWS_GPU, GADGET_USB_ID);
 
-    static void wire(Parts parts) throws java.io.IOException {
-        Values vm = parts.settings().section("vm");
+    @Override
+    public String name() {
+        return "vm";
+    }
+
+    @Override
+    public Section settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public String choose(Values vm, Choices chosen) {
         String uri = vm.get(URI).trim();
-        int keepalive = vm.get(KEEPALIVE);
-        Duration maxBackoff = vm.get(RECONNECT_MAX);
-        Duration shutdownTimeout = vm.get(SHUTDOWN_TIMEOUT);
-        boolean usbFollows = vm.get(USB_FOLLOWS_GPU);
-        UsbId gadget = UsbId.parse(vm.get(GADGET_USB_ID));
-        if (uri.equals("off")) {
-            parts.web().health().add("vm", () -> new Health.Capability("off", "off"));
-            return;
+        return uri.equals("off") || uri.equals("demo") ? uri : "libvirt";
+    }
+
+    @Override
+    public Supplier<Health.Capability> start(String part, Values vm, Parts parts, Choices chosen) throws java.io.IOException {
+        VmControl.Settings settings = new VmControl.Settings(UsbId.parse(vm.get(GADGET_USB_ID)), vm.get(USB_FOLLOWS_GPU),
+                vm.get(SHUTDOWN_TIMEOUT));
+        if (part.equals("off")) {
+            return disabled(parts, settings, "off", "off", "VM control is off (vm.uri: off)");
         }
-        boolean demo = uri.equals("demo");
-        String connectTo = demo ? DemoHost.install(parts.dataDir()) : uri;
+        boolean demo = part.equals("demo");
+        String connectTo = demo ? DemoHost.install(parts.dataDir()) : vm.get(URI).trim();
         Map<String, String> hints = demo ? DemoHost.driverHints() : Map.of();
         LibvirtHost host;
         try {
-            host = new LibvirtHost(connectTo, keepalive, maxBackoff);
+            host = new LibvirtHost(connectTo, vm.get(KEEPALIVE), vm.get(RECONNECT_MAX));
         } catch (LinkageError e) {
             // libvirt0 is not installed (a laptop without it): the rest of PassKVM still runs.
             Logger.warn("VM control off: libvirt's client library (Debian package libvirt0) is missing");
-            parts.web().health().add("vm", () -> new Health.Capability("libvirt", "unavailable",
-                    Map.of("detail", "libvirt0 is not installed")));
-            return;
+            return disabled(parts, settings, "libvirt", "unavailable", "libvirt0 is not installed");
         }
-        VmControl control = parts.own(new VmControl(host, new VmControl.Settings(gadget, usbFollows, shutdownTimeout), hints));
+        VmControl control = parts.own(new VmControl(host, settings, hints));
         new VmRoutes(control).register(parts.web().api());
         String scheme = connectTo.substring(0, connectTo.indexOf(':'));
-        parts.web().health().add("vm", () -> {
+        return () -> {
             var link = host.link();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("driver", scheme);
@@ -82,7 +91,13 @@ final class VmWiring {
                 details.put("detail", link.detail());
             }
             return new Health.Capability(demo ? "demo" : "libvirt", link.state().name().toLowerCase(), details);
-        });
-        Logger.info("VM control: {}", demo ? "demo host on libvirt's test driver" : uri);
+        };
+    }
+
+    /** The disabled part: the same routes, each answering 503 with why. */
+    private static Supplier<Health.Capability> disabled(Parts parts, VmControl.Settings settings, String implementation,
+            String state, String why) {
+        new VmRoutes(parts.own(new VmControl(new AbsentHost(why), settings, Map.of()))).register(parts.web().api());
+        return () -> new Health.Capability(implementation, state, Map.of("detail", why));
     }
 }

@@ -2,6 +2,7 @@ package org.passkvm.appliance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
@@ -15,10 +16,9 @@ import org.passkvm.simulator.DemoHid;
 import org.passkvm.web.Health;
 import org.passkvm.web.hid.HidRoutes;
 import org.passkvm.web.hid.PasteRoutes;
-import org.tinylog.Logger;
 
 /** Picks the HID output (USB gadget, CH9329, or the simulated target) and registers the input API. */
-final class HidWiring {
+final class HidCapability implements Capability {
 
     enum Output { AUTO, GADGET, CH9329, DEMO }
 
@@ -42,21 +42,33 @@ final class HidWiring {
                 }
             });
 
-    private HidWiring() {}
+    @Override
+    public String name() {
+        return "hid";
+    }
 
-    static void wire(Parts parts) throws java.io.IOException {
-        Values hid = parts.settings().section("hid");
+    @Override
+    public Section settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public String choose(Values hid, Choices chosen) {
         Output choice = hid.get(OUTPUT);
         if (choice == Output.AUTO) {
             choice = gadgetPossible() ? Output.GADGET : Output.DEMO;
         }
-        HidOutput output = switch (choice) {
-            case GADGET -> parts.own(GadgetHid.start(
-                    MediaWiring.withDrive(parts, GadgetSettings.from(hid.section("gadget")))));
-            case CH9329 -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.get(SERIAL_PORT), hid.get(BAUD))));
+        return choice.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public Supplier<Health.Capability> start(String part, Values hid, Parts parts, Choices chosen) throws java.io.IOException {
+        HidOutput output = switch (part) {
+            case "gadget" -> parts.own(GadgetHid.start(
+                    MediaCapability.withDrive(chosen, GadgetSettings.from(hid.section("gadget")))));
+            case "ch9329" -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.get(SERIAL_PORT), hid.get(BAUD))));
             default -> parts.own(new DemoHid(parts.simulator()));
         };
-        Logger.info("HID output: {}", output.kind());
         HidInput input = new HidInput(output);
         parts.web().sessions().onEnd(s -> input.releaseAll());
         new HidRoutes(input).register(parts.web().api());
@@ -65,18 +77,16 @@ final class HidWiring {
         int pasteDelay = hid.has(PASTE_DELAY) ? hid.get(PASTE_DELAY) : Math.max(hid.get(PASTE_DELAY), pasteFloor);
         new PasteRoutes(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)),
                 layout).register(parts.web().api());
-        if (output instanceof DemoHid) {
+        if (part.equals("demo")) {
             parts.simulator().setKeyboardLayout(layout.decoder()); // the demo target reads keys in the same layout
         }
-        parts.web().health().add("hid", () -> {
+        return () -> {
             var s = output.status();
             var details = new java.util.LinkedHashMap<String, Object>(
                     java.util.Map.of("keyboardOnline", s.keyboardOnline(), "mouseOnline", s.mouseOnline()));
-            if (output instanceof Ch9329Hid ch) {
-                details.putAll(ch.details());
-            }
+            details.putAll(output.details());
             return new Health.Capability(output.kind(), s.hostState(), details);
-        });
+        };
     }
 
     private static int pasteFloor(Values hid) {

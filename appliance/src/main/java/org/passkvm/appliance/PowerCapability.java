@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
@@ -27,11 +28,9 @@ import org.tinylog.Logger;
  * Picks the ATX header (GPIO when pins are named, else the simulated target), and puts the power
  * actions behind REST, Redfish and IPMI over LAN.
  */
-final class PowerWiring {
+final class PowerCapability implements Capability {
 
     enum Backend { AUTO, GPIO, DEMO }
-
-    private PowerWiring() {}
 
     static final Setting<Backend> BACKEND = Setting.choice("backend", Backend.AUTO, "auto: gpio only when pins are named; never guessed");
     static final Setting<Integer> POWER_PIN = Setting.integer("power_pin", -1, -1, 63, "BCM GPIO numbers; -1 = not wired");
@@ -60,7 +59,7 @@ final class PowerWiring {
     static final Setting<String> MAC = Setting.text("mac", "", "the target's MAC for Wake-on-LAN; \"\" = off");
     static final Setting<String> BROADCAST = Setting.text("broadcast", "255.255.255.255", "");
     static final Setting<Integer> WOL_PORT = Setting.integer("port", 9, 1, 65535, "");
-    static final Section WOL = Section.of("wol", MAC, BROADCAST, WOL_PORT).rule(PowerWiring::wakeOnLan);
+    static final Section WOL = Section.of("wol", MAC, BROADCAST, WOL_PORT).rule(PowerCapability::wakeOnLan);
 
     static final Setting<Duration> REDFISH_SESSION_TIMEOUT = Setting.millis("session_timeout_ms", 1_800_000, 60_000, 86_400_000, "");
     static final Section REDFISH = Section.of("redfish", REDFISH_SESSION_TIMEOUT);
@@ -69,13 +68,28 @@ final class PowerWiring {
     static final Setting<Integer> IPMI_MAX_SESSIONS = Setting.integer("max_sessions", 16, 1, 256, "");
     static final Section IPMI = Section.of("ipmi", IPMI_SESSION_TIMEOUT, IPMI_MAX_SESSIONS).doc("the UDP port is --ipmi-port (0 = off)");
 
-    static void wire(Parts parts) throws IOException {
-        Values atxValues = parts.settings().section("atx");
-        Atx atx = parts.own(atx(parts, atxValues));
+    @Override
+    public String name() {
+        return "atx";
+    }
+
+    @Override
+    public Section settings() {
+        return ATX;
+    }
+
+    @Override
+    public String choose(Values atx, Choices chosen) {
+        return backend(atx).name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The ATX header, and the power actions behind REST, Redfish and IPMI over LAN, whichever header it is. */
+    @Override
+    public Supplier<Health.Capability> start(String part, Values atxValues, Parts parts, Choices chosen) throws IOException {
+        Atx atx = parts.own(part.equals("gpio") ? gpio(atxValues) : new DemoAtx(parts.simulator()));
         PressTimings timings = new PressTimings(atxValues.get(PRESS), atxValues.get(LONG_PRESS), atxValues.get(RESET_PRESS),
                 atxValues.get(CYCLE_OFF));
         PowerControl power = parts.own(new PowerControl(atx, timings));
-        Logger.info("ATX header: {}", atx.kind());
 
         WakeOnLan wol = wakeOnLan(parts.settings().section("wol"));
         new PowerRoutes(power, wol).register(parts.web().api());
@@ -83,14 +97,14 @@ final class PowerWiring {
         new RedfishService(power, parts.web(), systemUuid(parts),
                 parts.settings().section("redfish").get(REDFISH_SESSION_TIMEOUT))
                 .register(parts.web().api());
-        parts.web().health().add("atx", () -> {
+        return () -> {
             var s = power.state();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("powerLed", s.on());
             details.put("hddLed", s.hddActive());
             details.put("wol", wol != null);
             return new Health.Capability(s.atx(), s.busy() != null ? "busy" : s.on() ? "on" : "off", details);
-        });
+        };
     }
 
     private static void ipmi(Parts parts, PowerControl power) throws IOException {
@@ -155,10 +169,7 @@ final class PowerWiring {
         return backend == Backend.AUTO ? (pins(c).anyWired() ? Backend.GPIO : Backend.DEMO) : backend;
     }
 
-    private static Atx atx(Parts parts, Values c) {
-        if (backend(c) == Backend.DEMO) {
-            return new DemoAtx(parts.simulator());
-        }
+    private static Atx gpio(Values c) {
         try {
             var context = Pi4J.newContextBuilder()
                     .add(com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider.newInstance(),

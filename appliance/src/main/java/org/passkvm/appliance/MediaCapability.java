@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
@@ -22,16 +24,14 @@ import org.tinylog.Logger;
 /**
  * Virtual media: the image store in the data directory, and the drive that presents images — the mass-storage
  * function of the USB gadget the HID side built, a simulated drive in demo mode, or none on the CH9329 path.
- * Runs after {@link HidWiring}, whose choice it follows.
+ * Runs after {@link HidCapability}, whose choice it follows.
  */
-final class MediaWiring {
+final class MediaCapability implements Capability {
 
     enum Output { AUTO, GADGET, DEMO, NONE }
 
     static final Path CONFIGFS_GADGETS = Path.of("/sys/kernel/config/usb_gadget");
     private static final long MB = 1024L * 1024;
-
-    private MediaWiring() {}
 
     static final Setting<Output> OUTPUT = Setting.choice("output", Output.AUTO, "");
     static final Setting<String> IMAGES_DIR = Setting.text("images_dir", "", "").shown("<data-dir>/images");
@@ -50,26 +50,48 @@ final class MediaWiring {
             .with(Section.of("inquiry", VENDOR, PRODUCT, REVISION).doc("SCSI inquiry strings the target sees")
                     .rule(inquiry -> inquiry(inquiry)));
 
-    static void wire(Parts parts) throws IOException {
-        Values media = parts.settings().section("media");
+    @Override
+    public String name() {
+        return "media";
+    }
+
+    @Override
+    public Section settings() {
+        return SETTINGS;
+    }
+
+    /** Media follows the HID choice: the drive is a function of the USB gadget, which a CH9329 does not have. */
+    @Override
+    public List<String> needs() {
+        return List.of("hid");
+    }
+
+    @Override
+    public String choose(Values media, Choices chosen) {
         Output choice = media.get(OUTPUT);
+        if (choice == Output.AUTO) {
+            String hid = chosen.of("hid");
+            boolean hidGadget = hid.equals("gadget") && media.get(GADGET).equals(GadgetConfig.DEFAULT_NAME);
+            choice = hid.equals("ch9329") ? Output.NONE
+                    : hidGadget || Files.isDirectory(CONFIGFS_GADGETS.resolve(media.get(GADGET))) ? Output.GADGET : Output.DEMO;
+        }
+        return choice.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public Supplier<Health.Capability> start(String part, Values media, Parts parts, Choices chosen) throws IOException {
         String imagesDir = media.get(IMAGES_DIR);
         Path images = imagesDir.isBlank() ? parts.dataDir().resolve("images") : Path.of(imagesDir);
         ImageStore.Limits limits = new ImageStore.Limits(media.get(QUOTA_MB) * MB, media.get(RESERVE_MB) * MB,
             media.get(MAX_IMAGE_MB) * MB);
-        String gadgetName = media.get(GADGET);
         InquiryString identity = inquiry(media.section("inquiry"));
         Duration stall = media.get(FETCH_STALL);
-
-        String hid = hidImplementation(parts);
-        Path gadget = CONFIGFS_GADGETS.resolve(gadgetName);
-        if (choice == Output.AUTO) {
-            choice = hid.equals("ch9329") ? Output.NONE : Files.isDirectory(gadget) ? Output.GADGET : Output.DEMO;
-        }
-        MediaModule module = switch (choice) {
-            case GADGET -> MediaModule.gadget(images, limits, MassStorageDrive.of(gadget, Path.of("/sys")), identity, stall);
-            case DEMO -> MediaModule.demo(images, limits, stall);
-            default -> MediaModule.absent(images, limits, stall, hid.equals("ch9329")
+        Path gadget = CONFIGFS_GADGETS.resolve(media.get(GADGET));
+        boolean ch9329 = chosen.of("hid").equals("ch9329");
+        MediaModule module = switch (part) {
+            case "gadget" -> MediaModule.gadget(images, limits, MassStorageDrive.of(gadget, Path.of("/sys")), identity, stall);
+            case "demo" -> MediaModule.demo(images, limits, stall);
+            default -> MediaModule.absent(images, limits, stall, ch9329
                 ? "no virtual media on the CH9329 HID path: the CH9329 is only a keyboard and mouse; images can be "
                     + "stored, but presenting them needs the USB OTG gadget (hid.output: gadget)"
                 : "virtual media is turned off (media.output: none)");
@@ -78,7 +100,7 @@ final class MediaWiring {
         module.register(parts.web().api());
         VirtualMedia vm = module.media();
         Logger.info("Virtual media: {} drive, images in {}", vm.drive().implementation(), images);
-        parts.web().health().add("media", () -> {
+        return () -> {
             try {
                 VirtualMedia.State s = vm.state();
                 Map<String, Object> details = new LinkedHashMap<>();
@@ -92,16 +114,15 @@ final class MediaWiring {
             } catch (IOException e) {
                 return new Health.Capability(vm.drive().implementation(), "error", Map.of("error", String.valueOf(e.getMessage())));
             }
-        });
+        };
     }
 
     /**
-     * The hook for the gadget builder: adds the mass-storage function to the composite gadget unless virtual media is
-     * turned off, so the drive is there from the first bind (no extra re-plug when {@link #wire} finds it).
+     * The gadget builder's hook: the composite gadget gets the mass-storage function when media runs on it, so the
+     * drive is there from the first bind (no extra re-plug when media starts).
      */
-    static GadgetConfig withDrive(Parts parts, GadgetConfig gadget) {
-        Output choice = parts.settings().section("media").get(OUTPUT);
-        return choice == Output.NONE || choice == Output.DEMO ? gadget : gadget.withExtraFunction(new MassStorageFunction());
+    static GadgetConfig withDrive(Choices chosen, GadgetConfig gadget) {
+        return chosen.of("media").equals("gadget") ? gadget.withExtraFunction(new MassStorageFunction()) : gadget;
     }
 
     private static InquiryString inquiry(Values inquiry) {
@@ -110,11 +131,5 @@ final class MediaWiring {
         } catch (IllegalArgumentException e) {
             throw inquiry.bad("vendor/product/revision", e.getMessage());
         }
-    }
-
-    /** What the HID wiring chose ("gadget", "ch9329", "demo"), as it reported it to the health endpoint. */
-    private static String hidImplementation(Parts parts) {
-        Health.Capability hid = parts.web().health().snapshot().get("hid");
-        return hid == null ? "none" : hid.implementation();
     }
 }
