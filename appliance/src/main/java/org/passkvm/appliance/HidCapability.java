@@ -18,7 +18,7 @@ import org.passkvm.web.hid.HidRoutes;
 import org.passkvm.web.hid.PasteRoutes;
 
 /** Picks the HID output (USB gadget, CH9329, or the simulated target) and registers the input API. */
-final class HidCapability implements Capability {
+final class HidCapability extends Capability {
 
     enum Output { AUTO, GADGET, CH9329, DEMO }
 
@@ -42,27 +42,21 @@ final class HidCapability implements Capability {
                 }
             });
 
-    @Override
-    public String name() {
-        return "hid";
+    HidCapability() {
+        super("hid", SETTINGS);
     }
 
     @Override
-    public Section settings() {
-        return SETTINGS;
-    }
-
-    @Override
-    public String choose(Values hid, Choices chosen) {
+    String choose(Values hid, Choices chosen) {
         Output choice = hid.get(OUTPUT);
         if (choice == Output.AUTO) {
             choice = gadgetPossible() ? Output.GADGET : Output.DEMO;
         }
-        return choice.name().toLowerCase(java.util.Locale.ROOT);
+        return partName(choice);
     }
 
     @Override
-    public Supplier<Health.Capability> start(String part, Values hid, Parts parts, Choices chosen) throws java.io.IOException {
+    Supplier<Health.Capability> start(String part, Values hid, Parts parts, Choices chosen) throws java.io.IOException {
         HidOutput output = switch (part) {
             case "gadget" -> parts.own(GadgetHid.start(
                     MediaCapability.withDrive(chosen, GadgetSettings.from(hid.section("gadget")))));

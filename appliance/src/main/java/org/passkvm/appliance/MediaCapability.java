@@ -26,7 +26,7 @@ import org.tinylog.Logger;
  * function of the USB gadget the HID side built, a simulated drive in demo mode, or none on the CH9329 path.
  * Runs after {@link HidCapability}, whose choice it follows.
  */
-final class MediaCapability implements Capability {
+final class MediaCapability extends Capability {
 
     enum Output { AUTO, GADGET, DEMO, NONE }
 
@@ -50,24 +50,18 @@ final class MediaCapability implements Capability {
             .with(Section.of("inquiry", VENDOR, PRODUCT, REVISION).doc("SCSI inquiry strings the target sees")
                     .rule(inquiry -> inquiry(inquiry)));
 
-    @Override
-    public String name() {
-        return "media";
-    }
-
-    @Override
-    public Section settings() {
-        return SETTINGS;
-    }
-
     /** Media follows the HID choice: the drive is a function of the USB gadget, which a CH9329 does not have. */
+    MediaCapability() {
+        super("media", SETTINGS);
+    }
+
     @Override
-    public List<String> needs() {
+    List<String> needs() {
         return List.of("hid");
     }
 
     @Override
-    public String choose(Values media, Choices chosen) {
+    String choose(Values media, Choices chosen) {
         Output choice = media.get(OUTPUT);
         if (choice == Output.AUTO) {
             String hid = chosen.of("hid");
@@ -75,11 +69,11 @@ final class MediaCapability implements Capability {
             choice = hid.equals("ch9329") ? Output.NONE
                     : hidGadget || Files.isDirectory(CONFIGFS_GADGETS.resolve(media.get(GADGET))) ? Output.GADGET : Output.DEMO;
         }
-        return choice.name().toLowerCase(java.util.Locale.ROOT);
+        return partName(choice);
     }
 
     @Override
-    public Supplier<Health.Capability> start(String part, Values media, Parts parts, Choices chosen) throws IOException {
+    Supplier<Health.Capability> start(String part, Values media, Parts parts, Choices chosen) throws IOException {
         String imagesDir = media.get(IMAGES_DIR);
         Path images = imagesDir.isBlank() ? parts.dataDir().resolve("images") : Path.of(imagesDir);
         ImageStore.Limits limits = new ImageStore.Limits(media.get(QUOTA_MB) * MB, media.get(RESERVE_MB) * MB,

@@ -28,7 +28,7 @@ import org.tinylog.Logger;
  * Picks the ATX header (GPIO when pins are named, else the simulated target), and puts the power
  * actions behind REST, Redfish and IPMI over LAN.
  */
-final class PowerCapability implements Capability {
+final class PowerCapability extends Capability {
 
     enum Backend { AUTO, GPIO, DEMO }
 
@@ -68,24 +68,18 @@ final class PowerCapability implements Capability {
     static final Setting<Integer> IPMI_MAX_SESSIONS = Setting.integer("max_sessions", 16, 1, 256, "");
     static final Section IPMI = Section.of("ipmi", IPMI_SESSION_TIMEOUT, IPMI_MAX_SESSIONS).doc("the UDP port is --ipmi-port (0 = off)");
 
-    @Override
-    public String name() {
-        return "atx";
+    PowerCapability() {
+        super("atx", ATX);
     }
 
     @Override
-    public Section settings() {
-        return ATX;
-    }
-
-    @Override
-    public String choose(Values atx, Choices chosen) {
-        return backend(atx).name().toLowerCase(java.util.Locale.ROOT);
+    String choose(Values atx, Choices chosen) {
+        return partName(backend(atx));
     }
 
     /** The ATX header, and the power actions behind REST, Redfish and IPMI over LAN, whichever header it is. */
     @Override
-    public Supplier<Health.Capability> start(String part, Values atxValues, Parts parts, Choices chosen) throws IOException {
+    Supplier<Health.Capability> start(String part, Values atxValues, Parts parts, Choices chosen) throws IOException {
         Atx atx = parts.own(part.equals("gpio") ? gpio(atxValues) : new DemoAtx(parts.simulator()));
         PressTimings timings = new PressTimings(atxValues.get(PRESS), atxValues.get(LONG_PRESS), atxValues.get(RESET_PRESS),
                 atxValues.get(CYCLE_OFF));

@@ -20,7 +20,7 @@ import org.passkvm.web.video.H264Socket;
 import org.passkvm.web.video.VideoRoutes;
 
 /** Picks the video source (a V4L2 capture device or the simulated target's screen) and registers the video API. */
-final class VideoCapability implements Capability {
+final class VideoCapability extends Capability {
 
     enum Source { AUTO, V4L2, DEMO }
 
@@ -54,28 +54,22 @@ final class VideoCapability implements Capability {
             MAX_FPS, LINGER, JPEG_THREADS, RETRY, STALL)
             .with(Section.of("h264", ENCODER, BITRATE, GOP, THREADS, QUEUE));
 
-    @Override
-    public String name() {
-        return "video";
+    VideoCapability() {
+        super("video", SETTINGS);
     }
 
     @Override
-    public Section settings() {
-        return SETTINGS;
-    }
-
-    @Override
-    public String choose(Values video, Choices chosen) {
+    String choose(Values video, Choices chosen) {
         Source choice = video.get(SOURCE);
         if (choice == Source.AUTO) {
             // A configured device means the user expects it, even while it is unplugged: show NO CAPTURE DEVICE.
             choice = !"auto".equals(video.get(DEVICE)) || V4l2Source.anyCaptureDevice() ? Source.V4L2 : Source.DEMO;
         }
-        return choice.name().toLowerCase(java.util.Locale.ROOT);
+        return partName(choice);
     }
 
     @Override
-    public Supplier<Health.Capability> start(String part, Values video, Parts parts, Choices chosen) throws java.io.IOException {
+    Supplier<Health.Capability> start(String part, Values video, Parts parts, Choices chosen) throws java.io.IOException {
         StreamSettings settings = new StreamSettings(video.get(QUALITY), video.get(MAX_FPS), video.get(LINGER),
                 video.get(JPEG_THREADS), video.get(RETRY), video.get(STALL));
         V4l2Settings v4l2 = new V4l2Settings(video.get(DEVICE), video.get(INPUT), video.get(INPUT_FORMAT),

@@ -20,7 +20,7 @@ import org.tinylog.Logger;
  * Connects to the passthrough host's libvirt ({@code vm.uri}; "demo" = the shipped demo host on
  * libvirt's test driver, "off" = no VM control) and registers the VM and GPU API.
  */
-final class VmCapability implements Capability {
+final class VmCapability extends Capability {
 
     static final Setting<String> URI = Setting.text("uri", "demo",
             "demo | off | a libvirt URI, e.g. qemu+ssh://root@host/system?keyfile=/etc/passkvm/id_ed25519&no_tty=1")
@@ -45,24 +45,18 @@ final class VmCapability implements Capability {
 
     static final Section SETTINGS = Section.of("vm", URI, KEEPALIVE, RECONNECT_MAX, SHUTDOWN_TIMEOUT, USB_FOLLOWS_GPU, GADGET_USB_ID);
 
-    @Override
-    public String name() {
-        return "vm";
+    VmCapability() {
+        super("vm", SETTINGS);
     }
 
     @Override
-    public Section settings() {
-        return SETTINGS;
-    }
-
-    @Override
-    public String choose(Values vm, Choices chosen) {
+    String choose(Values vm, Choices chosen) {
         String uri = vm.get(URI).trim();
         return uri.equals("off") || uri.equals("demo") ? uri : "libvirt";
     }
 
     @Override
-    public Supplier<Health.Capability> start(String part, Values vm, Parts parts, Choices chosen) throws java.io.IOException {
+    Supplier<Health.Capability> start(String part, Values vm, Parts parts, Choices chosen) throws java.io.IOException {
         VmControl.Settings settings = new VmControl.Settings(UsbId.parse(vm.get(GADGET_USB_ID)), vm.get(USB_FOLLOWS_GPU),
                 vm.get(SHUTDOWN_TIMEOUT));
         if (part.equals("off")) {

@@ -66,29 +66,19 @@ class RegistryTest {
     }
 
     private static Capability fake(String name, String need) {
-        return new Capability() {
+        return new Capability(name, Section.of(name)) {
             @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Section settings() {
-                return Section.of(name);
-            }
-
-            @Override
-            public List<String> needs() {
+            List<String> needs() {
                 return List.of(need);
             }
 
             @Override
-            public String choose(Values settings, Choices chosen) {
+            String choose(Values settings, Choices chosen) {
                 return "demo";
             }
 
             @Override
-            public Supplier<Health.Capability> start(String part, Values settings, Parts parts, Choices chosen) {
+            Supplier<Health.Capability> start(String part, Values settings, Parts parts, Choices chosen) {
                 return () -> new Health.Capability(part, "ok");
             }
         };
