@@ -20,7 +20,7 @@ import org.passkvm.web.hid.PasteRoutes;
 /** Picks the HID output (USB gadget, CH9329, or the simulated target) and registers the input API. */
 final class HidCapability extends Capability {
 
-    enum Output { AUTO, GADGET, CH9329, DEMO }
+    enum Output { AUTO, GADGET, CH9329, DEMO, OFF }
 
     static final Setting<Output> OUTPUT = Setting.choice("output", Output.AUTO, "auto: gadget when configfs and a UDC exist");
     static final Setting<String> LAYOUT = Setting.text("keyboard_layout", "us",
@@ -57,6 +57,10 @@ final class HidCapability extends Capability {
 
     @Override
     Supplier<Health.Capability> start(String part, Values hid, Parts parts, Choices chosen) throws java.io.IOException {
+        if (part.equals("off")) {
+            OffRoutes.register(parts.web().api(), "hid", "keyboard and mouse are off (hid.output: off)", "/api/hid");
+            return () -> new Health.Capability("off", "off");
+        }
         HidOutput output = switch (part) {
             case "gadget" -> parts.own(GadgetHid.start(
                     MediaCapability.withDrive(chosen, GadgetSettings.from(hid.section("gadget")))));

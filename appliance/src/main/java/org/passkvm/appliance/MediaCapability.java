@@ -66,7 +66,7 @@ final class MediaCapability extends Capability {
         if (choice == Output.AUTO) {
             String hid = chosen.of("hid");
             boolean hidGadget = hid.equals("gadget") && media.get(GADGET).equals(GadgetConfig.DEFAULT_NAME);
-            choice = hid.equals("ch9329") ? Output.NONE
+            choice = hid.equals("ch9329") || hid.equals("off") ? Output.NONE
                     : hidGadget || Files.isDirectory(CONFIGFS_GADGETS.resolve(media.get(GADGET))) ? Output.GADGET : Output.DEMO;
         }
         return partName(choice);

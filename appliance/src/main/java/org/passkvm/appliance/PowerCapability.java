@@ -30,7 +30,7 @@ import org.tinylog.Logger;
  */
 final class PowerCapability extends Capability {
 
-    enum Backend { AUTO, GPIO, DEMO }
+    enum Backend { AUTO, GPIO, DEMO, OFF }
 
     static final Setting<Backend> BACKEND = Setting.choice("backend", Backend.AUTO, "auto: gpio only when pins are named; never guessed");
     static final Setting<Integer> POWER_PIN = Setting.integer("power_pin", -1, -1, 63, "BCM GPIO numbers; -1 = not wired");
@@ -80,6 +80,11 @@ final class PowerCapability extends Capability {
     /** The ATX header, and the power actions behind REST, Redfish and IPMI over LAN, whichever header it is. */
     @Override
     Supplier<Health.Capability> start(String part, Values atxValues, Parts parts, Choices chosen) throws IOException {
+        if (part.equals("off")) {
+            // No header, so no power control by any protocol: REST answers why; Redfish and IPMI are not served.
+            OffRoutes.register(parts.web().api(), "atx", "power control is off (atx.backend: off)", "/api/power", "/api/ipmi");
+            return () -> new Health.Capability("off", "off");
+        }
         Atx atx = parts.own(part.equals("gpio") ? gpio(atxValues) : new DemoAtx(parts.simulator()));
         PressTimings timings = new PressTimings(atxValues.get(PRESS), atxValues.get(LONG_PRESS), atxValues.get(RESET_PRESS),
                 atxValues.get(CYCLE_OFF));

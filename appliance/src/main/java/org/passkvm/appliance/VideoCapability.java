@@ -22,7 +22,7 @@ import org.passkvm.web.video.VideoRoutes;
 /** Picks the video source (a V4L2 capture device or the simulated target's screen) and registers the video API. */
 final class VideoCapability extends Capability {
 
-    enum Source { AUTO, V4L2, DEMO }
+    enum Source { AUTO, V4L2, DEMO, OFF }
 
     static final java.util.List<String> INPUT_FORMATS = java.util.List.of("auto", "mjpeg", "yuyv422", "uyvy422", "nv12", "yuv420p");
 
@@ -70,6 +70,10 @@ final class VideoCapability extends Capability {
 
     @Override
     Supplier<Health.Capability> start(String part, Values video, Parts parts, Choices chosen) throws java.io.IOException {
+        if (part.equals("off")) {
+            OffRoutes.register(parts.web().api(), "video", "video is off (video.source: off)", "/api/video");
+            return () -> new Health.Capability("off", "off");
+        }
         StreamSettings settings = new StreamSettings(video.get(QUALITY), video.get(MAX_FPS), video.get(LINGER),
                 video.get(JPEG_THREADS), video.get(RETRY), video.get(STALL));
         V4l2Settings v4l2 = new V4l2Settings(video.get(DEVICE), video.get(INPUT), video.get(INPUT_FORMAT),

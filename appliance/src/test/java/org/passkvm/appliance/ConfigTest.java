@@ -45,7 +45,7 @@ class ConfigTest {
     void choicesListWhatIsAllowed() throws Exception {
         Config c = load("hid:\n  output: usb\n");
         assertThatThrownBy(() -> c.section("hid").choice("output", HidCapability.Output.AUTO))
-                .hasMessage("hid.output: must be one of auto, gadget, ch9329, demo, got 'usb'");
+                .hasMessage("hid.output: must be one of auto, gadget, ch9329, demo, off, got 'usb'");
     }
 
     @Test

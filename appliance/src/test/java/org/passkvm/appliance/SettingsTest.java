@@ -46,7 +46,7 @@ class SettingsTest {
         "atx:\\n  backend: gpio                     | atx.power_pin: GPIO needs at least atx.power_pin and atx.power_led_pin",
         "atx:\\n  reset_pin: 17                     | atx.power_pin: GPIO needs at least atx.power_pin and atx.power_led_pin",
         "wol:\\n  mac: 12:34                        | wol.mac: MAC address must be six hex bytes",
-        "hid:\\n  output: usb                       | hid.output: must be one of auto, gadget, ch9329, demo, got 'usb'",
+        "hid:\\n  output: usb                       | hid.output: must be one of auto, gadget, ch9329, demo, off, got 'usb'",
         "hid:\\n  keyboard_layout: klingon          | hid.keyboard_layout: unknown layout; known:",
         "hid:\\n  output: ch9329\\n  paste_delay_ms: 5 | hid.paste_delay_ms: must be from 59 to 1000, got 5",
         "hid:\\n  gadget:\\n    vendor_id: 70000    | hid.gadget.vendor_id: must be from 0 to 65535, got 70000",

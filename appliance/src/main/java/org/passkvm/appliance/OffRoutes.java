@@ -1,0 +1,31 @@
+package org.passkvm.appliance;
+
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.passkvm.web.Api;
+import org.passkvm.web.Role;
+
+/**
+ * A disabled part's whole API: every path of the capability still answers, behind the same login, with 503, why,
+ * and {@code "off": <capability>}, so the console and scripts get one clear answer for anything turned off.
+ */
+final class OffRoutes {
+
+    private OffRoutes() {}
+
+    static void register(Api api, String capability, String why, String... prefixes) {
+        Handler off = ctx -> {
+            throw new HttpResponseException(503, why, Map.of("off", capability));
+        };
+        for (String prefix : prefixes) {
+            for (String path : new String[] {prefix, prefix + "/<rest>"}) {
+                api.get(path, Role.VIEWER, off);
+                api.post(path, Role.VIEWER, off);
+                api.put(path, Role.VIEWER, off);
+                api.patch(path, Role.VIEWER, off);
+                api.delete(path, Role.VIEWER, off);
+            }
+        }
+    }
+}
