@@ -1,16 +1,7 @@
 "use strict";
 // The account panel: own password, second factor and API tokens; for admins, users and the audit log.
 const PassKVMAccount = (() => {
-  const h = (tag, attrs, ...children) => {
-    const el = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else if (k === "hidden") el.hidden = v;
-      else el.setAttribute(k, v);
-    });
-    children.flat().forEach((c) => el.append(c instanceof Node ? c : document.createTextNode(String(c))));
-    return el;
-  };
+  const h = PassKVM.h;
   const note = (el, text, bad) => { el.textContent = text; el.className = bad ? "error" : "muted"; };
 
   function passwordForm() {

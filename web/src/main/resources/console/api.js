@@ -25,7 +25,29 @@ const PassKVM = (() => {
     return data;
   }
 
+  /**
+   * The one DOM builder: h("button", {onclick: f, class: "x", disabled: true, "aria-label": "…"}, "text", child…).
+   * Text never becomes markup. A key the element has as a property (textContent, hidden, value, ariaLabel, …) is set
+   * as one; any other (class, data-*, aria-*) as an attribute; null children and attributes are skipped.
+   */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null) continue;
+      if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+      else if (k === "class") el.className = v;
+      else if (k in el && typeof el[k] !== "function") el[k] = v;
+      else if (v !== false) el.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return el;
+  }
+
   return {
+    h,
     setCsrf(token) { csrf = token; sessionStorage.setItem("passkvm.csrf", token); },
     get: (p) => call("GET", p),
     post: (p, b) => call("POST", p, b === undefined ? {} : b),

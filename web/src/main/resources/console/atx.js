@@ -13,16 +13,13 @@ const PassKVMAtx = (() => {
     { id: "cycle", label: "Cycle", title: "Hard off, a pause, then on again",
       confirm: "Cut the power and switch the host on again? Unsaved work on the host is lost." },
   ];
-  const LIT = { on: "#3ddc84", hdd: "#ffb000" };
 
   function led(name) {
     const wrap = document.createElement("span");
     wrap.className = "atx-led";
     const dot = document.createElement("span");
     dot.setAttribute("aria-hidden", "true");
-    // Set through the CSSOM, which the page's Content-Security-Policy allows (style attributes it does not).
-    Object.assign(dot.style, { display: "inline-block", width: "10px", height: "10px", borderRadius: "50%",
-      marginRight: "4px", background: "#444", verticalAlign: "middle" });
+    dot.className = "atx-dot";
     const text = document.createElement("span");
     text.textContent = name;
     wrap.append(dot, text);
@@ -53,8 +50,6 @@ const PassKVMAtx = (() => {
     root.className = "atx-panel";
     root.setAttribute("role", "group");
     root.setAttribute("aria-label", "Host power");
-    Object.assign(root.style, { display: "flex", flexWrap: "wrap", alignItems: "center", gap: "8px" });
-    Object.assign(bar.style, { display: "inline-flex", flexWrap: "wrap", gap: "4px" });
     root.append(power.wrap, hdd.wrap);
     if (!viewer) root.append(bar);
     root.append(status);
@@ -70,9 +65,9 @@ const PassKVMAtx = (() => {
 
     function show(s) {
       last = s;
-      power.dot.style.background = s.powerLed ? LIT.on : "#444";
+      power.dot.classList.toggle("lit-power", !!s.powerLed);
       power.text.textContent = s.powerLed ? "Power on" : "Power off";
-      hdd.dot.style.background = s.hddLed ? LIT.hdd : "#444";
+      hdd.dot.classList.toggle("lit-hdd", !!s.hddLed);
       for (const [id, b] of buttons) b.disabled = !!s.busy;
       buttons.get("on").disabled = !!s.busy || s.powerLed;
       buttons.get("off").disabled = !!s.busy || !s.powerLed;

@@ -2,12 +2,7 @@
 // Virtual media panel: upload (progress, speed, cancel), fetch from a URL, list, mount as CD-ROM or flash, eject.
 // Needs api.js; console.js mounts it into the drawer's #panel-media (PassKVMMedia.mount(element)).
 const PassKVMMedia = (() => {
-  const el = (tag, props, ...children) => {
-    const e = document.createElement(tag);
-    Object.assign(e, props || {});
-    for (const c of children) e.append(c);
-    return e;
-  };
+  const el = PassKVM.h;
   const size = (n) => {
     if (n == null) return "?";
     const u = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -25,19 +25,9 @@ const PassKVMLayouts = (() => {
   };
 })();
 
-(() => {
-  // The console's CSP allows only same-origin stylesheets, so the widgets' styles live next to this script.
-  if (document.getElementById("passkvm-keys-style") || document.querySelector('link[href$="/paste.css"]')) return;
-  const link = Object.assign(document.createElement("link"), { id: "passkvm-keys-style", rel: "stylesheet", href: "/assets/paste.css" });
-  document.head.appendChild(link);
-})();
 
 const PassKVMPaste = (() => {
-  function el(tag, props, ...children) {
-    const e = Object.assign(document.createElement(tag), props || {});
-    children.forEach((c) => e.append(c));
-    return e;
-  }
+  const el = PassKVM.h;
 
   /** Mounts into the console's dialog element and Paste button, or, given one container, into elements of its own. */
   function mount(dialogEl, openButton) {
@@ -146,11 +136,7 @@ const PassKVMKeys = (() => {
 
   const shortcut = (keys) => PassKVM.post("/api/hid/shortcut", { keys });
 
-  function el(tag, props, ...children) {
-    const e = Object.assign(document.createElement(tag), props || {});
-    children.forEach((c) => e.append(c));
-    return e;
-  }
+  const el = PassKVM.h;
 
   function keyboard(report) {
     const osk = el("div", { className: "pk-osk", role: "group", ariaLabel: "On-screen keyboard" });

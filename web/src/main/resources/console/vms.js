@@ -3,38 +3,7 @@
 // shown as a diff before it is applied. Mount it with PassKVMVms.mount(element).
 // Builds the DOM with createElement/textContent only: VM names and XML never become markup.
 const PassKVMVms = (() => {
-  const STYLE = `
-.vms-panel { padding: 10px; overflow: auto; font-size: 13px; }
-.vms-panel h2 { font-size: 15px; margin: 14px 0 6px; color: var(--accent, #4f9cff); }
-.vms-panel table { border-collapse: collapse; width: 100%; }
-.vms-panel th, .vms-panel td { text-align: left; padding: 4px 6px; border-bottom: 1px solid #2a2e33; vertical-align: top; }
-.vms-panel .state-running { color: #5fd38d; } .vms-panel .state-shut-off { color: var(--muted, #9aa0a6); }
-.vms-panel .link-connected { color: #5fd38d; } .vms-panel .link-disconnected, .vms-panel .link-connecting { color: var(--bad, #ff6b6b); }
-.vms-panel button { margin: 1px 2px; }
-.vms-panel .gpu { border: 1px solid #2a2e33; border-radius: 6px; padding: 8px; margin: 6px 0; }
-.vms-panel .muted { color: var(--muted, #9aa0a6); }
-.vms-panel .error { color: var(--bad, #ff6b6b); }
-.vms-panel pre.diff { background: #0f1113; padding: 6px; overflow: auto; max-height: 320px; margin: 4px 0; }
-.vms-panel pre.diff .add { color: #5fd38d; } .vms-panel pre.diff .del { color: #ff8a8a; } .vms-panel pre.diff .hunk { color: #7fb2ff; }
-.vms-panel .preview { border: 1px solid var(--accent, #4f9cff); border-radius: 6px; padding: 8px; margin: 8px 0; }
-.vms-panel label { margin-right: 8px; }
-.vms-panel select, .vms-panel input[type=checkbox] { margin-left: 3px; }`;
-
-  // h("button", {onclick: f, class: "x"}, "text", child…)
-  function h(tag, attrs, ...children) {
-    const el = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-      else if (k === "class") el.className = v;
-      else el.setAttribute(k, v === true ? "" : v);
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return el;
-  }
+  const h = PassKVM.h;
 
   // Like replaceChildren, but takes arrays and skips null/false, as h() does.
   function fill(el, ...children) {
@@ -51,16 +20,7 @@ const PassKVMVms = (() => {
     return pre;
   }
 
-  let mounted = false;
-
   function mount(root) {
-    // A constructed style sheet: the console's Content-Security-Policy refuses inline <style> elements.
-    if (!mounted) {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(STYLE);
-      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-      mounted = true;
-    }
     root.classList.add("vms-panel");
     const status = h("div", { class: "vms-link" });
     const message = h("div", { class: "error", role: "alert" });
