@@ -46,8 +46,50 @@ const PassKVM = (() => {
     return el;
   }
 
+  /**
+   * The one reconnecting WebSocket: opens wss://<this host><path>, calls handlers.open/message/down, and opens again
+   * after handlers.retry(opened) ms (default 1 s, 5 s when it never opened). A close with 4001 means this login was
+   * ended (logout elsewhere, password change, removed or demoted): the page goes to the login instead.
+   * Returns { send(data) → false when not open, close() }.
+   */
+  function socket(path, handlers) {
+    let ws = null;
+    let closed = false;
+    const retry = handlers.retry || ((opened) => (opened ? 1000 : 5000));
+    function connect() {
+      if (closed) return;
+      let opened = false;
+      try {
+        ws = new WebSocket(`wss://${location.host}${path}`);
+      } catch (e) {
+        if (handlers.down) handlers.down(e);
+        setTimeout(connect, retry(false));
+        return;
+      }
+      ws.binaryType = handlers.binaryType || "blob";
+      ws.onopen = () => { opened = true; if (handlers.open) handlers.open(); };
+      ws.onmessage = (m) => { if (handlers.message) handlers.message(m); };
+      ws.onclose = (e) => {
+        if (closed) return;
+        if (e.code === 4001) { location.href = "/login"; return; }
+        if (handlers.down) handlers.down(e);
+        setTimeout(connect, retry(opened));
+      };
+    }
+    connect();
+    return {
+      send(data) {
+        if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+        ws.send(data);
+        return true;
+      },
+      close() { closed = true; if (ws) ws.close(); },
+    };
+  }
+
   return {
     h,
+    socket,
     setCsrf(token) { csrf = token; sessionStorage.setItem("passkvm.csrf", token); },
     get: (p) => call("GET", p),
     post: (p, b) => call("POST", p, b === undefined ? {} : b),

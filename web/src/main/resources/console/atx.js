@@ -109,24 +109,11 @@ const PassKVMAtx = (() => {
     }
 
     function connect() {
-      if (closed) return;
-      try {
-        ws = new WebSocket(`wss://${location.host}/api/power/ws`);
-      } catch (e) {
-        startPolling();
-        return;
-      }
-      let opened = false;
-      ws.onopen = () => {
-        opened = true;
-        if (poll) { clearInterval(poll); poll = null; }
-      };
-      ws.onmessage = (m) => { if (typeof m.data === "string") show(JSON.parse(m.data)); };
-      ws.onclose = () => {
-        if (closed) return;
-        startPolling(); // keep the LEDs right while the socket is away
-        setTimeout(connect, opened ? 1000 : 5000);
-      };
+      ws = PassKVM.socket("/api/power/ws", {
+        open: () => { if (poll) { clearInterval(poll); poll = null; } },
+        message: (m) => { if (typeof m.data === "string") show(JSON.parse(m.data)); },
+        down: () => startPolling(), // keep the LEDs right while the socket is away
+      });
     }
 
     refresh();

@@ -14,34 +14,33 @@
   const held = new Set();
 
   function connectInput() {
-    ws = new WebSocket(`wss://${location.host}/api/hid/ws`);
-    ws.binaryType = "arraybuffer";
-    ws.onopen = () => { showError(""); ping(); };
-    ws.onclose = (e) => {
-      // 4001: this login was ended (logout elsewhere, password change, removed or demoted): log in again.
-      if (e.code === 4001) { location.href = "/login"; return; }
-      $("st-hid").textContent = "disconnected";
-      setTimeout(connectInput, 1000);
-    };
-    ws.onmessage = (m) => {
-      if (typeof m.data !== "string") return;
-      const msg = JSON.parse(m.data);
-      if (msg.type === "status") {
-        $("st-hid").textContent = msg.keyboardOnline ? `${msg.output} online` : `${msg.output} offline`;
-        $("st-host").textContent = msg.hostState;
-        showLeds(msg.leds);
-      } else if (msg.type === "leds") {
-        showLeds(msg.leds);
-      } else if (msg.type === "pong") {
-        $("st-latency").textContent = `${Math.round(performance.now() - msg.t)} ms RTT`;
-      } else if (msg.type === "error") {
-        showError(msg.message);
-      }
-    };
+    ws = PassKVM.socket("/api/hid/ws", {
+      binaryType: "arraybuffer",
+      retry: () => 1000,
+      open: () => { showError(""); ping(); },
+      down: () => { $("st-hid").textContent = "disconnected"; },
+      message: onInputMessage,
+    });
+  }
+
+  function onInputMessage(m) {
+    if (typeof m.data !== "string") return;
+    const msg = JSON.parse(m.data);
+    if (msg.type === "status") {
+      $("st-hid").textContent = msg.keyboardOnline ? `${msg.output} online` : `${msg.output} offline`;
+      $("st-host").textContent = msg.hostState;
+      showLeds(msg.leds);
+    } else if (msg.type === "leds") {
+      showLeds(msg.leds);
+    } else if (msg.type === "pong") {
+      $("st-latency").textContent = `${Math.round(performance.now() - msg.t)} ms RTT`;
+    } else if (msg.type === "error") {
+      showError(msg.message);
+    }
   }
 
   function ping() {
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "ping", t: performance.now() }));
+    if (ws) ws.send(JSON.stringify({ type: "ping", t: performance.now() }));
   }
   setInterval(ping, 2000);
 
@@ -53,7 +52,7 @@
   }
 
   function send(bytes) {
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(bytes);
+    if (ws) ws.send(bytes);
   }
 
   // Frame 0x01: key; [0x01, down, len, code…]
@@ -124,7 +123,7 @@
 
   $("btn-mouse").addEventListener("click", () => {
     mouseMode = mouseMode === "absolute" ? "relative" : "absolute";
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "mouseMode", mode: mouseMode }));
+    if (ws) ws.send(JSON.stringify({ type: "mouseMode", mode: mouseMode }));
     $("btn-mouse").textContent = `Mouse: ${mouseMode}`;
     if (mouseMode === "absolute" && locked()) document.exitPointerLock();
     screen.focus();
