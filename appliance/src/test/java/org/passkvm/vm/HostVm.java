@@ -35,7 +35,7 @@ final class HostVm implements AutoCloseable {
     static void requireTools() {
         TestVm.requireTools();
         Tools.require("ssh", "ssh-keygen", "/usr/sbin/sshd", "virt-ssh-helper", "libvirtd",
-                "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so", "virsh", "python3");
+                "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so", "virsh", "python3", "/lib/systemd/systemd-udevd");
     }
 
     /**
