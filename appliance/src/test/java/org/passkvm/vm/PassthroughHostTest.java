@@ -117,7 +117,7 @@ class PassthroughHostTest {
         JsonNode heldWhileRunning = gpu(admin.json("GET", "/api/gpus", null), HostVm.DISPLAY);
         host.virsh("destroy " + GUEST);
         String after = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
-        System.out.printf("inside the host, drivers before start:%n%s while %s runs:%n%s after destroy:%n%s", before,
+        System.out.printf("inside the host, drivers before start:%n%swhile %s runs:%n%safter destroy:%n%s", before,
                 GUEST, during, after);
 
         assertThat(started).contains("<hostdev mode='subsystem' type='pci' managed='yes'>",
