@@ -98,9 +98,16 @@ public final class AuthRoutes implements WebModule {
     private void changePassword(Context ctx) throws java.io.IOException {
         Principal p = principal(ctx);
         PasswordChange req = Json.read(ctx, PasswordChange.class);
+        // A stolen session must not become a way to guess the password: same limiter as the login.
+        Duration wait = limiter.retryAfter(ctx.ip(), p.user());
+        if (!wait.isZero()) {
+            throw AuthGate.tooManyAttempts(ctx, wait);
+        }
         if (req.currentPassword() == null || accounts.authenticate(p.user(), req.currentPassword()).isEmpty()) {
+            limiter.failed(ctx.ip(), p.user());
             throw new BadRequestResponse("the current password is wrong");
         }
+        limiter.succeeded(ctx.ip(), p.user());
         try {
             accounts.changePassword(p.user(), req.newPassword());
         } catch (IllegalArgumentException e) {
