@@ -67,6 +67,7 @@ public final class WebServer implements AutoCloseable {
         this.audit = new Audit(settings.dataDir());
         LoginLimiter limiter = new LoginLimiter(settings.loginMaxFailures(), Duration.ofMinutes(15),
                 settings.loginLockout(), Clock.systemUTC());
+        limiter.onFailure(audit::failedLogin);
         this.gate = new AuthGate(accounts, sessions, limiter, tokens);
         DeviceCertificate certificate = DeviceCertificate.loadOrCreate(settings.certFile(), settings.keyFile(), settings.hostname());
         this.app = Javalin.create(cfg -> {

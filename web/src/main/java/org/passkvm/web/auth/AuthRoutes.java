@@ -58,8 +58,7 @@ public final class AuthRoutes implements WebModule {
             user = null;
         }
         if (user == null) {
-            limiter.failed(address, req.user());
-            audit.record(req.user(), address, "LOGIN", "failed", 401);
+            limiter.failed(address, req.user()); // the limiter tells the audit log, for every way in
             throw new UnauthorizedResponse("wrong user name, password or one-time code");
         }
         limiter.succeeded(address, req.user());

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -65,6 +66,7 @@ public final class LoginLimiter {
     private final Duration window;
     private final Duration lockout;
     private final Clock clock;
+    private volatile BiConsumer<String, String> onFailure = (source, user) -> {};
 
     /** {@code maxFailures} per user and source; four times as many per source for any users. */
     public LoginLimiter(int maxFailures, Duration window, Duration lockout, Clock clock) {
@@ -80,6 +82,11 @@ public final class LoginLimiter {
         this.window = window;
         this.lockout = lockout;
         this.clock = clock;
+    }
+
+    /** Tells {@code listener} (the audit log) of every failure counted, with the source and user name as given. */
+    public void onFailure(BiConsumer<String, String> listener) {
+        this.onFailure = listener;
     }
 
     /**
@@ -126,6 +133,7 @@ public final class LoginLimiter {
         if (failures.size() > MAX_TRACKED) {
             prune(now);
         }
+        onFailure.accept(source, user);
     }
 
     /**
