@@ -69,7 +69,8 @@ final class PowerWiring {
         }
         IpmiServer server;
         try {
-            server = parts.own(new IpmiServer(parts.options().bind(), port, power, users, systemGuid(parts), timeout, maxSessions));
+            server = parts.own(new IpmiServer(parts.options().bind(), port, power, users, systemGuid(parts), timeout, maxSessions,
+                    parts.web().gate().limiter()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while opening the IPMI port", e);
