@@ -6,7 +6,7 @@ import org.passkvm.power.PowerControl;
 import org.passkvm.web.auth.LoginLimiter;
 
 /**
- * The IPMI pipeline of small stages: framing first, then the RMCP+ handshake, the session check,
+ * The IPMI pipeline of small stages: framing first, a per-source throttle on session-less packets, then the RMCP+ handshake, the session check,
  * the IPMI 1.5 login and the command handlers, the last of which answers everything unknown. The
  * server puts it on its UDP channel; tests put it on an {@code EmbeddedChannel}.
  */
@@ -18,7 +18,11 @@ final class IpmiPipeline extends ChannelInitializer<Channel> {
     private final PowerControl power;
     private final LoginLimiter limiter;
 
-    IpmiPipeline(IpmiSessions sessions, IpmiUsers users, byte[] guid, PowerControl power, LoginLimiter limiter) {
+    private final java.time.Clock clock;
+
+    IpmiPipeline(IpmiSessions sessions, IpmiUsers users, byte[] guid, PowerControl power, LoginLimiter limiter,
+            java.time.Clock clock) {
+        this.clock = clock;
         this.sessions = sessions;
         this.users = users;
         this.guid = guid;
@@ -31,6 +35,7 @@ final class IpmiPipeline extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast("rmcp-decoder", new RmcpDecoder())
+                .addLast("throttle", new HandshakeThrottle(clock))
                 .addLast("rmcp-encoder", new RmcpEncoder())
                 .addLast("asf-ping", new PresencePingHandler())
                 .addLast("rakp", new RakpHandler(sessions, users, guid, limiter))

@@ -36,8 +36,11 @@ public final class IpmiServer implements AutoCloseable {
     public IpmiServer(String bind, int port, PowerControl power, IpmiUsers users, byte[] guid, Duration sessionTimeout,
             int maxSessions, LoginLimiter limiter) throws InterruptedException {
         this.sessions = new IpmiSessions(maxSessions, sessionTimeout, Clock.systemUTC());
+        // Room for a few hundred ms of datagrams: when the event loop waits for a CPU under a flood, the kernel
+        // queues rather than drops a real console's packets (capped by net.core.rmem_max).
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .handler(new IpmiPipeline(sessions, users, guid, power, limiter));
+                .option(io.netty.channel.ChannelOption.SO_RCVBUF, 1 << 20)
+                .handler(new IpmiPipeline(sessions, users, guid, power, limiter, Clock.systemUTC()));
         try {
             this.channel = b.bind(new InetSocketAddress(bind, port)).sync().channel();
         } catch (RuntimeException | InterruptedException e) {

@@ -187,7 +187,7 @@ final class RakpHandler extends ChannelInboundHandlerAdapter {
         s.keys = new SessionKeys(s.suite, sik);
         s.inbound = new SequenceWindow(0);
         s.privilege(Math.min(IpmiSession.USER, s.maxPrivilege));
-        s.advance(IpmiSession.Stage.ACTIVE);
+        sessions.activate(s);
         s.touch();
         byte[] icv = Arrays.copyOf(SessionKeys.hmac(s.suite, sik, s.consoleRandom, le32(s.bmcId), guid), s.suite.rakp4Length);
         ByteBuffer r = le(8 + icv.length);

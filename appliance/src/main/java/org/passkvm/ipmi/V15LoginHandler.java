@@ -117,7 +117,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         s.startOutboundAt(outboundStart == 0 ? 1 : outboundStart);
         s.inbound = new SequenceWindow(inboundStart - 1);
         s.challenge = null;
-        s.advance(IpmiSession.Stage.ACTIVE);
+        sessions.activate(s);
         Logger.info("IPMI 1.5 session for '{}' from {}", s.user, q.via().peer().getAddress().getHostAddress());
         ByteBuffer r = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
         r.put((byte) s.authType).putInt(s.bmcId).putInt((int) inboundStart).put((byte) level);

@@ -49,7 +49,7 @@ class IpmiLoginTest {
         users.enable("otto", OTTO_IPMI);
         LoginLimiter limiter = new LoginLimiter(5, Duration.ofMinutes(15), Duration.ofSeconds(60), clock);
         sessions = new IpmiSessions(16, Duration.ofSeconds(60), clock);
-        bmc = new EmbeddedChannel(new IpmiPipeline(sessions, users, guid, null, limiter));
+        bmc = new EmbeddedChannel(new IpmiPipeline(sessions, users, guid, null, limiter, clock));
     }
 
     @AfterEach
@@ -159,6 +159,23 @@ class IpmiLoginTest {
     }
 
     @Test
+    void aFloodingSourceIsAnsweredOnlyWithinItsBudgetWhileOthersAreServed() {
+        Console flooder = from("127.0.0.2");
+        int answered = 0;
+        for (int i = 0; i < 1_000; i++) {
+            answered += flooder.open(i) == null ? 0 : 1;
+        }
+        assertThat(answered).isEqualTo(HandshakeThrottle.BURST);
+        assertThat(from("127.0.0.3").login("root", ROOT_IPMI)).isEqualTo(Console.Result.LOGGED_IN);
+        clock.advance(Duration.ofSeconds(1));
+        answered = 0;
+        for (int i = 0; i < 1_000; i++) {
+            answered += flooder.open(i) == null ? 0 : 1;
+        }
+        assertThat(answered).as("a second later").isEqualTo(HandshakeThrottle.PER_SECOND);
+    }
+
+    @Test
     void aFloodFromManySpoofedSourcesDoesNotEvictAHandshakeInProgress() {
         Runnable spoofed = () -> {
             for (int i = 0; i < 2_000; i++) {
@@ -166,7 +183,14 @@ class IpmiLoginTest {
             }
         };
         assertThat(from("127.0.0.3").login("root", ROOT_IPMI, Console.ADMINISTRATOR, () -> {}, spoofed))
-                .isEqualTo(Console.Result.LOGGED_IN);
+                .as("flooded between RAKP 2 and RAKP 3").isEqualTo(Console.Result.LOGGED_IN);
+        Runnable burst = () -> {
+            for (int i = 0; i < IpmiSessions.HALF_OPEN / 2; i++) {
+                new Console(bmc, new InetSocketAddress("10.8." + (i >> 8) + "." + (i & 255), 623), CipherSuite.SUITE_3).open(i);
+            }
+        };
+        assertThat(from("127.0.0.4").login("root", ROOT_IPMI, Console.ADMINISTRATOR, burst, () -> {}))
+                .as("a burst between Open Session and RAKP 1, as queued ahead of RAKP 1 in the socket").isEqualTo(Console.Result.LOGGED_IN);
         assertThat(sessions.size()).isLessThanOrEqualTo(16 + IpmiSessions.HALF_OPEN);
     }
 
