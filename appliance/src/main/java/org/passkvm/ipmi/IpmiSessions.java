@@ -146,6 +146,8 @@ final class IpmiSessions {
     }
 
     synchronized void expire() {
+        // A session taken out of byId some other way (a bulk end of a user's sessions) leaves the handshake indexes here.
+        halfOpen.stream().filter(s -> byId.get(s.bmcId) != s).toList().forEach(this::forgetHandshake);
         byId.values().stream().filter(this::expired).toList().forEach(this::drop);
     }
 

@@ -65,6 +65,14 @@ class SessionSecurityTest {
             assertThat(table.find(s.bmcId, s.peer)).isPresent();
         }
         assertThat(table.find(theirs.bmcId, other)).as("someone else's handshake").isPresent();
+
+        flood.forEach(table::close);
+        table.close(theirs);
+        for (int i = 0; i < IpmiSessions.HALF_OPEN + 10; i++) {
+            table.open(new InetSocketAddress("10.1." + (i >> 8) + "." + (i & 255), 1), i, CipherSuite.SUITE_3, true,
+                    IpmiSession.Stage.OPENED).orElseThrow();
+        }
+        assertThat(table.size()).as("half-made handshakes in all").isEqualTo(IpmiSessions.HALF_OPEN);
     }
 
     @Test
