@@ -48,15 +48,16 @@ public final class LoginLimiter {
         record Locked<T>(Duration retryAfter) implements Attempt<T> {}
     }
 
-    private record Failures(int count, Instant first, Instant lockedUntil) {
+    /** {@code last}: the latest failure, from which the quiet window runs. */
+    private record Failures(int count, Instant last, Instant lockedUntil) {
         boolean locked(Instant now) {
             return lockedUntil != null && now.isBefore(lockedUntil);
         }
 
         /** Nothing to remember: no lockout running and the window since the last event has passed. */
         boolean forgettable(Instant now, Duration window) {
-            Instant last = lockedUntil != null && lockedUntil.isAfter(first) ? lockedUntil : first;
-            return now.isAfter(last.plus(window));
+            Instant end = lockedUntil != null && lockedUntil.isAfter(last) ? lockedUntil : last;
+            return now.isAfter(end.plus(window));
         }
     }
 
@@ -161,7 +162,6 @@ public final class LoginLimiter {
                 Duration d = lockout.multipliedBy(factor);
                 until = now.plus(d.compareTo(MAX_LOCKOUT) > 0 ? MAX_LOCKOUT : d);
             }
-            // "first" moves with each failure, so the window runs from the latest one.
             return new Failures(count, now, until);
         });
     }
@@ -175,7 +175,7 @@ public final class LoginLimiter {
         int excess = failures.size() - MAX_TRACKED * 9 / 10;
         if (excess > 0) {
             failures.entrySet().stream().filter(e -> !e.getValue().locked(now))
-                    .sorted(Comparator.comparing(e -> e.getValue().first()))
+                    .sorted(Comparator.comparing(e -> e.getValue().last()))
                     .limit(excess).map(Map.Entry::getKey).toList()
                     .forEach(failures::remove);
         }
