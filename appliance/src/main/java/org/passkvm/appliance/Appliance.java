@@ -35,7 +35,8 @@ public final class Appliance implements AutoCloseable {
     static final Setting<Integer> SESSION_ABSOLUTE = Setting.integer("session_absolute_hours", 12, 1, 24 * 30,
             "… and after this long in any case");
     static final Setting<Integer> LOGIN_MAX_FAILURES = Setting.integer("login_max_failures", 5, 1, 100,
-            "failed logins per address or user before a lockout");
+            "wrong passwords for one user from one address before that address is locked out for that user; "
+                    + "four times as many for any users lock the address out");
     static final Setting<Integer> LOGIN_LOCKOUT = Setting.integer("login_lockout_seconds", 60, 1, 3600,
             "first lockout; each further failure doubles it, up to an hour");
     static final Setting<Integer> ARGON_MEMORY = Setting.integer("memory_kib", 19 * 1024, 1024, 1024 * 1024,

@@ -65,7 +65,8 @@ final class PowerCapability extends Capability {
     static final Section REDFISH = Section.of("redfish", REDFISH_SESSION_TIMEOUT);
 
     static final Setting<Duration> IPMI_SESSION_TIMEOUT = Setting.millis("session_timeout_ms", 60_000, 5_000, 3_600_000, "");
-    static final Setting<Integer> IPMI_MAX_SESSIONS = Setting.integer("max_sessions", 16, 1, 256, "");
+    static final Setting<Integer> IPMI_MAX_SESSIONS = Setting.integer("max_sessions", 16, 1, 256,
+            "established sessions; half-made handshakes have their own bound (SECURITY.md)");
     static final Section IPMI = Section.of("ipmi", IPMI_SESSION_TIMEOUT, IPMI_MAX_SESSIONS).doc("the UDP port is --ipmi-port (0 = off)");
 
     PowerCapability() {
@@ -119,7 +120,8 @@ final class PowerCapability extends Capability {
         }
         IpmiServer server;
         try {
-            server = parts.own(new IpmiServer(parts.options().bind(), port, power, users, systemGuid(parts), timeout, maxSessions));
+            server = parts.own(new IpmiServer(parts.options().bind(), port, power, users, systemGuid(parts), timeout, maxSessions,
+                    parts.web().gate().limiter()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while opening the IPMI port", e);

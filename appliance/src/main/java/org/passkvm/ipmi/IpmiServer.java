@@ -2,16 +2,16 @@ package org.passkvm.ipmi;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.passkvm.power.PowerControl;
+import org.passkvm.web.auth.LoginLimiter;
 import org.tinylog.Logger;
 
 /**
@@ -31,26 +31,16 @@ public final class IpmiServer implements AutoCloseable {
 
     /**
      * @param guid the 16-byte system GUID that RAKP binds into its codes
+     * @param limiter the web server's login limiter: IPMI guesses lock the same sources out as console guesses
      */
     public IpmiServer(String bind, int port, PowerControl power, IpmiUsers users, byte[] guid, Duration sessionTimeout,
-            int maxSessions) throws InterruptedException {
-        this.sessions = new IpmiSessions(maxSessions, sessionTimeout);
-        RakpHandler rakp = new RakpHandler(sessions, users, guid);
+            int maxSessions, LoginLimiter limiter) throws InterruptedException {
+        this.sessions = new IpmiSessions(maxSessions, sessionTimeout, Clock.systemUTC());
+        // Room for a few hundred ms of datagrams: when the event loop waits for a CPU under a flood, the kernel
+        // queues rather than drops a real console's packets (capped by net.core.rmem_max).
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .handler(new ChannelInitializer<DatagramChannel>() {
-                    @Override
-                    protected void initChannel(DatagramChannel ch) {
-                        ch.pipeline().addLast("rmcp-decoder", new RmcpDecoder())
-                                .addLast("rmcp-encoder", new RmcpEncoder())
-                                .addLast("asf-ping", new PresencePingHandler())
-                                .addLast("rakp", rakp)
-                                .addLast("session", new SessionGate(sessions))
-                                .addLast("v15-login", new V15LoginHandler(sessions, users))
-                                .addLast("app", new AppCommandHandler(sessions, guid))
-                                .addLast("chassis", new ChassisCommandHandler(power))
-                                .addLast("unsupported", new UnsupportedCommandHandler());
-                    }
-                });
+                .option(io.netty.channel.ChannelOption.SO_RCVBUF, 1 << 20)
+                .handler(new IpmiPipeline(sessions, users, guid, power, limiter, Clock.systemUTC()));
         try {
             this.channel = b.bind(new InetSocketAddress(bind, port)).sync().channel();
         } catch (RuntimeException | InterruptedException e) {

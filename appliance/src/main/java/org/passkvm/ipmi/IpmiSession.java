@@ -1,6 +1,8 @@
 package org.passkvm.ipmi;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,10 +28,15 @@ final class IpmiSession {
     private final AtomicLong outbound = new AtomicLong();
     private volatile Stage stage;
     private volatile int privilege;
-    private volatile long lastUsedNanos = System.nanoTime();
+    private final Clock clock;
+    private volatile long lastUsedMillis;
+    /** A proof was handed out (RAKP 2, a challenge) and the console has not yet proven the password. */
+    private final AtomicBoolean loginPending = new AtomicBoolean();
 
     // set during the handshake
     String user;
+    /** False for a decoy: a name that may not log in over IPMI, answered like one that may. */
+    boolean realUser;
     byte[] key;
     int maxPrivilege;
     int requestedRole;
@@ -40,13 +47,26 @@ final class IpmiSession {
     SessionKeys keys;
     SequenceWindow inbound;
 
-    IpmiSession(int bmcId, InetSocketAddress peer, int consoleId, CipherSuite suite, boolean rmcpPlus, Stage stage) {
+    IpmiSession(int bmcId, InetSocketAddress peer, int consoleId, CipherSuite suite, boolean rmcpPlus, Stage stage,
+            Clock clock) {
+        this.clock = clock;
+        this.lastUsedMillis = clock.millis();
         this.bmcId = bmcId;
         this.peer = peer;
         this.consoleId = consoleId;
         this.suite = suite;
         this.rmcpPlus = rmcpPlus;
         this.stage = stage;
+    }
+
+    /** The console now holds something to check a password against; until it proves one, this is a guess. */
+    void loginPending() {
+        loginPending.set(true);
+    }
+
+    /** Ends the pending login; true when it was still pending (then the caller decides: success or failure). */
+    boolean settleLogin() {
+        return loginPending.getAndSet(false);
     }
 
     Stage stage() {
@@ -79,14 +99,14 @@ final class IpmiSession {
     }
 
     void touch() {
-        lastUsedNanos = System.nanoTime();
+        lastUsedMillis = clock.millis();
     }
 
-    boolean idleFor(long nanos) {
-        return idleNanos() > nanos;
+    boolean idleFor(long millis) {
+        return idleMillis() > millis;
     }
 
-    long idleNanos() {
-        return System.nanoTime() - lastUsedNanos;
+    long idleMillis() {
+        return clock.millis() - lastUsedMillis;
     }
 }

@@ -24,8 +24,11 @@ import org.passkvm.web.auth.User;
  */
 public final class IpmiUsers {
 
-    /** What a login needs: the HMAC/MD5 key and the highest privilege level the user may take. */
-    record Login(String name, byte[] key, int maxPrivilege) {}
+    /**
+     * What a login needs: the HMAC/MD5 key and the highest privilege level the user may take.
+     * {@code real} is false for a decoy: a name that may not log in over IPMI, answered alike.
+     */
+    record Login(String name, byte[] key, int maxPrivilege, boolean real) {}
 
     /** IPMI 1.5 passwords are at most 16 bytes; 2.0 allows 20, but one password should serve both. */
     public static final int MAX_LENGTH = 16;
@@ -35,12 +38,42 @@ public final class IpmiUsers {
     private final Path file;
     private final Accounts accounts;
     private final Map<String, String> secrets = new TreeMap<>();
+    /** This device's secret for decoy keys: stable across restarts, never sent anywhere. */
+    private final byte[] decoySecret;
 
     public IpmiUsers(Path dataDir, Accounts accounts) throws IOException {
         this.file = dataDir.resolve("ipmi-users.json");
         this.accounts = accounts;
         if (Files.exists(file)) {
             secrets.putAll(JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {}));
+        }
+        Path decoy = dataDir.resolve("ipmi-decoy.key");
+        if (Files.exists(decoy) && Files.size(decoy) == 32) {
+            decoySecret = Files.readAllBytes(decoy);
+        } else {
+            decoySecret = new byte[32];
+            RANDOM.nextBytes(decoySecret);
+            DataFiles.writeSecret(decoy, decoySecret);
+        }
+    }
+
+    /**
+     * The login for {@code name}, or a decoy when it may not log in over IPMI (no such user, IPMI
+     * off for it, a viewer, a password still to be changed): a key derived from this device's
+     * secret and the name, so RAKP 2 and the 1.5 challenge look the same for every name, the same
+     * name gets the same key every time, and the login then fails at the password check.
+     */
+    Login loginOrDecoy(String name) {
+        return login(name).orElseGet(() -> new Login(name, decoyKey(name), IpmiSession.ADMINISTRATOR, false));
+    }
+
+    byte[] decoyKey(String name) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(decoySecret, "HmacSHA256"));
+            return java.util.Arrays.copyOf(mac.doFinal(("ipmi-decoy:" + name).getBytes(StandardCharsets.UTF_8)), MAX_LENGTH);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -53,7 +86,7 @@ public final class IpmiUsers {
             return Optional.empty();
         }
         return accounts.find(name).filter(u -> u.role().allows(Role.OPERATOR) && !u.mustChangePassword())
-                .map(u -> new Login(name, secret.getBytes(StandardCharsets.UTF_8), privilegeOf(u)));
+                .map(u -> new Login(name, secret.getBytes(StandardCharsets.UTF_8), privilegeOf(u), true));
     }
 
     static int privilegeOf(User u) {

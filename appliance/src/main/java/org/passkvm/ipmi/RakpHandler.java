@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
+import org.passkvm.web.auth.LoginLimiter;
 import org.tinylog.Logger;
 
 /**
@@ -31,7 +33,10 @@ final class RakpHandler extends ChannelInboundHandlerAdapter {
     private final IpmiUsers users;
     private final byte[] guid;
 
-    RakpHandler(IpmiSessions sessions, IpmiUsers users, byte[] guid) {
+    private final LoginLimiter limiter;
+
+    RakpHandler(IpmiSessions sessions, IpmiUsers users, byte[] guid, LoginLimiter limiter) {
+        this.limiter = limiter;
         this.sessions = sessions;
         this.users = users;
         this.guid = guid;
@@ -99,28 +104,37 @@ final class RakpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String name = new String(d, 28, nameLength, java.nio.charset.StandardCharsets.UTF_8);
-        var login = users.login(name);
-        if (login.isEmpty()) {
-            Logger.info("IPMI login refused for '{}' from {}: no IPMI user of that name", name, p.peer().getAddress().getHostAddress());
-            fail(ctx, p, s, RmcpPacket.V20.RAKP_2, tag, UNAUTHORIZED_NAME);
-            return;
-        }
+        String source = p.peer().getAddress().getHostAddress();
         int role = d[24] & 0xFF;
         int level = role & 0x0F;
-        if (level > IpmiSession.ADMINISTRATOR || level > login.get().maxPrivilege()) {
-            Logger.info("IPMI login refused for '{}': privilege {} is above the user's {}", name, level, login.get().maxPrivilege());
+        // Every refusal here must be the same for every name, or it tells which names exist.
+        Duration wait = limiter.retryAfter(source, name);
+        if (!wait.isZero()) {
+            Logger.info("IPMI login for '{}' from {} refused: too many failed logins, {} s to wait", printable(name), source,
+                    wait.toSeconds());
+            fail(ctx, p, s, RmcpPacket.V20.RAKP_2, tag, INSUFFICIENT_RESOURCES);
+            return;
+        }
+        if (level > IpmiSession.ADMINISTRATOR) {
             fail(ctx, p, s, RmcpPacket.V20.RAKP_2, tag, INVALID_ROLE);
             return;
         }
+        // A name that may not log in gets a decoy key: its RAKP 2 looks like anyone's, and the login fails at RAKP 3.
+        IpmiUsers.Login login = users.loginOrDecoy(name);
+        if (!login.real()) {
+            Logger.info("IPMI login for '{}' from {}: no IPMI user of that name; answered with a decoy", printable(name), source);
+        }
         s.user = name;
-        s.key = login.get().key();
+        s.realUser = login.real();
+        s.key = login.key();
         s.requestedRole = role;
-        s.maxPrivilege = level == 0 ? login.get().maxPrivilege() : level;
+        s.maxPrivilege = login.maxPrivilege();
         s.consoleRandom = Arrays.copyOfRange(d, 8, 24);
         s.bmcRandom = new byte[16];
         RANDOM.nextBytes(s.bmcRandom);
         s.advance(IpmiSession.Stage.RAKP2_SENT);
         s.touch();
+        s.loginPending(); // RAKP 2 can be checked offline: until RAKP 3 proves the password, this is a guess
         byte[] auth = SessionKeys.hmac(s.suite, s.key, le32(s.consoleId), le32(s.bmcId), s.consoleRandom, s.bmcRandom,
                 guid, new byte[] {(byte) role, (byte) nameLength}, Arrays.copyOfRange(d, 28, 28 + nameLength));
         ByteBuffer r = le(40 + auth.length);
@@ -152,22 +166,39 @@ final class RakpHandler extends ChannelInboundHandlerAdapter {
         System.arraycopy(userName, 0, roleAndName, 2, userName.length);
         byte[] expected = SessionKeys.hmac(s.suite, s.key, s.bmcRandom, le32(s.consoleId), roleAndName);
         byte[] got = Arrays.copyOfRange(d, 8, d.length);
-        if (!MessageDigest.isEqual(expected, got)) {
-            Logger.info("IPMI login refused for '{}' from {}: wrong password", s.user, p.peer().getAddress().getHostAddress());
+        if (!MessageDigest.isEqual(expected, got) || !s.realUser) {
+            Logger.info("IPMI login refused for '{}' from {}: wrong password", printable(s.user), p.peer().getAddress().getHostAddress());
             fail(ctx, p, s, RmcpPacket.V20.RAKP_4, tag, INVALID_INTEGRITY_CHECK);
             return;
+        }
+        s.settleLogin();
+        limiter.succeeded(p.peer().getAddress().getHostAddress(), s.user);
+        // Only someone who proved the password learns the user's privilege limit.
+        int level = s.requestedRole & 0x0F;
+        if (level > s.maxPrivilege) {
+            Logger.info("IPMI login refused for '{}': privilege {} is above the user's {}", s.user, level, s.maxPrivilege);
+            fail(ctx, p, s, RmcpPacket.V20.RAKP_4, tag, INVALID_ROLE);
+            return;
+        }
+        if (level != 0) {
+            s.maxPrivilege = level;
         }
         byte[] sik = SessionKeys.hmac(s.suite, s.key, s.consoleRandom, s.bmcRandom, roleAndName);
         s.keys = new SessionKeys(s.suite, sik);
         s.inbound = new SequenceWindow(0);
         s.privilege(Math.min(IpmiSession.USER, s.maxPrivilege));
-        s.advance(IpmiSession.Stage.ACTIVE);
+        sessions.activate(s);
         s.touch();
         byte[] icv = Arrays.copyOf(SessionKeys.hmac(s.suite, sik, s.consoleRandom, le32(s.bmcId), guid), s.suite.rakp4Length);
         ByteBuffer r = le(8 + icv.length);
         r.put((byte) tag).put((byte) STATUS_OK).putShort((short) 0).putInt(s.consoleId).put(icv);
         Logger.info("IPMI session for '{}' from {} (cipher suite {})", s.user, p.peer().getAddress().getHostAddress(), s.suite.id);
         reply(ctx, p, RmcpPacket.V20.RAKP_4, r.array());
+    }
+
+    /** A name as sent, safe for one log line. */
+    static String printable(String name) {
+        return name.replaceAll("[\\p{Cntrl}\\p{Cf}]", "?");
     }
 
     private void fail(ChannelHandlerContext ctx, RmcpPacket.V20 p, IpmiSession s, int type, int tag, int status) {

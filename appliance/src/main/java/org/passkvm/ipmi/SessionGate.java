@@ -49,6 +49,9 @@ final class SessionGate extends ChannelDuplexHandler {
             return drop(p, "unknown IPMI 1.5 session");
         }
         if (p.authType() != s.authType || !MessageDigest.isEqual(md5(s, p.sessionId(), p.message(), p.sequence()), p.authCode())) {
+            if (s.stage() == IpmiSession.Stage.CHALLENGED) {
+                sessions.close(s); // Activate Session signed with a wrong password: a failed login, counted now
+            }
             return drop(p, "wrong MD5 auth code");
         }
         if (s.stage() == IpmiSession.Stage.ACTIVE && !s.inbound.accept(p.sequence())) {

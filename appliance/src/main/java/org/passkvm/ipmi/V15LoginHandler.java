@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import org.passkvm.web.auth.LoginLimiter;
 import org.tinylog.Logger;
 
 /**
@@ -25,7 +26,10 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
     private final IpmiSessions sessions;
     private final IpmiUsers users;
 
-    V15LoginHandler(IpmiSessions sessions, IpmiUsers users) {
+    private final LoginLimiter limiter;
+
+    V15LoginHandler(IpmiSessions sessions, IpmiUsers users, LoginLimiter limiter) {
+        this.limiter = limiter;
         this.sessions = sessions;
         this.users = users;
     }
@@ -58,22 +62,29 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
             end++;
         }
         String name = new String(d, 1, end - 1, java.nio.charset.StandardCharsets.UTF_8);
-        var login = users.login(name);
-        if (login.isEmpty()) {
-            Logger.info("IPMI 1.5 login refused for '{}' from {}: no IPMI user of that name", name, q.via().peer().getAddress().getHostAddress());
-            return q.reply(name.isEmpty() ? 0x82 : 0x81); // null user names disabled / invalid user name
+        if (name.isEmpty()) {
+            return q.reply(0x82); // null user names disabled: a policy, the same for everyone
         }
+        String source = q.via().peer().getAddress().getHostAddress();
+        if (!limiter.retryAfter(source, name).isZero()) {
+            Logger.info("IPMI 1.5 login for '{}' from {} refused: too many failed logins", RakpHandler.printable(name), source);
+            return q.reply(IpmiResponse.NODE_BUSY);
+        }
+        // A name that may not log in gets a decoy key: its challenge looks like anyone's, and Activate Session fails.
+        IpmiUsers.Login login = users.loginOrDecoy(name);
         var opened = sessions.open(q.via().peer(), 0, null, false, IpmiSession.Stage.CHALLENGED);
         if (opened.isEmpty()) {
             return q.reply(IpmiResponse.NODE_BUSY);
         }
         IpmiSession s = opened.get();
         s.user = name;
-        s.key = Arrays.copyOf(login.get().key(), 16);
-        s.maxPrivilege = login.get().maxPrivilege();
+        s.realUser = login.real();
+        s.key = Arrays.copyOf(login.key(), 16);
+        s.maxPrivilege = login.maxPrivilege();
         s.authType = SessionGate.AUTH_MD5;
         s.challenge = new byte[16];
         RANDOM.nextBytes(s.challenge);
+        s.loginPending(); // until Activate Session proves the password, this is a guess
         ByteBuffer r = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putInt(s.bmcId).put(s.challenge);
         return q.reply(IpmiResponse.OK, r.array());
     }
@@ -87,10 +98,13 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         if (d.length != 22) {
             return q.reply(IpmiResponse.REQUEST_DATA_LENGTH_INVALID);
         }
-        if (!MessageDigest.isEqual(Arrays.copyOfRange(d, 2, 18), s.challenge)) {
+        if (!MessageDigest.isEqual(Arrays.copyOfRange(d, 2, 18), s.challenge) || !s.realUser) {
             sessions.close(s);
             return q.reply(IpmiResponse.INVALID_DATA_FIELD);
         }
+        // SessionGate checked the MD5 code with the user's key: the password is proven.
+        s.settleLogin();
+        limiter.succeeded(q.via().peer().getAddress().getHostAddress(), s.user);
         int level = d[1] & 0x0F;
         if (level < IpmiSession.CALLBACK || level > s.maxPrivilege) {
             sessions.close(s);
@@ -103,7 +117,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         s.startOutboundAt(outboundStart == 0 ? 1 : outboundStart);
         s.inbound = new SequenceWindow(inboundStart - 1);
         s.challenge = null;
-        s.advance(IpmiSession.Stage.ACTIVE);
+        sessions.activate(s);
         Logger.info("IPMI 1.5 session for '{}' from {}", s.user, q.via().peer().getAddress().getHostAddress());
         ByteBuffer r = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
         r.put((byte) s.authType).putInt(s.bmcId).putInt((int) inboundStart).put((byte) level);

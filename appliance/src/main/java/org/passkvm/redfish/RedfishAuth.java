@@ -1,8 +1,6 @@
 package org.passkvm.redfish;
 
 import io.javalin.http.Context;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import org.passkvm.web.Role;
 import org.passkvm.web.auth.Accounts;
@@ -25,12 +23,14 @@ final class RedfishAuth {
     private final AuthGate gate;
     private final Accounts accounts;
     private final RedfishSessions sessions;
-    private final LoginLimiter limiter = new LoginLimiter(5, Duration.ofMinutes(15), Duration.ofSeconds(60), Clock.systemUTC());
+    /** The web server's limiter: guesses here lock this source out of the console too, and the other way round. */
+    private final LoginLimiter limiter;
 
     RedfishAuth(AuthGate gate, Accounts accounts, RedfishSessions sessions) {
         this.gate = gate;
         this.accounts = accounts;
         this.sessions = sessions;
+        this.limiter = gate.limiter();
     }
 
     Principal check(Context ctx, Role required, boolean changesState) {
@@ -57,20 +57,14 @@ final class RedfishAuth {
         return p;
     }
 
-    /** Checks a session login's user name and password, with the same lock-out rules as the console's login. */
+    /** Checks a session login's user name and password through the one limiter every login shares. */
     Optional<User> login(Context ctx, String user, String password) {
-        Duration wait = limiter.retryAfter(ctx.ip(), user);
-        if (!wait.isZero()) {
-            ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
+        var attempt = limiter.attempt(ctx.ip(), user, () -> accounts.authenticate(user, password));
+        if (attempt instanceof LoginLimiter.Attempt.Locked<User> locked) {
+            ctx.header("Retry-After", Long.toString(Math.max(1, locked.retryAfter().toSeconds())));
             throw new RedfishError(429, "ServiceTemporarilyUnavailable", "Too many failed logins; try again later.");
         }
-        Optional<User> u = accounts.authenticate(user, password);
-        if (u.isEmpty()) {
-            limiter.failed(ctx.ip(), user);
-        } else {
-            limiter.succeeded(ctx.ip(), user);
-        }
-        return u;
+        return attempt instanceof LoginLimiter.Attempt.Ok<User> ok ? Optional.of(ok.value()) : Optional.empty();
     }
 
     private static RedfishError unauthorized(Context ctx) {

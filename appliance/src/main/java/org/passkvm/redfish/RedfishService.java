@@ -43,6 +43,10 @@ public final class RedfishService implements WebModule {
     static final String SESSION_SERVICE = ROOT + "/SessionService";
     static final String SESSIONS = SESSION_SERVICE + "/Sessions";
 
+    /** Sessions in all, and per user: one account cannot take every session. */
+    static final int MAX_SESSIONS = 64;
+    static final int SESSIONS_PER_USER = 8;
+
     /** Redfish ResetType → the power action it presses. */
     static final Map<String, PowerAction> RESET_TYPES = resetTypes();
 
@@ -60,7 +64,7 @@ public final class RedfishService implements WebModule {
 
     public RedfishService(PowerControl power, WebServer web, String uuid, Duration sessionTimeout) {
         this.power = power;
-        this.sessions = new RedfishSessions(sessionTimeout, 64, Clock.systemUTC());
+        this.sessions = new RedfishSessions(sessionTimeout, MAX_SESSIONS, SESSIONS_PER_USER, Clock.systemUTC());
         this.auth = new RedfishAuth(web.gate(), web.accounts(), sessions);
         web.revocations().onRevoke(sessions::endAllOf);
         this.uuid = uuid;

@@ -40,17 +40,32 @@ final class RedfishSessions {
     private final Map<String, Session> byToken = new ConcurrentHashMap<>();
     private final Duration idleTimeout;
     private final int capacity;
+    private final int perUser;
     private final Clock clock;
 
     RedfishSessions(Duration idleTimeout, int capacity, Clock clock) {
+        this(idleTimeout, capacity, capacity, clock);
+    }
+
+    /**
+     * @param perUser sessions one user may hold; a further login replaces that user's oldest, so
+     *     one account (a viewer's, a leaky script's) cannot take the table from everyone else
+     */
+    RedfishSessions(Duration idleTimeout, int capacity, int perUser, Clock clock) {
         this.idleTimeout = idleTimeout;
         this.capacity = capacity;
+        this.perUser = perUser;
         this.clock = clock;
     }
 
-    Optional<Session> create(String user) {
+    /** A new session, or empty when the table is full of other users' sessions. */
+    synchronized Optional<Session> create(String user) {
         expire();
-        if (byToken.size() >= capacity) {
+        List<Session> own = byToken.values().stream().filter(s -> s.user.equals(user))
+                .sorted((a, b) -> a.created.compareTo(b.created)).toList();
+        if (own.size() >= perUser) {
+            own.subList(0, own.size() - perUser + 1).forEach(this::end);
+        } else if (byToken.size() >= capacity) {
             return Optional.empty();
         }
         byte[] t = new byte[32];

@@ -124,14 +124,17 @@ class IpmiToolTest {
                 "chassis", "power", "status");
         assertThat(plus.exit()).isNotZero();
         assertThat(plus.output()).contains("RAKP 2 HMAC is invalid");
-        DemoPower.Result nobody = ipmitool(List.of("-v", "-I", "lanplus"), "nobody", "whatever1", app.ipmiPort(),
+        // An unknown user is answered exactly like a known one with a wrong password: no way to list user names.
+        DemoPower.Result nobody = ipmitool(List.of("-v", "-I", "lanplus", "-C", "17"), "nobody", "whatever1", app.ipmiPort(),
                 "chassis", "power", "status");
-        assertThat(nobody.output()).contains("unauthorized name");
+        assertThat(nobody.exit()).isNotZero();
+        assertThat(nobody.output()).contains("RAKP 2 HMAC is invalid").doesNotContain("unauthorized name");
         DemoPower.Result lan = ipmitool(LAN, "admin", "wrong-password", app.ipmiPort(), "chassis", "power", "status");
         assertThat(lan.exit()).isNotZero();
         assertThat(lan.output()).doesNotContain("Chassis Power is");
         DemoPower.Result lanNobody = ipmitool(LAN, "nobody", "whatever1", app.ipmiPort(), "chassis", "power", "status");
-        assertThat(lanNobody.output()).contains("Invalid user name");
+        assertThat(lanNobody.exit()).isNotZero();
+        assertThat(lanNobody.output()).doesNotContain("Invalid user name").isEqualTo(lan.output());
         // The console login password is not the IPMI password.
         DemoPower.Result console = ipmitool(lanplus(3), "admin", TestAppliance.PASSWORD, app.ipmiPort(), "chassis", "power", "status");
         assertThat(console.exit()).isNotZero();
@@ -285,6 +288,26 @@ class IpmiToolTest {
         admin(lanplus(17), "chassis", "power", "status");
         admin(LAN, "chassis", "power", "status");
         assertThat(eventually(() -> activeSessions() == 0, Duration.ofSeconds(5))).isTrue();
+    }
+
+    @Test
+    @Order(10)
+    void twentyWrongIpmitoolLoginsLockThatSourceOutButNotTheOwner() throws Exception {
+        try (UdpTap attacker = new UdpTap(app.ipmiPort(), false, InetAddress.getByName("127.0.0.2"))) {
+            for (int i = 0; i < 20; i++) {
+                List<String> iface = i % 2 == 0 ? lanplus(17) : LAN;
+                assertThat(ipmitool(iface, "admin", "wrong-pass-" + i, attacker.port(), "chassis", "power", "status").exit())
+                        .isNotZero();
+            }
+            for (List<String> iface : List.of(lanplus(17), lanplus(3), LAN)) {
+                DemoPower.Result right = ipmitool(iface, "admin", DemoPower.IPMI_PASSWORD, attacker.port(), "chassis", "power", "status");
+                assertThat(right.output()).as("the right password from the guessing source, " + iface)
+                        .doesNotContain("Chassis Power is");
+            }
+        }
+        assertThat(admin(lanplus(17), "chassis", "power", "status").output()).as("the owner, from 127.0.0.1")
+                .contains("Chassis Power is");
+        assertThat(admin(LAN, "chassis", "power", "status").output()).contains("Chassis Power is");
     }
 
     private static int activeSessions() {

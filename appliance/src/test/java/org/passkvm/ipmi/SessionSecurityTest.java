@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.passkvm.web.HandClock;
 
 /** The pieces that keep a session honest: the replay window, the AES trailer, the integrity pad, the framing. */
 class SessionSecurityTest {
@@ -25,8 +29,9 @@ class SessionSecurityTest {
     }
 
     @Test
-    void idleSessionsExpireSessionsAreBoundToTheirAddressAndAFullTableRefuses() throws Exception {
-        IpmiSessions table = new IpmiSessions(2, java.time.Duration.ofSeconds(1)); // room for a cold JVM
+    void idleSessionsExpireSessionsAreBoundToTheirAddressAndOnlyEstablishedOnesFillTheTable() {
+        HandClock clock = new HandClock();
+        IpmiSessions table = new IpmiSessions(2, Duration.ofSeconds(60), clock);
         InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40000);
         IpmiSession a = table.open(peer, 1, CipherSuite.SUITE_3, true, IpmiSession.Stage.ACTIVE).orElseThrow();
         IpmiSession b = table.open(peer, 2, CipherSuite.SUITE_17, true, IpmiSession.Stage.ACTIVE).orElseThrow();
@@ -34,14 +39,40 @@ class SessionSecurityTest {
                 .as("full of established sessions").isEmpty();
         table.close(b);
         IpmiSession half = table.open(peer, 4, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED).orElseThrow();
-        IpmiSession next = table.open(peer, 5, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED).orElseThrow();
-        assertThat(table.find(half.bmcId, peer)).as("the stale handshake made room").isEmpty();
-        assertThat(table.find(next.bmcId, peer)).isPresent();
-        assertThat(table.find(a.bmcId, peer)).as("established sessions stay").isPresent();
         assertThat(table.find(a.bmcId, new InetSocketAddress("127.0.0.2", 40000))).as("another address").isEmpty();
-        Thread.sleep(1100);
+        clock.advance(IpmiSessions.HANDSHAKE_TIMEOUT.plusMillis(1));
+        assertThat(table.find(half.bmcId, peer)).as("a half-made handshake expires fast").isEmpty();
+        assertThat(table.find(a.bmcId, peer)).as("an established session does not").isPresent();
+        clock.advance(Duration.ofSeconds(61));
         assertThat(table.find(a.bmcId, peer)).as("idle too long").isEmpty();
         assertThat(table.open(peer, 6, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED)).isPresent();
+    }
+
+    @Test
+    void aSourceHoldsOnlyAFewHalfMadeHandshakesAndMakesRoomFromItsOwn() {
+        HandClock clock = new HandClock();
+        IpmiSessions table = new IpmiSessions(16, Duration.ofSeconds(60), clock);
+        InetSocketAddress other = new InetSocketAddress("127.0.0.3", 40000);
+        IpmiSession theirs = table.open(other, 1, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED).orElseThrow();
+        List<IpmiSession> flood = new ArrayList<>();
+        for (int i = 0; i < IpmiSessions.HALF_OPEN_PER_SOURCE + 1; i++) {
+            clock.advance(Duration.ofMillis(1));
+            flood.add(table.open(new InetSocketAddress("127.0.0.2", 40000 + i), i, CipherSuite.SUITE_3, true,
+                    IpmiSession.Stage.OPENED).orElseThrow());
+        }
+        assertThat(table.find(flood.get(0).bmcId, flood.get(0).peer)).as("the flooder's oldest").isEmpty();
+        for (IpmiSession s : flood.subList(1, flood.size())) {
+            assertThat(table.find(s.bmcId, s.peer)).isPresent();
+        }
+        assertThat(table.find(theirs.bmcId, other)).as("someone else's handshake").isPresent();
+
+        flood.forEach(table::close);
+        table.close(theirs);
+        for (int i = 0; i < IpmiSessions.HALF_OPEN + 10; i++) {
+            table.open(new InetSocketAddress("10.1." + (i >> 8) + "." + (i & 255), 1), i, CipherSuite.SUITE_3, true,
+                    IpmiSession.Stage.OPENED).orElseThrow();
+        }
+        assertThat(table.size()).as("half-made handshakes in all").isEqualTo(IpmiSessions.HALF_OPEN);
     }
 
     @Test

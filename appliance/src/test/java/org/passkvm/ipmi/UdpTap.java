@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A UDP relay between ipmitool and the BMC that records what the client sent and can deliver
+ * A UDP relay between ipmitool and the BMC, from a chosen source address, that records what the client sent and can deliver
  * every in-session packet twice, as a replaying attacker on the wire would. (Handshake messages
  * are not duplicated: RAKP's fresh random numbers, not sequence numbers, protect those.)
  */
@@ -29,9 +29,14 @@ final class UdpTap implements AutoCloseable {
     private final Thread down;
 
     UdpTap(int bmcPort, boolean duplicate) throws IOException {
+        this(bmcPort, duplicate, InetAddress.getLoopbackAddress());
+    }
+
+    /** A relay whose packets reach the BMC from {@code source} (127.0.0.2, …): ipmitool has no option to pick one. */
+    UdpTap(int bmcPort, boolean duplicate, InetAddress source) throws IOException {
         this.duplicate = duplicate;
         front = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        back = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        back = new DatagramSocket(0, source);
         back.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), bmcPort));
         up = new Thread(this::up, "tap-up");
         down = new Thread(this::down, "tap-down");

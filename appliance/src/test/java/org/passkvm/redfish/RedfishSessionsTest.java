@@ -51,4 +51,22 @@ class RedfishSessionsTest {
         assertThat(sessions.byToken(a.token)).isEmpty();
         assertThat(sessions.byToken(null)).isEmpty();
     }
+
+    @Test
+    void aUsersNewSessionReplacesItsOldestOnceItHoldsItsShare() {
+        HandClock clock = new HandClock();
+        RedfishSessions sessions = new RedfishSessions(Duration.ofMinutes(30), 4, 2, clock);
+        var first = sessions.create("vera").orElseThrow();
+        clock.now = clock.now.plusSeconds(1);
+        var second = sessions.create("vera").orElseThrow();
+        clock.now = clock.now.plusSeconds(1);
+        var third = sessions.create("vera").orElseThrow();
+        assertThat(sessions.byToken(first.token)).as("vera's oldest made room").isEmpty();
+        assertThat(sessions.byToken(second.token)).isPresent();
+        assertThat(sessions.byToken(third.token)).isPresent();
+        assertThat(sessions.create("otto")).isPresent();
+        assertThat(sessions.create("admin")).isPresent();
+        assertThat(sessions.create("eve")).as("table full of others' sessions").isEmpty();
+        assertThat(sessions.create("vera")).as("vera still replaces her own").isPresent();
+    }
 }

@@ -20,6 +20,7 @@ import org.passkvm.simulator.SimulatedTarget.Power;
 import org.passkvm.testkit.Tools;
 import org.passkvm.web.Json;
 import org.passkvm.web.Role;
+import org.passkvm.web.FromAddress;
 import org.passkvm.web.TestHttps;
 
 /** Redfish against the demo appliance: the real redfishtool, and the protocol's answers to wrong requests. */
@@ -200,5 +201,59 @@ class RedfishToolTest {
         var logout = anon.request(location).header("X-Auth-Token", token).DELETE();
         assertThat(anon.send(logout).statusCode()).isEqualTo(204);
         assertThat(anon.send(anon.request("/redfish/v1/Systems/host").header("X-Auth-Token", token).GET()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void guessesOnTheConsoleLoginLockRedfishLoginsFromThatSourceOnly() throws Exception {
+        FromAddress attacker = FromAddress.of("127.0.0.2", app.port());
+        for (int i = 0; i < 5; i++) {
+            assertThat(attacker.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}").status())
+                    .isEqualTo(401);
+        }
+        String login = "{\"UserName\":\"admin\",\"Password\":\"" + TestAppliance.PASSWORD + "\"}";
+        FromAddress.Response locked = attacker.post("/redfish/v1/SessionService/Sessions", login);
+        assertThat(locked.status()).as("one limiter for every way in").isEqualTo(429);
+        assertThat(locked.headers()).containsKey("retry-after");
+        FromAddress.Response owner = FromAddress.of("127.0.0.3", app.port()).post("/redfish/v1/SessionService/Sessions", login);
+        assertThat(owner.status()).as("the owner from elsewhere").isEqualTo(201);
+        endSession(owner);
+
+        FromAddress other = FromAddress.of("127.0.0.4", app.port());
+        for (int i = 0; i < 5; i++) {
+            assertThat(other.post("/redfish/v1/SessionService/Sessions", "{\"UserName\":\"admin\",\"Password\":\"guess"
+                    + i + "\"}").status()).isEqualTo(401);
+        }
+        assertThat(other.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"" + TestAppliance.PASSWORD + "\"}")
+                .status()).as("and the other way round").isEqualTo(429);
+    }
+
+    @Test
+    void oneViewerCannotTakeEveryRedfishSession() throws Exception {
+        TestHttps anon = TestHttps.anonymous(app.port());
+        String vera = "{\"UserName\":\"vera\",\"Password\":\"viewer-password\"}";
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            HttpResponse<String> r = anon.post("/redfish/v1/SessionService/Sessions", vera);
+            assertThat(r.statusCode()).as("vera's session " + i).isIn(201, 503);
+            r.headers().firstValue("X-Auth-Token").ifPresent(tokens::add);
+        }
+        long veraHolds = tokens.stream()
+                .filter(t -> anon.send(anon.request("/redfish/v1/Systems/host").header("X-Auth-Token", t).GET()).statusCode() == 200)
+                .count();
+        assertThat(veraHolds).as("sessions vera still holds").isLessThanOrEqualTo(RedfishService.SESSIONS_PER_USER);
+        HttpResponse<String> operator = anon.post("/redfish/v1/SessionService/Sessions",
+                "{\"UserName\":\"admin\",\"Password\":\"" + TestAppliance.PASSWORD + "\"}");
+        assertThat(operator.statusCode()).as("someone else still gets in").isEqualTo(201);
+        var end = anon.request(operator.headers().firstValue("Location").orElseThrow())
+                .header("X-Auth-Token", operator.headers().firstValue("X-Auth-Token").orElseThrow()).DELETE();
+        assertThat(anon.send(end).statusCode()).isEqualTo(204);
+        for (JsonNode member : json(app.admin().get("/redfish/v1/SessionService/Sessions")).get("Members")) {
+            app.admin().method("DELETE", member.get("@odata.id").asText(), null); // leave the table as found
+        }
+    }
+
+    private void endSession(FromAddress.Response created) {
+        TestHttps anon = TestHttps.anonymous(app.port());
+        anon.send(anon.request(created.headers().get("location")).header("X-Auth-Token", created.headers().get("x-auth-token")).DELETE());
     }
 }

@@ -76,6 +76,7 @@ public final class WebServer implements AutoCloseable {
         this.audit = new Audit(settings.dataDir());
         LoginLimiter limiter = new LoginLimiter(settings.loginMaxFailures(), Duration.ofMinutes(15),
                 settings.loginLockout(), Clock.systemUTC());
+        limiter.onFailure(audit::failedLogin);
         this.gate = new AuthGate(accounts, sessions, limiter, tokens);
         this.revocations = new Revocations(accounts, sessions, tokens);
         this.redirectHosts = new RedirectHosts(settings.hostname());

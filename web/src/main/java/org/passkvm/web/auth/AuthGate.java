@@ -155,6 +155,11 @@ public final class AuthGate {
         return new UnauthorizedResponse("authentication required");
     }
 
+    /** The one login limiter of this server, for every other way in (Redfish, IPMI, VNC). */
+    public LoginLimiter limiter() {
+        return limiter;
+    }
+
     static HttpResponseException tooManyAttempts(Context ctx, Duration wait) {
         long seconds = Math.max(1, wait.toSeconds());
         ctx.header(Header.RETRY_AFTER, Long.toString(seconds));

@@ -65,8 +65,7 @@ public final class AuthRoutes implements WebModule {
             user = null;
         }
         if (user == null) {
-            limiter.failed(address, req.user());
-            audit.record(req.user(), address, "LOGIN", "failed", 401);
+            limiter.failed(address, req.user()); // the limiter tells the audit log, for every way in
             throw new UnauthorizedResponse("wrong user name, password or one-time code");
         }
         limiter.succeeded(address, req.user());
@@ -105,9 +104,16 @@ public final class AuthRoutes implements WebModule {
     private void changePassword(Context ctx) throws java.io.IOException {
         Principal p = principal(ctx);
         PasswordChange req = Json.read(ctx, PasswordChange.class);
+        // A stolen session must not become a way to guess the password: same limiter as the login.
+        Duration wait = limiter.retryAfter(ctx.ip(), p.user());
+        if (!wait.isZero()) {
+            throw AuthGate.tooManyAttempts(ctx, wait);
+        }
         if (req.currentPassword() == null || accounts.authenticate(p.user(), req.currentPassword()).isEmpty()) {
+            limiter.failed(ctx.ip(), p.user());
             throw new BadRequestResponse("the current password is wrong");
         }
+        limiter.succeeded(ctx.ip(), p.user());
         try {
             accounts.changePassword(p.user(), req.newPassword());
         } catch (IllegalArgumentException e) {

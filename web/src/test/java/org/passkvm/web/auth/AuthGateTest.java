@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.web.FromAddress;
 import org.passkvm.web.Json;
 import org.passkvm.web.Role;
 import org.passkvm.web.TestHttps;
@@ -132,6 +133,57 @@ class AuthGateTest {
         assertThat(locked.statusCode()).isEqualTo(429);
         assertThat(locked.headers().firstValue("Retry-After")).isPresent();
         assertThat(TestHttps.basic(port, "admin", "correct horse").get("/api/thing").statusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void wrongPasswordsFromOneSourceDoNotLockTheOwnerOutFromAnother() throws Exception {
+        int port = start("correct horse");
+        FromAddress attacker = FromAddress.of("127.0.0.2", port);
+        for (int i = 0; i < 20; i++) {
+            attacker.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"guess" + i + "\"}");
+        }
+        FromAddress.Response locked = attacker.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"correct horse\"}");
+        assertThat(locked.status()).as("the guessing source is locked out").isEqualTo(429);
+        assertThat(locked.headers()).containsKey("retry-after");
+
+        FromAddress owner = FromAddress.of("127.0.0.3", port);
+        assertThat(owner.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"correct horse\"}").status())
+                .as("the owner's login from elsewhere").isEqualTo(200);
+        assertThat(owner.get("/api/thing", "Authorization", TestHttps.basicHeader("admin", "correct horse")).status())
+                .as("the owner's Basic from elsewhere").isEqualTo(200);
+    }
+
+    @Test
+    void basicAndTheLoginPageShareOneLimiter() throws Exception {
+        int port = start("correct horse");
+        FromAddress attacker = FromAddress.of("127.0.0.4", port);
+        for (int i = 0; i < 5; i++) {
+            assertThat(attacker.get("/api/thing", "Authorization", TestHttps.basicHeader("admin", "guess" + i)).status())
+                    .isEqualTo(401);
+        }
+        assertThat(attacker.post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"correct horse\"}").status())
+                .isEqualTo(429);
+        assertThat(TestHttps.browser(port).post("/api/auth/login", "{\"user\":\"admin\",\"password\":\"correct horse\"}")
+                .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void guessingTheCurrentPasswordWithAStolenSessionIsRateLimited() throws Exception {
+        int port = start("correct horse");
+        TestHttps browser = TestHttps.browser(port);
+        String csrf = Json.MAPPER.readTree(browser.post("/api/auth/login",
+                "{\"user\":\"admin\",\"password\":\"correct horse\"}").body()).get("csrfToken").asText();
+        browser.withCsrf(csrf);
+        for (int i = 0; i < 5; i++) {
+            assertThat(browser.post("/api/auth/password", "{\"currentPassword\":\"guess" + i
+                    + "\",\"newPassword\":\"taken over!\"}").statusCode()).isEqualTo(400);
+        }
+        HttpResponse<String> locked = browser.post("/api/auth/password",
+                "{\"currentPassword\":\"correct horse\",\"newPassword\":\"taken over!\"}");
+        assertThat(locked.statusCode()).isEqualTo(429);
+        assertThat(locked.headers().firstValue("Retry-After")).isPresent();
+        assertThat(FromAddress.of("127.0.0.5", port).get("/api/thing", "Authorization",
+                TestHttps.basicHeader("admin", "correct horse")).status()).as("the password is unchanged").isEqualTo(200);
     }
 
     @Test
