@@ -64,13 +64,13 @@ final class GpuMoves {
                 if (req.primary() && edit(req.vm()).displayMode() != DisplayMode.NONE) {
                     edit(req.vm()).setDisplay(DisplayMode.NONE);
                 }
-                what = gpu.product() + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + " of IOMMU group "
+                what = gpu.label() + " (" + functions.size() + " function" + (functions.size() == 1 ? "" : "s") + " of IOMMU group "
                         + gpu.iommuGroup() + ")";
             }
             case VF -> {
                 PciAddress vf = pickVf(gpu, req.vf(), req.vm());
                 give(req.vm(), List.of(vf), null);
-                what = "virtual function " + vf + " of " + gpu.product();
+                what = "virtual function " + vf + " of " + gpu.label();
             }
             case MDEV -> what = giveMdev(gpu, req.vm(), req.mdevType());
             default -> throw new IllegalStateException();
@@ -108,7 +108,7 @@ final class GpuMoves {
             what = "virtual function " + a;
         } else {
             takeFromAll(wholeDevice(gpu), null);
-            what = gpu.product();
+            what = gpu.label();
         }
         return plan("release " + what);
     }
@@ -212,7 +212,7 @@ final class GpuMoves {
                     + "virsh nodedev-define/nodedev-start or mdevctl on the host");
         }
         edit(vm).addMdev(uuid, gpu.name(), type.id());
-        return "a " + type.id() + " mediated device of " + gpu.product();
+        return "a " + type.id() + " mediated device of " + gpu.label();
     }
 
     private DomainDefinition edit(String vm) {

@@ -23,6 +23,17 @@ public final class HostDevices {
         public boolean display() {
             return (classCode >> 16) == 0x03;
         }
+
+        /**
+         * What to call it in a plan: the product name, or, on a host without the PCI id database (QEMU's VGA has no
+         * name there), its address and ids.
+         */
+        public String label() {
+            if (product != null && !product.isBlank()) {
+                return product;
+            }
+            return "PCI device " + address + " [" + vendorId + ":" + productId + "]";
+        }
     }
 
     public record UsbDevice(String name, int bus, int device, UsbId id, String vendor, String product) {}
