@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletChannel;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 import org.passkvm.web.auth.AuthGate;
 import org.passkvm.web.auth.Principal;
 import org.passkvm.web.auth.Revocations;
@@ -110,7 +111,13 @@ public final class Api {
                     if (!done[0]) {
                         thread.interrupt();
                         if (channel != null) {
-                            channel.abort(new IllegalStateException("access revoked"));
+                            // Jetty 11's HttpChannel.abort: fail the response and cut the connection under it.
+                            IllegalStateException revoked = new IllegalStateException("access revoked");
+                            channel.abort(revoked);
+                            EndPoint endPoint = channel.getEndPoint();
+                            if (endPoint != null) {
+                                endPoint.close(revoked);
+                            }
                         }
                     }
                 }

@@ -103,7 +103,8 @@ class UserRoutesTest {
 
     @Test
     void theAuditLimitDefaultsWhenAbsentAndIsCheckedWhenGiven() throws Exception {
-        admin.post("/api/power/on", "{}");
+        var on = admin.post("/api/power/on", "{}");
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
         assertThat(admin.get("/api/audit").statusCode()).isEqualTo(200);
         assertThat(json(admin.get("/api/audit?limit=1")).size()).isEqualTo(1);
         assertThat(admin.get("/api/audit?limit=0").statusCode()).isEqualTo(400);
