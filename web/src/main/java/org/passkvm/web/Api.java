@@ -1,6 +1,6 @@
 package org.passkvm.web;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.websocket.WsBinaryMessageHandler;
@@ -11,13 +11,16 @@ import io.javalin.websocket.WsConnectHandler;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsErrorHandler;
 import io.javalin.websocket.WsMessageHandler;
+import io.javalin.websocket.WsUpgradeLogger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.ee10.servlet.ServletChannel;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
 import org.passkvm.web.auth.AuthGate;
 import org.passkvm.web.auth.Principal;
 import org.passkvm.web.auth.Revocations;
@@ -25,6 +28,8 @@ import org.passkvm.web.auth.Revocations;
 /**
  * The one way to add a route. Every route names the least role it needs, and the gate runs
  * before its handler; there is no other path into the Javalin app, so no route can forget it.
+ * Javalin 7 takes routes only while the app is configured, so they are collected here and installed into
+ * {@code config.routes} when the server starts ({@link #install}); a route added after that is refused.
  * Routes that outlive their request (WebSockets, streams) hold a lease on their caller's access and
  * close when it is revoked; request bodies are bounded unless a route streams its body on purpose.
  */
@@ -39,35 +44,32 @@ public final class Api {
     private static final String EPOCH = "passkvm.revocation-epoch";
     private static final String LEASE = "passkvm.lease";
 
-    private final Javalin app;
+    private final List<Consumer<RoutesConfig>> registrations = new ArrayList<>();
+    private boolean installed;
     private final AuthGate gate;
     private final Revocations revocations;
     private final BodyLimit bodyLimit;
     private final List<Route> routes = new ArrayList<>();
 
-    Api(Javalin app, AuthGate gate, Revocations revocations, BodyLimit bodyLimit) {
-        this.app = app;
+    Api(AuthGate gate, Revocations revocations, BodyLimit bodyLimit) {
         this.gate = gate;
         this.revocations = revocations;
         this.bodyLimit = bodyLimit;
     }
 
     public void get(String path, Role role, Handler handler) {
-        add("GET", path, role);
-        app.get(path, ctx -> {
+        add("GET", path, role, app -> app.get(path, ctx -> {
             gate.check(ctx, role, false);
             handler.handle(ctx);
-        });
+        }));
     }
 
     public void post(String path, Role role, Handler handler) {
-        add("POST", path, role);
-        app.post(path, guarded(role, handler));
+        add("POST", path, role, app -> app.post(path, guarded(role, handler)));
     }
 
     public void put(String path, Role role, Handler handler) {
-        add("PUT", path, role);
-        app.put(path, guarded(role, handler));
+        add("PUT", path, role, app -> app.put(path, guarded(role, handler)));
     }
 
     /**
@@ -75,19 +77,16 @@ public final class Api {
      * {@link #stream}, cut off when its caller's access is revoked.
      */
     public void upload(String path, Role role, Handler handler) {
-        add("PUT", path, role);
+        add("PUT", path, role, app -> app.put(path, leased(role, true, (ctx, lease) -> handler.handle(ctx))));
         bodyLimit.exempt(new Route("PUT", path, role));
-        app.put(path, leased(role, true, (ctx, lease) -> handler.handle(ctx)));
     }
 
     public void patch(String path, Role role, Handler handler) {
-        add("PATCH", path, role);
-        app.patch(path, guarded(role, handler));
+        add("PATCH", path, role, app -> app.patch(path, guarded(role, handler)));
     }
 
     public void delete(String path, Role role, Handler handler) {
-        add("DELETE", path, role);
-        app.delete(path, guarded(role, handler));
+        add("DELETE", path, role, app -> app.delete(path, guarded(role, handler)));
     }
 
     /**
@@ -95,8 +94,7 @@ public final class Api {
      * interrupts its thread and aborts the connection, so even a write blocked on a stalled client ends.
      */
     public void stream(String path, Role role, StreamHandler handler) {
-        add("GET", path, role);
-        app.get(path, leased(role, false, handler));
+        add("GET", path, role, app -> app.get(path, leased(role, false, handler)));
     }
 
     private Handler leased(Role role, boolean changesState, StreamHandler handler) {
@@ -104,15 +102,22 @@ public final class Api {
             long since = revocations.epoch();
             gate.check(ctx, role, changesState);
             Thread thread = Thread.currentThread();
-            Request request = Request.getBaseRequest(ctx.req());
+            ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+            ServletChannel channel = request == null ? null : request.getServletChannel();
             Object lock = new Object();
             boolean[] done = {false};
             try (Revocations.Lease lease = revocations.lease(ctx.attribute(AuthGate.PRINCIPAL), role, since, () -> {
                 synchronized (lock) {
                     if (!done[0]) {
                         thread.interrupt();
-                        if (request != null) {
-                            request.getHttpChannel().abort(new IllegalStateException("access revoked"));
+                        if (channel != null) {
+                            // Jetty 11's HttpChannel.abort: fail the response and cut the connection under it.
+                            IllegalStateException revoked = new IllegalStateException("access revoked");
+                            channel.abort(revoked);
+                            EndPoint endPoint = channel.getEndPoint();
+                            if (endPoint != null) {
+                                endPoint.close(revoked);
+                            }
                         }
                     }
                 }
@@ -134,12 +139,13 @@ public final class Api {
      * revoked the socket takes no further message and is closed with 4001.
      */
     public void ws(String path, Role role, Consumer<WsConfig> ws) {
-        add("WS", path, role);
-        app.wsBeforeUpgrade(path, ctx -> {
-            ctx.attribute(EPOCH, revocations.epoch());
-            gate.check(ctx, role, true);
+        add("WS", path, role, app -> {
+            app.wsBeforeUpgrade(path, ctx -> {
+                ctx.attribute(EPOCH, revocations.epoch());
+                gate.check(ctx, role, true);
+            });
+            app.ws(path, cfg -> ws.accept(new Leased(cfg, role)));
         });
-        app.ws(path, cfg -> ws.accept(new Leased(cfg, role)));
     }
 
     /** Whether a GET of this path needs no login (the login page, its files, the health check). */
@@ -158,8 +164,21 @@ public final class Api {
         };
     }
 
-    private void add(String method, String path, Role role) {
+    private synchronized void add(String method, String path, Role role, Consumer<RoutesConfig> registration) {
+        if (installed) {
+            throw new IllegalStateException("routes are fixed once the server has started: " + method + " " + path);
+        }
         routes.add(new Route(method, path, role));
+        registrations.add(registration);
+    }
+
+    /** Hands every route added so far to the app being configured; called once, when the server starts. */
+    synchronized void install(RoutesConfig app) {
+        if (installed) {
+            throw new IllegalStateException("routes were installed already");
+        }
+        installed = true;
+        registrations.forEach(r -> r.accept(app));
     }
 
     /** The route's own socket handlers, wrapped so that a revoked lease stops them. */
@@ -245,6 +264,11 @@ public final class Api {
         @Override
         public void onError(WsErrorHandler handler) {
             error = handler;
+        }
+
+        @Override
+        public void onUpgrade(WsUpgradeLogger logger) {
+            target.onUpgrade(logger);
         }
     }
 }

@@ -17,8 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletChannel;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.Request;
 
 /**
  * Bounds every request body before any handler or the login sees it. Javalin's own limit only checks
@@ -54,7 +55,10 @@ final class BodyLimit implements Filter {
             refuse(req, (HttpServletResponse) response);
             return;
         }
-        byte[] body = readAtMost(req.getInputStream(), maxBytes + 1);
+        // With a length, read exactly that much: one more read only to meet the end would run Jetty's minimum data
+        // rate check against the time this thread took between reads, which fails a tiny body ("{}") whenever the
+        // thread is held up for a few milliseconds (a spurious 408 under load).
+        byte[] body = readAtMost(req.getInputStream(), length > 0 ? length : maxBytes + 1);
         if (body.length > maxBytes) {
             refuse(req, (HttpServletResponse) response);
             return;
@@ -77,10 +81,11 @@ final class BodyLimit implements Filter {
         res.flushBuffer();
         // Jetty would go on reading and discarding the rest of the body until the client stops sending; give the
         // client time to read the answer, then cut the connection.
-        Request base = Request.getBaseRequest(req);
+        ServletContextRequest base = ServletContextRequest.getServletContextRequest(req);
         if (base != null) {
-            EndPoint endPoint = base.getHttpChannel().getEndPoint();
-            base.getHttpChannel().getConnector().getScheduler().schedule(endPoint::close, 2, TimeUnit.SECONDS);
+            ServletChannel channel = base.getServletChannel();
+            EndPoint endPoint = channel.getEndPoint();
+            channel.getConnectionMetaData().getConnector().getScheduler().schedule(endPoint::close, 2, TimeUnit.SECONDS);
         }
     }
 

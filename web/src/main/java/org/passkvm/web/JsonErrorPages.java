@@ -1,56 +1,54 @@
 package org.passkvm.web;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
- * Jetty's own error answers (a malformed request line, headers too large, a body that came too slowly) in the
- * API's shape, {@code {"error": …}}, with the security headers and without naming the server or its classes.
+ * Jetty's own error answers (a malformed request line or URI, headers too large, a body that came too slowly) in
+ * the API's shape, {@code {"error": …}}, with the security headers and without naming the server or its classes.
+ * Installed on the server (errors before any context is chosen, such as a bad request line) and on the servlet
+ * context (errors the servlet container raises itself).
  */
 final class JsonErrorPages extends ErrorHandler {
 
     JsonErrorPages() {
-        setShowServlet(false);
         setShowStacks(false);
+        setShowCauses(false);
         setShowMessageInTitle(false);
-    }
-
-    /** Requests Jetty refuses before any handler runs: a malformed line or URI, headers too large. */
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        fields.put("Strict-Transport-Security", "max-age=31536000");
-        fields.put("Content-Security-Policy", SecurityHeaders.CSP);
-        fields.put("X-Content-Type-Options", "nosniff");
-        fields.put("X-Frame-Options", "DENY");
-        fields.put("Referrer-Policy", "no-referrer");
-        fields.put("Cache-Control", "no-store");
-        return ByteBuffer.wrap(json(status));
+        setShowOrigin(false);
     }
 
     @Override
-    public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        baseRequest.setHandled(true);
-        if (response.isCommitted()) {
-            return;
+    public boolean handle(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        if (response.isCommitted() || HttpStatus.hasNoBody(status)) {
+            callback.succeeded();
+            return true;
         }
-        SecurityHeaders.apply(response);
-        response.setContentType("application/json");
-        byte[] body = json(response.getStatus());
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+        headers.put("Strict-Transport-Security", "max-age=31536000");
+        headers.put("Content-Security-Policy", SecurityHeaders.CSP);
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("Cache-Control", "no-store");
+        byte[] body = json(status);
+        headers.put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+        return true;
     }
 
     private static byte[] json(int status) {
-        return ("{\"error\":\"" + HttpStatus.getMessage(status).replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8);
+        String reason = HttpStatus.getMessage(status);
+        return ("{\"error\":\"" + (reason == null ? "error " + status : reason.replace("\"", "'")) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package org.passkvm.web;
 
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import io.javalin.http.HttpResponseException;
@@ -22,7 +23,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.ApiTokens;
@@ -51,8 +52,10 @@ public final class WebServer implements AutoCloseable {
     static final long MIN_BODY_BYTES_PER_SECOND = 1024;
 
     private final WebSettings settings;
-    private final Javalin app;
+    private final DeviceCertificate certificate;
     private final Api api;
+    /** Created by {@link #start()}: Javalin 7 takes its routes only while it is configured. */
+    private volatile Javalin app;
     private final Accounts accounts;
     private final Sessions sessions;
     private final ApiTokens tokens;
@@ -80,9 +83,16 @@ public final class WebServer implements AutoCloseable {
         this.gate = new AuthGate(accounts, sessions, limiter, tokens);
         this.revocations = new Revocations(accounts, sessions, tokens);
         this.redirectHosts = new RedirectHosts(settings.hostname());
-        DeviceCertificate certificate = DeviceCertificate.loadOrCreate(settings.certFile(), settings.keyFile(), settings.hostname());
-        this.app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
+        this.certificate = DeviceCertificate.loadOrCreate(settings.certFile(), settings.keyFile(), settings.hostname());
+        this.api = new Api(gate, revocations, bodyLimit);
+        api.get("/api/health", Role.PUBLIC, ctx -> ctx.json(healthReport()));
+        new AuthRoutes(accounts, sessions, limiter, audit, revocations).register(api);
+        new UserRoutes(accounts, tokens, audit, revocations).register(api);
+    }
+
+    private Javalin create() {
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jetty.modifyServletContextHandler(handler -> {
@@ -106,12 +116,9 @@ public final class WebServer implements AutoCloseable {
                     return c;
                 });
             }
+            installFilters(cfg.routes);
+            api.install(cfg.routes);
         });
-        this.api = new Api(app, gate, revocations, bodyLimit);
-        installFilters();
-        api.get("/api/health", Role.PUBLIC, ctx -> ctx.json(healthReport()));
-        new AuthRoutes(accounts, sessions, limiter, audit, revocations).register(api);
-        new UserRoutes(accounts, tokens, audit, revocations).register(api);
     }
 
     private ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
@@ -132,7 +139,7 @@ public final class WebServer implements AutoCloseable {
         return c;
     }
 
-    private void installFilters() {
+    private void installFilters(RoutesConfig app) {
         app.before(ctx -> {
             if (!ctx.req().isSecure()) {
                 int https = port();
@@ -199,6 +206,7 @@ public final class WebServer implements AutoCloseable {
 
     public void start() {
         new ConsoleAssets(gate).register(api);
+        app = create();
         app.start();
         housekeeping.scheduleAtFixedRate(sessions::expire, 30, 30, TimeUnit.SECONDS);
         String host = settings.bindAddress().equals("0.0.0.0") || settings.bindAddress().equals("::")
@@ -249,6 +257,8 @@ public final class WebServer implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
-        app.stop();
+        if (app != null) {
+            app.stop();
+        }
     }
 }

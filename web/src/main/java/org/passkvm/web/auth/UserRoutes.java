@@ -65,7 +65,7 @@ public final class UserRoutes implements WebModule {
         });
 
         api.get("/api/audit", Role.ADMIN, ctx -> ctx.json(audit.tail(ctx.queryParamAsClass("limit", Integer.class)
-                .check(n -> n > 0 && n <= 10_000, "limit must be 1..10000").getOrDefault(200))));
+                .check(n -> n == null || (n > 0 && n <= 10_000), "limit must be 1..10000").getOrDefault(200))));
     }
 
     private void create(Context ctx) throws IOException {

@@ -76,7 +76,7 @@ public final class HidRoutes implements WebModule {
             ws.onBinaryMessage(ctx -> {
                 lastFrame.put(ctx, System.currentTimeMillis());
                 try {
-                    InputFrames.apply(ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()), input);
+                    InputFrames.apply(ctx.data().slice(), input);
                 } catch (IllegalArgumentException e) {
                     ctx.send(Json.MAPPER.writeValueAsString(Map.of("type", "error", "message", e.getMessage())));
                 }

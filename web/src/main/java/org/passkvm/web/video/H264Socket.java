@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.jetty.websocket.api.WriteCallback;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.passkvm.video.stream.EncodedFrame;
 import org.passkvm.video.stream.H264Client;
 import org.passkvm.video.stream.H264Stream;
@@ -52,20 +52,11 @@ public final class H264Socket {
                     codec = codecString;
                     width = frame.width();
                     height = frame.height();
-                    ctx.session.getRemote().sendString(Json.MAPPER.writeValueAsString(Map.of(
-                            "type", "config", "codec", codec, "width", width, "height", height)), WriteCallback.NOOP);
+                    ctx.session.sendText(Json.MAPPER.writeValueAsString(Map.of(
+                            "type", "config", "codec", codec, "width", width, "height", height)), Callback.NOOP);
                 }
-                ctx.session.getRemote().sendBytes(ByteBuffer.wrap(frame.data(), 0, frame.length()), new WriteCallback() {
-                    @Override
-                    public void writeFailed(Throwable x) {
-                        owner.sent(frame);
-                    }
-
-                    @Override
-                    public void writeSuccess() {
-                        owner.sent(frame);
-                    }
-                });
+                ctx.session.sendBinary(ByteBuffer.wrap(frame.data(), 0, frame.length()),
+                        Callback.from(() -> owner.sent(frame), x -> owner.sent(frame)));
             } catch (Exception e) {
                 Logger.debug(e, "H.264 send failed");
                 owner.sent(frame);

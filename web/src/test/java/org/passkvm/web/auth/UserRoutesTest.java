@@ -100,4 +100,15 @@ class UserRoutesTest {
         JsonNode log = json(admin.get("/api/audit"));
         assertThat(log.toString()).contains("\"action\":\"LOGIN\"").contains("\"target\":\"/api/power/on\"");
     }
+
+    @Test
+    void theAuditLimitDefaultsWhenAbsentAndIsCheckedWhenGiven() throws Exception {
+        var on = admin.post("/api/power/on", "{}");
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+        assertThat(admin.get("/api/audit").statusCode()).isEqualTo(200);
+        assertThat(json(admin.get("/api/audit?limit=1")).size()).isEqualTo(1);
+        assertThat(admin.get("/api/audit?limit=0").statusCode()).isEqualTo(400);
+        assertThat(admin.get("/api/audit?limit=10001").statusCode()).isEqualTo(400);
+        assertThat(admin.get("/api/audit?limit=many").statusCode()).isEqualTo(400);
+    }
 }
