@@ -57,11 +57,16 @@ public final class Api {
         this.bodyLimit = bodyLimit;
     }
 
+    /** Also answers HEAD through the same gate and handler (Jetty drops the body), so HEAD tells nobody more than GET. */
     public void get(String path, Role role, Handler handler) {
-        add("GET", path, role, app -> app.get(path, ctx -> {
+        Handler gated = ctx -> {
             gate.check(ctx, role, false);
             handler.handle(ctx);
-        }));
+        };
+        add("GET", path, role, app -> {
+            app.get(path, gated);
+            app.head(path, gated);
+        });
     }
 
     public void post(String path, Role role, Handler handler) {
@@ -94,7 +99,10 @@ public final class Api {
      * interrupts its thread and aborts the connection, so even a write blocked on a stalled client ends.
      */
     public void stream(String path, Role role, StreamHandler handler) {
-        add("GET", path, role, app -> app.get(path, leased(role, false, handler)));
+        add("GET", path, role, app -> {
+            app.get(path, leased(role, false, handler));
+            app.head(path, ctx -> gate.check(ctx, role, false)); // the gate's answer, without starting a stream
+        });
     }
 
     private Handler leased(Role role, boolean changesState, StreamHandler handler) {
@@ -146,11 +154,6 @@ public final class Api {
             });
             app.ws(path, cfg -> ws.accept(new Leased(cfg, role)));
         });
-    }
-
-    /** Whether a GET of this path needs no login (the login page, its files, the health check). */
-    boolean isPublic(String requestPath) {
-        return routes.stream().anyMatch(r -> r.role() == Role.PUBLIC && r.method().equals("GET") && r.matches(requestPath));
     }
 
     public List<Route> routes() {
