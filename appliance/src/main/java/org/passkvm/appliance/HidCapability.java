@@ -58,8 +58,7 @@ final class HidCapability extends Capability {
     @Override
     Supplier<Health.Capability> start(String part, Values hid, Parts parts, Choices chosen) throws java.io.IOException {
         if (part.equals("off")) {
-            OffRoutes.register(parts.web().api(), "hid", "keyboard and mouse are off (hid.output: off)", "/api/hid");
-            return () -> new Health.Capability("off", "off");
+            return OffRoutes.register(parts.web().api(), "hid", "keyboard and mouse are off (hid.output: off)", "/api/hid");
         }
         HidOutput output = switch (part) {
             case "gadget" -> parts.own(GadgetHid.start(

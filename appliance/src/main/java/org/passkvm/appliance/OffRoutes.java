@@ -3,7 +3,9 @@ package org.passkvm.appliance;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.passkvm.web.Api;
+import org.passkvm.web.Health;
 import org.passkvm.web.Role;
 
 /**
@@ -14,7 +16,8 @@ final class OffRoutes {
 
     private OffRoutes() {}
 
-    static void register(Api api, String capability, String why, String... prefixes) {
+    /** Registers the disabled part's answers and returns its health: implementation and state "off". */
+    static Supplier<Health.Capability> register(Api api, String capability, String why, String... prefixes) {
         Handler off = ctx -> {
             throw new HttpResponseException(503, why, Map.of("off", capability));
         };
@@ -27,5 +30,6 @@ final class OffRoutes {
                 api.delete(path, Role.VIEWER, off);
             }
         }
+        return () -> new Health.Capability("off", "off", Map.of("detail", why));
     }
 }

@@ -83,8 +83,7 @@ final class PowerCapability extends Capability {
     Supplier<Health.Capability> start(String part, Values atxValues, Parts parts, Choices chosen) throws IOException {
         if (part.equals("off")) {
             // No header, so no power control by any protocol: REST answers why; Redfish and IPMI are not served.
-            OffRoutes.register(parts.web().api(), "atx", "power control is off (atx.backend: off)", "/api/power", "/api/ipmi");
-            return () -> new Health.Capability("off", "off");
+            return OffRoutes.register(parts.web().api(), "atx", "power control is off (atx.backend: off)", "/api/power", "/api/ipmi");
         }
         Atx atx = parts.own(part.equals("gpio") ? gpio(atxValues) : new DemoAtx(parts.simulator()));
         PressTimings timings = new PressTimings(atxValues.get(PRESS), atxValues.get(LONG_PRESS), atxValues.get(RESET_PRESS),

@@ -71,8 +71,7 @@ final class VideoCapability extends Capability {
     @Override
     Supplier<Health.Capability> start(String part, Values video, Parts parts, Choices chosen) throws java.io.IOException {
         if (part.equals("off")) {
-            OffRoutes.register(parts.web().api(), "video", "video is off (video.source: off)", "/api/video");
-            return () -> new Health.Capability("off", "off");
+            return OffRoutes.register(parts.web().api(), "video", "video is off (video.source: off)", "/api/video");
         }
         StreamSettings settings = new StreamSettings(video.get(QUALITY), video.get(MAX_FPS), video.get(LINGER),
                 video.get(JPEG_THREADS), video.get(RETRY), video.get(STALL));
