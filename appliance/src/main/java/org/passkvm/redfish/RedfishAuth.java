@@ -1,6 +1,7 @@
 package org.passkvm.redfish;
 
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.Optional;
 import org.passkvm.web.Role;
 import org.passkvm.web.auth.Accounts;
@@ -37,7 +38,18 @@ final class RedfishAuth {
         String token = ctx.header(TOKEN_HEADER);
         Principal p;
         if (token != null) {
-            var s = sessions.byToken(token).orElseThrow(() -> unauthorized(ctx));
+            var found = sessions.byToken(token);
+            if (found.isEmpty()) {
+                // A wrong token counts in the one limiter like a wrong password (see AuthGate.wrongToken).
+                Duration wait = limiter.retryAfter(ctx.ip(), AuthGate.TOKEN_GUESS);
+                if (!wait.isZero()) {
+                    ctx.header("Retry-After", Long.toString(Math.max(1, wait.toSeconds())));
+                    throw new RedfishError(429, "ServiceTemporarilyUnavailable", "Too many wrong tokens; try again later.");
+                }
+                limiter.failed(ctx.ip(), AuthGate.TOKEN_GUESS);
+                throw unauthorized(ctx);
+            }
+            var s = found.get();
             User u = accounts.find(s.user).orElseThrow(() -> unauthorized(ctx));
             p = Principal.ofToken(u, Revocations.REDFISH + s.id);
             ctx.attribute(AuthGate.PRINCIPAL, p); // for the audit log

@@ -108,7 +108,7 @@ class RevocationTest {
         tokenOpen.assertAllEndWithin(WITHIN);
         hereOpen.assertAllStillOpen();
         assertThat(elsewhere.get("/api/hid").statusCode()).isEqualTo(401);
-        assertThat(token.get("/api/hid").statusCode()).isEqualTo(401);
+        assertThat(token.get("/api/hid").statusCode()).as("refused; 429 once this source sent 5 dead tokens").isIn(401, 429);
         assertThat(here.get("/api/hid").statusCode()).isEqualTo(200);
         hereOpen.close();
     }
@@ -130,7 +130,7 @@ class RevocationTest {
                 .isEqualTo(200);
 
         assertThat(redfish.send(redfish.request("/redfish/v1/Systems").header("X-Auth-Token", token)).statusCode())
-                .isEqualTo(401);
+                .as("refused; 429 once this source sent 5 dead tokens").isIn(401, 429);
     }
 
     private void revokeAndCheck(Credential kind, Revocation how) throws Exception {
@@ -154,7 +154,8 @@ class RevocationTest {
         open.assertAllEndWithin(WITHIN);
         assertThat(open.inputCloseCode.get()).as("input socket close code").isIn(4001, 1006);
         // Typing after the revocation reaches nothing: the socket is gone, and a new one is refused.
-        assertThat(client.post("/api/hid/key", "{\"code\":\"KeyA\"}").statusCode()).isIn(401, 403);
+        // refused: 401/403, or 429 once this test's one source has sent 5 dead tokens (they count as guesses)
+        assertThat(client.post("/api/hid/key", "{\"code\":\"KeyA\"}").statusCode()).isIn(401, 403, 429);
         assertThat(client.webSocket("/api/hid/ws", new WebSocket.Listener() {})
                 .handle((ws, error) -> error != null).get(10, TimeUnit.SECONDS)).isTrue();
     }

@@ -80,11 +80,36 @@ public final class AuthGate {
             return basic(ctx, authorization.substring(6).trim());
         }
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return tokens.verify(authorization.substring(7).trim())
-                    .flatMap(t -> accounts.find(t.user()).map(u -> Principal.ofToken(u, t.id())));
+            return bearer(ctx, authorization.substring(7).trim());
         }
         return sessions.find(ctx.cookie(SESSION_COOKIE))
                 .flatMap(s -> accounts.find(s.user()).map(u -> Principal.ofSession(u, s)));
+    }
+
+    /**
+     * A wrong token counts in the one limiter like a wrong password, under a name no account can have, and once the
+     * source is locked out for it a wrong token gets 429. A right token always works: 256 random bits cannot be
+     * guessed, and a script still sending a revoked token must not lock out its neighbour's valid one.
+     */
+    private Optional<Principal> bearer(Context ctx, String secret) {
+        Optional<Principal> p = tokens.verify(secret)
+                .flatMap(t -> accounts.find(t.user()).map(u -> Principal.ofToken(u, t.id())));
+        if (p.isEmpty()) {
+            wrongToken(ctx);
+        }
+        return p;
+    }
+
+    /** The name wrong tokens are counted under (user names are lower-case letters, digits and ._-). */
+    public static final String TOKEN_GUESS = "(token)";
+
+    /** Counts a wrong token from this request's source; 429 once that source is locked out for tokens. */
+    public void wrongToken(Context ctx) {
+        Duration wait = limiter.retryAfter(ctx.ip(), TOKEN_GUESS);
+        if (!wait.isZero()) {
+            throw tooManyAttempts(ctx, wait);
+        }
+        limiter.failed(ctx.ip(), TOKEN_GUESS);
     }
 
     private Optional<Principal> basic(Context ctx, String encoded) {

@@ -168,6 +168,23 @@ class AuthGateTest {
     }
 
     @Test
+    void wrongApiTokensAreCountedLikeWrongPasswordsButNeverBlockARightOne() throws Exception {
+        int port = start("correct horse");
+        String token = TestHttps.json(TestHttps.basic(port, "admin", "correct horse")
+                .post("/api/auth/tokens", "{\"label\":\"script\"}")).get("token").asText();
+        FromAddress attacker = FromAddress.of("127.0.0.5", port);
+        for (int i = 0; i < 5; i++) {
+            assertThat(attacker.get("/api/thing", "Authorization", "Bearer pkvm_guess" + i).status()).isEqualTo(401);
+        }
+        assertThat(attacker.get("/api/thing", "Authorization", "Bearer pkvm_guess5").status())
+                .as("the guessing source is now locked out for tokens").isEqualTo(429);
+        assertThat(attacker.get("/api/thing", "Authorization", "Bearer " + token).status())
+                .as("a right token is never refused: 256 random bits cannot be guessed").isEqualTo(200);
+        assertThat(FromAddress.of("127.0.0.6", port).get("/api/thing", "Authorization", "Bearer pkvm_other").status())
+                .as("another source's wrong token").isEqualTo(401);
+    }
+
+    @Test
     void guessingTheCurrentPasswordWithAStolenSessionIsRateLimited() throws Exception {
         int port = start("correct horse");
         TestHttps browser = TestHttps.browser(port);
