@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
+import org.passkvm.web.RawTls;
 import org.passkvm.web.TestHttps;
 
 /**
@@ -71,8 +72,9 @@ public final class AttackBench {
     /** {status, bytes sent when the answer came, milliseconds to the answer}. */
     private static long[] chunkedPost(int port, long total) throws Exception {
         long start = System.nanoTime();
-        try (SSLSocket s = tls(port)) {
-            write(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        try (SSLSocket s = RawTls.open(port)) {
+            s.setSoTimeout(30_000);
+            RawTls.send(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n");
             AtomicLong sent = new AtomicLong();
             AtomicLong sentAtAnswer = new AtomicLong(-1);
@@ -113,9 +115,9 @@ public final class AttackBench {
         List<CompletableFuture<Long>> answers = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < clients; i++) {
-            SSLSocket s = tls(port);
+            SSLSocket s = RawTls.open(port);
             s.setSoTimeout(0);
-            write(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            RawTls.send(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 4000\r\n\r\n{");
             sockets.add(s);
             answers.add(CompletableFuture.supplyAsync(() -> {
@@ -135,7 +137,7 @@ public final class AttackBench {
         while (answers.stream().anyMatch(a -> !a.isDone()) && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
             for (SSLSocket s : sockets) {
                 try {
-                    write(s, " ");
+                    RawTls.send(s, " ");
                 } catch (IOException cut) {
                     // cut by the server
                 }
@@ -221,18 +223,6 @@ public final class AttackBench {
         System.out.printf("revocation: %d users deleted while holding an input socket and an MJPEG stream: both closed "
                 + "after p50 %d ms, p99 %d ms, max %d ms%n", rounds, millis.get(millis.size() / 2),
                 millis.get(Math.min(millis.size() - 1, (int) Math.ceil(millis.size() * 0.99) - 1)), millis.get(millis.size() - 1));
-    }
-
-    private static SSLSocket tls(int port) throws IOException {
-        SSLSocket s = (SSLSocket) TestHttps.trustAll().getSocketFactory().createSocket("127.0.0.1", port);
-        s.setSoTimeout(30_000);
-        s.startHandshake();
-        return s;
-    }
-
-    private static void write(SSLSocket s, String text) throws IOException {
-        s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        s.getOutputStream().flush();
     }
 
     private record Snapshot(long heap, long rss, int threads) {

@@ -75,8 +75,8 @@ class BodyLimitTest {
     @Test
     void aLyingContentLengthIsRefusedAtOnceInsteadOfWaitedFor() throws Exception {
         long start = System.nanoTime();
-        try (SSLSocket s = open()) {
-            send(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        try (SSLSocket s = RawTls.open(server.port())) {
+            RawTls.send(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 2147483648\r\n\r\n{}");
             String response = readResponse(s.getInputStream());
             assertThat(response).startsWith("HTTP/1.1 413");
@@ -105,9 +105,9 @@ class BodyLimitTest {
      * sent when the answer arrived (or when the server cut the connection).
      */
     private Attack chunkedPost(String path, long total) throws Exception {
-        try (SSLSocket s = open()) {
+        try (SSLSocket s = RawTls.open(server.port())) {
             s.setSoTimeout(30_000);
-            send(s, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            RawTls.send(s, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n");
             AtomicLong sent = new AtomicLong();
             AtomicLong sentWhenAnswered = new AtomicLong(-1);
@@ -143,26 +143,14 @@ class BodyLimitTest {
     }
 
     private Attack chunkedJson(String path, String json) throws IOException {
-        try (SSLSocket s = open()) {
+        try (SSLSocket s = RawTls.open(server.port())) {
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            send(s, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            RawTls.send(s, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(body.length) + "\r\n"
                     + json + "\r\n0\r\n\r\n");
             String response = readResponse(s.getInputStream());
             return new Attack(status(response), response, body.length);
         }
-    }
-
-    private SSLSocket open() throws IOException {
-        SSLSocket s = (SSLSocket) TestHttps.trustAll().getSocketFactory().createSocket("127.0.0.1", server.port());
-        s.setSoTimeout(10_000);
-        s.startHandshake();
-        return s;
-    }
-
-    private static void send(SSLSocket s, String text) throws IOException {
-        s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-        s.getOutputStream().flush();
     }
 
     private static String readResponse(InputStream in) {

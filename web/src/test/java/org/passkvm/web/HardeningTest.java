@@ -104,8 +104,8 @@ class HardeningTest {
 
     @Test
     void jettysOwnErrorPagesCarryTheSecurityHeadersAndNoDetails() throws Exception {
-        try (SSLSocket s = tls()) {
-            send(s, "GET /api/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        try (SSLSocket s = RawTls.open(server.port())) {
+            RawTls.send(s, "GET /api/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             String response = readAll(s.getInputStream());
             assertThat(response).startsWith("HTTP/1.1 400");
             assertThat(response).contains("Content-Security-Policy").contains("Strict-Transport-Security")
@@ -115,13 +115,13 @@ class HardeningTest {
 
     @Test
     void clientInitiatedRenegotiationIsRefused() throws Exception {
-        try (SSLSocket s = tls("TLSv1.2")) {
-            send(s, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        try (SSLSocket s = RawTls.open(server.port(), "TLSv1.2")) {
+            RawTls.send(s, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             s.getInputStream().read(new byte[4096]);
             boolean refused;
             try {
                 s.startHandshake();
-                send(s, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                RawTls.send(s, "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
                 refused = s.getInputStream().read(new byte[4096]) < 0;
             } catch (IOException e) {
                 refused = true;
@@ -132,9 +132,9 @@ class HardeningTest {
 
     @Test
     void aBodyDribbledInSlowerThanTheMinimumRateIsCutLongBeforeTheIdleTimeout() throws Exception {
-        try (SSLSocket s = tls()) {
+        try (SSLSocket s = RawTls.open(server.port())) {
             s.setSoTimeout(15_000);
-            send(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            RawTls.send(s, "POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 4000\r\n\r\n{");
             long start = System.nanoTime();
             java.util.concurrent.CompletableFuture<String> answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
@@ -149,7 +149,7 @@ class HardeningTest {
             });
             while (!answer.isDone() && System.nanoTime() - start < Duration.ofSeconds(15).toNanos()) {
                 try {
-                    send(s, " ");   // the attack itself: one byte every half second
+                    RawTls.send(s, " ");   // the attack itself: one byte every half second
                 } catch (IOException cut) {
                     break;
                 }
@@ -176,21 +176,6 @@ class HardeningTest {
     private static String location(String response) {
         return response.lines().filter(l -> l.regionMatches(true, 0, "Location:", 0, 9))
                 .map(l -> l.substring(9).trim()).findFirst().orElse("");
-    }
-
-    private SSLSocket tls(String... protocols) throws IOException {
-        SSLSocket s = (SSLSocket) TestHttps.trustAll().getSocketFactory().createSocket("127.0.0.1", server.port());
-        if (protocols.length > 0) {
-            s.setEnabledProtocols(protocols);
-        }
-        s.setSoTimeout(10_000);
-        s.startHandshake();
-        return s;
-    }
-
-    private static void send(Socket s, String text) throws IOException {
-        s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        s.getOutputStream().flush();
     }
 
     private static String readAll(InputStream in) {
