@@ -105,10 +105,18 @@ def main():
         event_path = find_host_event_device(20)
         print(f"host side enumerated the gadget as {event_path} in {time.monotonic() - started:.2f}s", flush=True)
         fd = os.open(event_path, os.O_RDONLY | os.O_NONBLOCK)
-        with open("/dev/hidg0", "wb", buffering=0) as hidg:
-            hidg.write(bytes([0, 0, 0x04, 0, 0, 0, 0, 0]))  # usage 0x04 = a and A
-            hidg.write(bytes(8))
-        seen = read_key_events(fd, 2, 10)
+        # The evdev node appears before usbhid starts polling the interrupt endpoint (it does so on open, and
+        # under TCG on a busy machine that can lag): a report written before then is dropped by f_hid. So type
+        # again until the host side has seen something, which is what a user pressing a key twice would do.
+        seen = []
+        for attempt in range(1, 6):
+            with open("/dev/hidg0", "wb", buffering=0) as hidg:
+                hidg.write(bytes([0, 0, 0x04, 0, 0, 0, 0, 0]))  # usage 0x04 = a and A
+                hidg.write(bytes(8))
+            seen = read_key_events(fd, 2, 2 * attempt)
+            if seen:
+                break
+            print(f"attempt {attempt}: the host side saw nothing yet, typing again", flush=True)
         os.close(fd)
         if seen != [(KEY_A, 1), (KEY_A, 0)]:
             print(f"SELFTEST FAILED: expected KEY_A down/up, saw {seen}", flush=True)
