@@ -67,10 +67,12 @@ final class HidCapability extends Capability {
             default -> parts.own(new DemoHid(parts.simulator()));
         };
         HidInput input = new HidInput(output);
+        parts.provide(HidInput.class, input);
         parts.web().sessions().onEnd(s -> input.releaseAll());
         new HidRoutes(input).register(parts.web().api());
         int pasteFloor = pasteFloor(hid);
         Layout layout = Layout.find(hid.get(LAYOUT)).orElseThrow();
+        parts.provide(Layout.class, layout);
         int pasteDelay = hid.has(PASTE_DELAY) ? hid.get(PASTE_DELAY) : Math.max(hid.get(PASTE_DELAY), pasteFloor);
         new PasteRoutes(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)),
                 layout).register(parts.web().api());

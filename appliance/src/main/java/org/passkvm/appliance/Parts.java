@@ -3,6 +3,9 @@ package org.passkvm.appliance;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import org.passkvm.appliance.settings.Schema;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
@@ -27,6 +30,7 @@ public final class Parts implements AutoCloseable {
     private final StartupOptions options;
     private final WebServer web;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final Map<Class<?>, Object> provided = new HashMap<>();
     private SimulatedTarget simulator;
 
     Parts(Schema.Settings settings, StartupOptions options, WebServer web) {
@@ -64,6 +68,19 @@ public final class Parts implements AutoCloseable {
 
     public synchronized boolean hasSimulator() {
         return simulator != null;
+    }
+
+    /**
+     * What a started part offers the parts that {@link Capability#needs() need} it (the video stream, the HID input):
+     * handed over here instead of read back from another capability's classes.
+     */
+    public synchronized <T> void provide(Class<T> type, T value) {
+        provided.put(type, value);
+    }
+
+    /** What a needed capability provided; empty when that capability is off. */
+    public synchronized <T> Optional<T> provided(Class<T> type) {
+        return Optional.ofNullable(type.cast(provided.get(type)));
     }
 
     public synchronized <T extends AutoCloseable> T own(T part) {

@@ -83,6 +83,7 @@ final class VideoCapability extends Capability {
         H264Stream h264Stream = "off".equals(encoder) ? null : new H264Stream(new H264Encoder(encoder,
                 h264.get(BITRATE), h264.get(GOP), h264.get(THREADS)), h264.get(QUEUE));
         VideoStream stream = parts.own(new VideoStream(source, settings, h264Stream));
+        parts.provide(VideoStream.class, stream);
         new VideoRoutes(stream, h264Stream == null ? null : new H264Socket(h264Stream)).register(parts.web().api());
         return () -> {
             StreamStatus s = stream.status();

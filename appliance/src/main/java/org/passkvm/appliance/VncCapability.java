@@ -1,0 +1,70 @@
+package org.passkvm.appliance;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.passkvm.appliance.settings.Section;
+import org.passkvm.appliance.settings.Setting;
+import org.passkvm.appliance.settings.Values;
+import org.passkvm.hid.HidInput;
+import org.passkvm.hid.keymap.Layout;
+import org.passkvm.video.stream.VideoStream;
+import org.passkvm.vnc.VncPasswordRoutes;
+import org.passkvm.vnc.VncPasswords;
+import org.passkvm.vnc.VncServer;
+import org.passkvm.web.Health;
+import org.tinylog.Logger;
+
+/**
+ * The VNC server: the video capability's picture and the HID capability's input for standard viewers. It adds a port
+ * and a password per user, nothing else: with video off it has nothing to show and is off too.
+ */
+final class VncCapability extends Capability {
+
+    static final Setting<Integer> PORT = Setting.integer("port", 5900, 0, 65535, "TCP port; 0 = off");
+    static final Setting<Integer> MAX_CLIENTS = Setting.integer("max_clients", 8, 1, 64, "connections at once, logged in or not");
+    static final Section SETTINGS = Section.of("vnc", PORT, MAX_CLIENTS)
+            .doc("each user turns VNC on for themselves and gets a VNC password of their own (docs/vnc.md)");
+
+    VncCapability() {
+        super("vnc", SETTINGS);
+    }
+
+    @Override
+    List<String> needs() {
+        return List.of("video", "hid");
+    }
+
+    @Override
+    String choose(Values vnc, Choices chosen) {
+        return vnc.get(PORT) == 0 || chosen.of("video").equals("off") ? "off" : "rfb";
+    }
+
+    @Override
+    Supplier<Health.Capability> start(String part, Values vnc, Parts parts, Choices chosen) throws IOException {
+        if (part.equals("off")) {
+            String why = vnc.get(PORT) == 0 ? "VNC is off (vnc.port: 0)" : "VNC is off: there is no picture (video.source: off)";
+            return OffRoutes.register(parts.web().api(), "vnc", why, "/api/vnc");
+        }
+        VncPasswords passwords = new VncPasswords(parts.dataDir(), parts.web().accounts());
+        int port = vnc.get(PORT);
+        new VncPasswordRoutes(passwords, port).register(parts.web().api());
+        VncServer server;
+        try {
+            server = parts.own(new VncServer(parts.options().bind(), port, parts.provided(VideoStream.class).orElseThrow(),
+                    parts.provided(HidInput.class).orElse(null), parts.provided(Layout.class).orElse(Layout.byName("us")),
+                    passwords, parts.web().gate().limiter(), "PassKVM", vnc.get(MAX_CLIENTS)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the VNC port", e);
+        } catch (Exception e) {
+            // Another VNC server on this box must not take the console down with it: health says why.
+            Logger.warn("VNC: cannot listen on tcp/{}: {}", port, e.getMessage());
+            String why = "cannot listen on tcp/" + port + ": " + e.getMessage();
+            return () -> new Health.Capability("rfb", "error", Map.of("detail", why, "port", port));
+        }
+        parts.web().revocations().onRevoke(server::endSessionsOf);
+        return () -> new Health.Capability("rfb", "listening", Map.of("port", server.port(), "clients", server.clients()));
+    }
+}

@@ -1,0 +1,110 @@
+package org.passkvm.vnc;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.imageio.ImageIO;
+import org.passkvm.video.stream.EncodedFrame;
+import org.passkvm.video.stream.VideoStream;
+import org.tinylog.Logger;
+
+/**
+ * The web console's capture, turned into {@link Screen}s for VNC: one thread, running only while a VNC client is
+ * connected, takes the newest JPEG of the shared stream (skipping any it was too slow for) and decodes it once for
+ * every client. Decoding, not a second capture: the device is opened once, whoever watches.
+ */
+final class ScreenFeed implements AutoCloseable {
+
+    private final VideoStream stream;
+    private final List<Consumer<Screen>> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private final Thread thread;
+    private volatile Screen latest;
+    private volatile boolean closed;
+
+    ScreenFeed(VideoStream stream) {
+        this.stream = stream;
+        this.thread = new Thread(this::run, "vnc-screen");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** The newest screen, or null before the first. */
+    Screen latest() {
+        return latest;
+    }
+
+    void join(Consumer<Screen> listener) {
+        listeners.add(listener);
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    void leave(Consumer<Screen> listener) {
+        listeners.remove(listener);
+    }
+
+    private void run() {
+        long seen = 0;
+        while (!closed) {
+            try {
+                synchronized (lock) {
+                    while (listeners.isEmpty() && !closed) {
+                        lock.wait();
+                    }
+                }
+                try (VideoStream.Viewer viewer = stream.watch()) {
+                    while (!listeners.isEmpty() && !closed) {
+                        EncodedFrame frame = stream.jpeg().awaitNewer(seen, 500, TimeUnit.MILLISECONDS);
+                        if (frame == null) {
+                            continue;
+                        }
+                        try {
+                            seen = frame.sequence();
+                            Screen screen = decode(frame);
+                            latest = screen;
+                            listeners.forEach(l -> l.accept(screen));
+                        } finally {
+                            frame.release();
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                Logger.warn(e, "VNC: a frame could not be decoded");
+            }
+        }
+    }
+
+    private static Screen decode(EncodedFrame frame) throws IOException {
+        byte[] jpeg = Arrays.copyOf(frame.data(), frame.length());
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
+        if (image == null) {
+            throw new IOException("not a picture ImageIO can read");
+        }
+        if (image.getType() != BufferedImage.TYPE_INT_RGB) {
+            BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = rgb.createGraphics();
+            g.drawImage(image, 0, 0, null);
+            g.dispose();
+            image = rgb;
+        }
+        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        return new Screen(image.getWidth(), image.getHeight(), pixels, jpeg, frame.sequence());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,355 @@
+package org.passkvm.vnc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.passkvm.hid.HidInput;
+import org.passkvm.web.auth.LoginLimiter;
+import org.tinylog.Logger;
+
+/**
+ * One VNC client: the handshake's answers, then screen updates when the client asks and the picture changed, and its
+ * keys and pointer to the target when its user may type. Runs on the connection's event loop only; screens arrive
+ * from the feed's thread and are handed over to it.
+ */
+final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int TILE = ZrleEncoder.TILE;
+
+    private final VncServer.Shared shared;
+    private final Consumer<Screen> onScreen;
+    private final Set<Integer> keysDown = new HashSet<>();
+    private ChannelHandlerContext ctx;
+    private int minor;
+    private byte[] challenge;
+    private VncPasswords.Login login;
+
+    private ClientPixelFormat format = ClientPixelFormat.DEFAULT;
+    private int[] encodings = {};
+    private RectEncoder encoder = new RawEncoder();
+    private final List<RectEncoder> made = new ArrayList<>();
+    private boolean desktopSize;
+    private boolean tight;
+    private boolean qemuKeysAcknowledged;
+
+    private Screen latest;
+    private Screen sent;
+    private int clientWidth;
+    private int clientHeight;
+    private boolean pending;
+    private boolean full = true;
+    private int buttons;
+    private int pointerX = -1;
+    private int pointerY = -1;
+
+    VncSession(VncServer.Shared shared) {
+        this.shared = shared;
+        this.onScreen = screen -> ctx.executor().execute(() -> {
+            latest = screen;
+            update();
+        });
+    }
+
+    String user() {
+        return login == null ? null : login.user();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.writeAndFlush(ServerMessages.version(ctx.alloc()));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RfbMessage message) {
+        if (login == null && !(message instanceof RfbMessage.Version || message instanceof RfbMessage.SecurityChoice
+                || message instanceof RfbMessage.AuthResponse)) {
+            ctx.close(); // the decoder's stages make this unreachable; never act for an unauthenticated client
+            return;
+        }
+        if (message instanceof RfbMessage.Version v) {
+            version(v.minor());
+        } else if (message instanceof RfbMessage.SecurityChoice c) {
+            securityChoice(c.type());
+        } else if (message instanceof RfbMessage.AuthResponse r) {
+            authenticate(r.response());
+        } else if (message instanceof RfbMessage.ClientInit) {
+            clientInit();
+        } else if (message instanceof RfbMessage.SetPixelFormat p) {
+            format = p.format();
+            full = true;
+            chooseEncoder();
+        } else if (message instanceof RfbMessage.SetEncodings e) {
+            encodings = e.encodings();
+            chooseEncoder();
+        } else if (message instanceof RfbMessage.UpdateRequest r) {
+            pending = true;
+            full |= !r.incremental();
+            update();
+        } else if (message instanceof RfbMessage.Key k) {
+            key(k.down(), shared.keysyms().usage(k.keysym()));
+        } else if (message instanceof RfbMessage.QemuKey k) {
+            OptionalInt exact = XtScancodes.usage(k.scancode());
+            key(k.down(), exact.isPresent() ? exact : shared.keysyms().usage(k.keysym()));
+        } else if (message instanceof RfbMessage.Pointer p) {
+            pointer(p.buttons(), p.x(), p.y());
+        }
+        // CutText: typing the clipboard comes with the paste job's rules; until then it is read and dropped.
+    }
+
+    private void version(int minor) {
+        this.minor = minor;
+        if (minor == 3) {
+            ctx.write(ServerMessages.securityType33(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH));
+            sendChallenge();
+        } else {
+            ctx.writeAndFlush(ServerMessages.securityTypes(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH));
+        }
+    }
+
+    private void securityChoice(int type) {
+        if (type != ServerMessages.SECURITY_VNC_AUTH) {
+            refuse("security type " + type + " is not offered");
+            return;
+        }
+        sendChallenge();
+    }
+
+    private void sendChallenge() {
+        challenge = new byte[16];
+        RANDOM.nextBytes(challenge);
+        ctx.writeAndFlush(ServerMessages.challenge(ctx.alloc(), challenge));
+    }
+
+    private void authenticate(byte[] response) {
+        String source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        byte[] asked = challenge;
+        challenge = null;
+        LoginLimiter.Attempt<VncPasswords.Login> attempt = shared.limiter().attempt(source, "",
+                () -> shared.passwords().match(asked, response));
+        if (attempt instanceof LoginLimiter.Attempt.Ok<VncPasswords.Login> ok) {
+            login = ok.value();
+            shared.loggedIn(ctx.channel(), login.user());
+            Logger.info("VNC: {} logged in from {} as {}", login.user(), source, login.role().name().toLowerCase());
+            ctx.writeAndFlush(ServerMessages.securityResult(ctx.alloc(), true, "", minor));
+        } else if (attempt instanceof LoginLimiter.Attempt.Locked<VncPasswords.Login> locked) {
+            refuse("too many failed logins from " + source + "; try again in " + locked.retryAfter().toSeconds() + " s");
+        } else {
+            refuse("authentication failed");
+        }
+    }
+
+    private void refuse(String reason) {
+        ctx.writeAndFlush(ServerMessages.securityResult(ctx.alloc(), false, reason, minor))
+                .addListener(f -> ctx.close());
+    }
+
+    private void clientInit() {
+        Screen screen = shared.feed().latest();
+        clientWidth = screen == null ? 1280 : screen.width();
+        clientHeight = screen == null ? 720 : screen.height();
+        ctx.writeAndFlush(ServerMessages.serverInit(ctx.alloc(), clientWidth, clientHeight, format, shared.name()));
+        latest = screen;
+        shared.feed().join(onScreen);
+    }
+
+    private void chooseEncoder() {
+        desktopSize = false;
+        tight = false;
+        RectEncoder chosen = null;
+        for (int e : encodings) {
+            desktopSize |= e == ServerMessages.DESKTOP_SIZE;
+            if (chosen == null) {
+                chosen = switch (e) {
+                    case ServerMessages.TIGHT -> TightJpegEncoder.allowed(encodings, format) ? made(new TightJpegEncoder()) : null;
+                    case ServerMessages.ZRLE -> made(new ZrleEncoder(ctx.alloc()));
+                    case ServerMessages.ZLIB -> made(new ZlibEncoder(ctx.alloc()));
+                    case ServerMessages.HEXTILE -> made(new HextileEncoder());
+                    case ServerMessages.RAW -> new RawEncoder();
+                    default -> null;
+                };
+            }
+        }
+        encoder = chosen == null ? new RawEncoder() : chosen;
+        tight = encoder instanceof TightJpegEncoder;
+        if (!qemuKeysAcknowledged && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.QEMU_EXTENDED_KEY)) {
+            // The acknowledgement is a rectangle of that pseudo-encoding, sent at once as QEMU does; from then on the
+            // viewer sends scancodes, so keys are exact whatever its keyboard layout.
+            qemuKeysAcknowledged = true;
+            ByteBuf out = ctx.alloc().buffer(16);
+            ServerMessages.updateHeader(out, 1);
+            ServerMessages.rectHeader(out, 0, 0, clientWidth, clientHeight, ServerMessages.QEMU_EXTENDED_KEY);
+            ctx.writeAndFlush(out);
+        }
+    }
+
+    /** Zlib streams live as long as the connection: an encoder once made is reused, and closed at the end. */
+    private RectEncoder made(RectEncoder fresh) {
+        for (RectEncoder e : made) {
+            if (e.encoding() == fresh.encoding()) {
+                fresh.close();
+                return e;
+            }
+        }
+        made.add(fresh);
+        return fresh;
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        update();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Sends what changed if the client asked and can take it now; a slow client skips to the newest screen. */
+    private void update() {
+        Screen screen = latest;
+        if (!pending || screen == null || !ctx.channel().isWritable() || (screen == sent && !full)) {
+            return;
+        }
+        ByteBuf out = ctx.alloc().buffer();
+        if ((screen.width() != clientWidth || screen.height() != clientHeight) && desktopSize) {
+            // The client resizes, then asks again; the next update is whole.
+            clientWidth = screen.width();
+            clientHeight = screen.height();
+            ServerMessages.updateHeader(out, 1);
+            ServerMessages.rectHeader(out, 0, 0, clientWidth, clientHeight, ServerMessages.DESKTOP_SIZE);
+            send(out, screen);
+            full = true;
+            sent = null;
+            return;
+        }
+        int width = Math.min(screen.width(), clientWidth);
+        int height = Math.min(screen.height(), clientHeight);
+        List<int[]> rects = changed(screen, width, height);
+        if (rects.isEmpty()) {
+            out.release();
+            sent = screen;
+            return;
+        }
+        if (tight && width == screen.width() && height == screen.height()) {
+            ServerMessages.updateHeader(out, 1);
+            encoder.encode(screen, 0, 0, width, height, format, out);
+        } else {
+            RectEncoder e = tight ? new RawEncoder() : encoder;
+            ServerMessages.updateHeader(out, rects.size());
+            for (int[] r : rects) {
+                e.encode(screen, r[0], r[1], r[2], r[3], format, out);
+            }
+        }
+        send(out, screen);
+        full = false;
+    }
+
+    private void send(ByteBuf out, Screen screen) {
+        pending = false;
+        sent = screen;
+        ctx.writeAndFlush(out);
+    }
+
+    /** The tiles that differ from what the client has, runs of neighbours in a row joined into one rectangle. */
+    private List<int[]> changed(Screen screen, int width, int height) {
+        List<int[]> rects = new ArrayList<>();
+        for (int y = 0; y < height; y += TILE) {
+            int h = Math.min(TILE, height - y);
+            int runStart = -1;
+            for (int x = 0; x <= width; x += TILE) {
+                boolean differs = x < width && (full || screen.differs(sent, x, y, Math.min(TILE, width - x), h));
+                if (differs && runStart < 0) {
+                    runStart = x;
+                } else if (!differs && runStart >= 0) {
+                    rects.add(new int[] {runStart, y, Math.min(x, width) - runStart, h});
+                    runStart = -1;
+                }
+            }
+        }
+        return rects;
+    }
+
+    private void key(boolean down, OptionalInt usage) {
+        HidInput input = shared.input();
+        if (usage.isEmpty() || input == null || !VncPasswords.mayType(login.role())) {
+            return;
+        }
+        int u = usage.getAsInt();
+        if (down) {
+            keysDown.add(u);
+            input.keyDown(u);
+        } else if (keysDown.remove(u)) {
+            input.keyUp(u);
+        }
+    }
+
+    private void pointer(int mask, int x, int y) {
+        HidInput input = shared.input();
+        if (input == null || !VncPasswords.mayType(login.role())) {
+            return;
+        }
+        if (x != pointerX || y != pointerY) {
+            pointerX = x;
+            pointerY = y;
+            input.moveTo(scale(x, clientWidth), scale(y, clientHeight));
+        }
+        int changed = mask ^ buttons;
+        int pressed = mask & changed;
+        buttons = mask;
+        // RFB's buttons 1, 2, 3 are left, middle, right; HID's 0, 1, 2 are left, right, middle.
+        int[] hidButton = {0, 2, 1};
+        for (int b = 0; b < 3; b++) {
+            if ((changed & 1 << b) != 0) {
+                input.button(hidButton[b], (mask & 1 << b) != 0);
+            }
+        }
+        // Buttons 4..7 are the wheel: one notch per press.
+        if ((pressed & 8) != 0) {
+            input.scroll(1, 0);
+        }
+        if ((pressed & 16) != 0) {
+            input.scroll(-1, 0);
+        }
+        if ((pressed & 32) != 0) {
+            input.scroll(0, -1);
+        }
+        if ((pressed & 64) != 0) {
+            input.scroll(0, 1);
+        }
+    }
+
+    private static int scale(int v, int size) {
+        return size <= 1 ? 0 : (int) Math.min(32767, (long) v * 32767 / (size - 1));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        shared.feed().leave(onScreen);
+        shared.loggedOut(ctx.channel());
+        HidInput input = shared.input();
+        if (input != null) {
+            // No key or button stays held because a viewer went away.
+            keysDown.forEach(input::keyUp);
+            for (int b = 0; b < 3; b++) {
+                if ((buttons & 1 << b) != 0) {
+                    input.button(new int[] {0, 2, 1}[b], false);
+                }
+            }
+        }
+        keysDown.clear();
+        made.forEach(RectEncoder::close);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Logger.info("VNC: closing {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        ctx.close();
+    }
+}
