@@ -1,5 +1,7 @@
 package org.passkvm.ipmi;
 
+import static org.passkvm.ipmi.LittleEndian.le32;
+
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -117,9 +119,9 @@ final class SessionGate extends ChannelDuplexHandler {
         try {
             MessageDigest md = MessageDigest.getInstance("MD5");
             md.update(s.key);
-            md.update(RakpHandler.le32(sessionId));
+            md.update(le32(sessionId));
             md.update(message);
-            md.update(RakpHandler.le32((int) seq));
+            md.update(le32((int) seq));
             md.update(s.key);
             return md.digest();
         } catch (NoSuchAlgorithmException e) {
