@@ -56,7 +56,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         if (d.length != 17) {
             return q.reply(IpmiResponse.REQUEST_DATA_LENGTH_INVALID);
         }
-        if ((d[0] & 0x0F) != SessionGate.AUTH_MD5) {
+        if ((d[0] & 0x0F) != RmcpPacket.V15.AUTH_MD5) {
             return q.reply(IpmiResponse.INVALID_DATA_FIELD);
         }
         int end = 1;
@@ -83,7 +83,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         s.realUser = login.real();
         s.key = Arrays.copyOf(login.key(), 16);
         s.maxPrivilege = login.maxPrivilege();
-        s.authType = SessionGate.AUTH_MD5;
+        s.authType = RmcpPacket.V15.AUTH_MD5;
         s.challenge = new byte[16];
         RANDOM.nextBytes(s.challenge);
         s.loginPending(); // until Activate Session proves the password, this is a guess
@@ -104,7 +104,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
             sessions.close(s);
             return q.reply(IpmiResponse.INVALID_DATA_FIELD);
         }
-        // SessionGate checked the MD5 code with the user's key: the password is proven.
+        // SessionCrypto checked the MD5 code with the user's key: the password is proven.
         s.settleLogin();
         limiter.succeeded(q.via().peer().getAddress().getHostAddress(), s.user);
         int level = d[1] & 0x0F;
