@@ -2,7 +2,7 @@ package org.passkvm.ipmi;
 
 import java.net.InetSocketAddress;
 
-/** One UDP datagram on the RMCP port, as the codecs see it; the peer is the sender or the recipient. */
+/** One UDP datagram on the RMCP port, as {@link RmcpCodec} reads and writes it; the peer is the sender or the recipient. */
 sealed interface RmcpPacket {
 
     InetSocketAddress peer();
