@@ -1,5 +1,7 @@
 package org.passkvm.ipmi;
 
+import static org.passkvm.ipmi.LittleEndian.le32;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Arrays;
@@ -139,7 +141,7 @@ final class AppCommandHandler extends ChannelInboundHandlerAdapter {
         if (q.data().length < 4) {
             return q.reply(IpmiResponse.REQUEST_DATA_LENGTH_INVALID);
         }
-        int id = RakpHandler.le32(q.data(), 0);
+        int id = le32(q.data(), 0);
         if (id != s.bmcId) {
             return q.reply(0x87); // invalid session ID: closing other people's sessions is not offered
         }

@@ -6,9 +6,11 @@ import org.passkvm.power.PowerControl;
 import org.passkvm.web.auth.LoginLimiter;
 
 /**
- * The IPMI pipeline of small stages: framing first, a per-source throttle on session-less packets, then the RMCP+ handshake, the session check,
- * the IPMI 1.5 login and the command handlers, the last of which answers everything unknown. The
- * server puts it on its UDP channel; tests put it on an {@code EmbeddedChannel}.
+ * The IPMI pipeline in three layers: the codec (framing, no keys), a per-source throttle on
+ * session-less packets, the session crypto (the only stage that sees ciphertext or keys), then the
+ * logic on plaintext: the RMCP+ handshake, the IPMI 1.5 login and the command handlers, the last of
+ * which answers everything unknown. The server puts it on its UDP channel; tests put it on an
+ * {@code EmbeddedChannel}.
  */
 final class IpmiPipeline extends ChannelInitializer<Channel> {
 
@@ -34,12 +36,11 @@ final class IpmiPipeline extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        ch.pipeline().addLast("rmcp-decoder", new RmcpDecoder())
+        ch.pipeline().addLast("rmcp", new RmcpCodec())
                 .addLast("throttle", new HandshakeThrottle(clock))
-                .addLast("rmcp-encoder", new RmcpEncoder())
+                .addLast("session-crypto", new SessionCrypto(sessions))
                 .addLast("asf-ping", new PresencePingHandler())
                 .addLast("rakp", new RakpHandler(sessions, users, guid, limiter))
-                .addLast("session", new SessionGate(sessions))
                 .addLast("v15-login", new V15LoginHandler(sessions, users, limiter))
                 .addLast("app", new AppCommandHandler(sessions, guid))
                 .addLast("chassis", new ChassisCommandHandler(power))

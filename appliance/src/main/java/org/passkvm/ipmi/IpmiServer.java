@@ -15,9 +15,8 @@ import org.passkvm.web.auth.LoginLimiter;
 import org.tinylog.Logger;
 
 /**
- * IPMI over LAN on one UDP port: a Netty pipeline of small stages, framing first, then the RMCP+
- * handshake, the session check, and the command handlers, the last of which answers everything
- * unknown. One event-loop thread is plenty: a BMC sees a handful of packets a second.
+ * IPMI over LAN on one UDP port, through an {@link IpmiPipeline}. One event-loop thread is plenty:
+ * a BMC sees a handful of packets a second.
  */
 public final class IpmiServer implements AutoCloseable {
 

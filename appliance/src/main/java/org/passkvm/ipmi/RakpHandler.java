@@ -1,9 +1,11 @@
 package org.passkvm.ipmi;
 
+import static org.passkvm.ipmi.LittleEndian.le32;
+import static org.passkvm.ipmi.LittleEndian.le;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -212,17 +214,5 @@ final class RakpHandler extends ChannelInboundHandlerAdapter {
 
     private static void reply(ChannelHandlerContext ctx, RmcpPacket.V20 p, int type, byte[] payload) {
         ctx.writeAndFlush(RmcpPacket.V20.plain(p.peer(), type, payload));
-    }
-
-    private static ByteBuffer le(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    static int le32(byte[] b, int off) {
-        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
-    }
-
-    static byte[] le32(int v) {
-        return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
     }
 }

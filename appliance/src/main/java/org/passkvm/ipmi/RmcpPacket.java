@@ -2,7 +2,7 @@ package org.passkvm.ipmi;
 
 import java.net.InetSocketAddress;
 
-/** One UDP datagram on the RMCP port, as the codecs see it; the peer is the sender or the recipient. */
+/** One UDP datagram on the RMCP port, as {@link RmcpCodec} reads and writes it; the peer is the sender or the recipient. */
 sealed interface RmcpPacket {
 
     InetSocketAddress peer();
@@ -20,18 +20,21 @@ sealed interface RmcpPacket {
      * @param message the IPMI LAN message, from rsAddr to the second checksum
      */
     record V15(InetSocketAddress peer, int authType, long sequence, int sessionId, byte[] authCode, byte[] message)
-            implements RmcpPacket {}
+            implements RmcpPacket {
+
+        static final int AUTH_NONE = 0x00;
+        static final int AUTH_MD5 = 0x02;
+    }
 
     /**
      * IPMI 2.0 RMCP+ framing.
      *
-     * @param payload still encrypted on the way in, plain on the way out
+     * @param payload as on the wire: ciphertext when encrypted
      * @param signed on the way in, the bytes the integrity code covers (auth type to next header); else null
-     * @param authCode on the way in, the received integrity code; else null
-     * @param keys on the way out, how to encrypt and sign; null for pre-session payloads
+     * @param authCode the integrity code when authenticated; else null
      */
     record V20(InetSocketAddress peer, int payloadType, boolean encrypted, boolean authenticated, int sessionId,
-            long sequence, byte[] payload, byte[] signed, byte[] authCode, SessionKeys keys) implements RmcpPacket {
+            long sequence, byte[] payload, byte[] signed, byte[] authCode) implements RmcpPacket {
 
         static final int IPMI = 0x00;
         static final int OPEN_SESSION_REQUEST = 0x10;
@@ -42,7 +45,11 @@ sealed interface RmcpPacket {
         static final int RAKP_4 = 0x15;
 
         static V20 plain(InetSocketAddress peer, int payloadType, byte[] payload) {
-            return new V20(peer, payloadType, false, false, 0, 0, payload, null, null, null);
+            return new V20(peer, payloadType, false, false, 0, 0, payload, null, null);
+        }
+
+        V20 withAuthCode(byte[] code) {
+            return new V20(peer, payloadType, encrypted, authenticated, sessionId, sequence, payload, signed, code);
         }
     }
 }

@@ -28,14 +28,6 @@ final class SessionKeys {
         this.aesKey = new SecretKeySpec(Arrays.copyOf(hmac(suite, sik, filled(20, 0x02)), 16), "AES");
     }
 
-    boolean signs() {
-        return true;
-    }
-
-    boolean encrypts() {
-        return true;
-    }
-
     byte[] sign(byte[] signed) {
         return Arrays.copyOf(hmac(suite, k1, signed), suite.authCodeLength);
     }
@@ -85,11 +77,6 @@ final class SessionKeys {
         } catch (GeneralSecurityException e) {
             return null;
         }
-    }
-
-    /** Pad bytes so that the signed part (12-byte header, payload, pad, pad length, next header) is a multiple of 4. */
-    static int integrityPad(int payloadLength) {
-        return (4 - (12 + payloadLength + 2) % 4) % 4;
     }
 
     static byte[] hmac(CipherSuite suite, byte[] key, byte[]... parts) {

@@ -1,9 +1,11 @@
 package org.passkvm.ipmi;
 
+import static org.passkvm.ipmi.LittleEndian.le32;
+import static org.passkvm.ipmi.LittleEndian.le;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -54,7 +56,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         if (d.length != 17) {
             return q.reply(IpmiResponse.REQUEST_DATA_LENGTH_INVALID);
         }
-        if ((d[0] & 0x0F) != SessionGate.AUTH_MD5) {
+        if ((d[0] & 0x0F) != RmcpPacket.V15.AUTH_MD5) {
             return q.reply(IpmiResponse.INVALID_DATA_FIELD);
         }
         int end = 1;
@@ -81,11 +83,11 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         s.realUser = login.real();
         s.key = Arrays.copyOf(login.key(), 16);
         s.maxPrivilege = login.maxPrivilege();
-        s.authType = SessionGate.AUTH_MD5;
+        s.authType = RmcpPacket.V15.AUTH_MD5;
         s.challenge = new byte[16];
         RANDOM.nextBytes(s.challenge);
         s.loginPending(); // until Activate Session proves the password, this is a guess
-        ByteBuffer r = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putInt(s.bmcId).put(s.challenge);
+        ByteBuffer r = le(20).putInt(s.bmcId).put(s.challenge);
         return q.reply(IpmiResponse.OK, r.array());
     }
 
@@ -102,7 +104,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
             sessions.close(s);
             return q.reply(IpmiResponse.INVALID_DATA_FIELD);
         }
-        // SessionGate checked the MD5 code with the user's key: the password is proven.
+        // SessionCrypto checked the MD5 code with the user's key: the password is proven.
         s.settleLogin();
         limiter.succeeded(q.via().peer().getAddress().getHostAddress(), s.user);
         int level = d[1] & 0x0F;
@@ -110,7 +112,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
             sessions.close(s);
             return q.reply(0x86); // requested maximum privilege level exceeds user and/or channel limit
         }
-        long outboundStart = RakpHandler.le32(d, 18) & 0xFFFFFFFFL;
+        long outboundStart = le32(d, 18) & 0xFFFFFFFFL;
         long inboundStart = (RANDOM.nextInt() & 0x7FFFFFFF) | 1;
         s.maxPrivilege = level;
         s.privilege(Math.min(IpmiSession.USER, level));
@@ -119,7 +121,7 @@ final class V15LoginHandler extends ChannelInboundHandlerAdapter {
         s.challenge = null;
         sessions.activate(s);
         Logger.info("IPMI 1.5 session for '{}' from {}", s.user, q.via().peer().getAddress().getHostAddress());
-        ByteBuffer r = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer r = le(10);
         r.put((byte) s.authType).putInt(s.bmcId).putInt((int) inboundStart).put((byte) level);
         return q.reply(IpmiResponse.OK, r.array());
     }

@@ -1,5 +1,8 @@
 package org.passkvm.ipmi;
 
+import static org.passkvm.ipmi.LittleEndian.le32;
+import static org.passkvm.ipmi.LittleEndian.le;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -7,7 +10,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -122,7 +124,7 @@ final class Console {
         p.put(new byte[] {0x01, 0, 0, 0x08, (byte) suite.integrityAlgorithm, 0, 0, 0});
         p.put(new byte[] {0x02, 0, 0, 0x08, (byte) suite.confidentialityAlgorithm, 0, 0, 0});
         byte[] r = exchange(RmcpPacket.V20.OPEN_SESSION_REQUEST, p.array());
-        return r == null ? null : new Opened(r[1] & 0xFF, r.length >= 12 ? RakpHandler.le32(r, 8) : 0);
+        return r == null ? null : new Opened(r[1] & 0xFF, r.length >= 12 ? le32(r, 8) : 0);
     }
 
     /** RAKP 1 for {@code user}: the BMC's RAKP 2, which for a known user holds a code checkable offline. */
@@ -201,13 +203,5 @@ final class Console {
             p.release();
         }
         return mine;
-    }
-
-    private static ByteBuffer le(int size) {
-        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static byte[] le32(int v) {
-        return RakpHandler.le32(v);
     }
 }

@@ -1,6 +1,7 @@
 package org.passkvm.ipmi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.passkvm.ipmi.LittleEndian.le32;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
@@ -82,14 +83,14 @@ class IpmiLoginTest {
         Console.Opened o = attacker.open(consoleId);
         byte[] consoleRandom = new byte[16];
         Console.Rakp2 r = attacker.rakp1(o.bmcId(), consoleRandom, Console.ADMINISTRATOR, "nobody");
-        byte[] decoy = SessionKeys.hmac(CipherSuite.SUITE_3, users.decoyKey("nobody"), RakpHandler.le32(consoleId),
-                RakpHandler.le32(o.bmcId()), consoleRandom, r.bmcRandom(), guid, new byte[] {Console.ADMINISTRATOR, 6},
+        byte[] decoy = SessionKeys.hmac(CipherSuite.SUITE_3, users.decoyKey("nobody"), le32(consoleId),
+                le32(o.bmcId()), consoleRandom, r.bmcRandom(), guid, new byte[] {Console.ADMINISTRATOR, 6},
                 "nobody".getBytes(StandardCharsets.UTF_8));
         assertThat(r.hmac()).isEqualTo(decoy);
         assertThat(users.decoyKey("nobody")).isEqualTo(users.decoyKey("nobody")).isNotEqualTo(users.decoyKey("nobody2"));
         // and a guess at RAKP 3 fails just as a wrong password for a real user does
         byte[] guess = SessionKeys.hmac(CipherSuite.SUITE_3, "password".getBytes(StandardCharsets.UTF_8), r.bmcRandom(),
-                RakpHandler.le32(consoleId), new byte[] {Console.ADMINISTRATOR, 6}, "nobody".getBytes(StandardCharsets.UTF_8));
+                le32(consoleId), new byte[] {Console.ADMINISTRATOR, 6}, "nobody".getBytes(StandardCharsets.UTF_8));
         assertThat(attacker.rakp3(o.bmcId(), 0, guess)).isEqualTo(RakpHandler.INVALID_INTEGRITY_CHECK);
     }
 

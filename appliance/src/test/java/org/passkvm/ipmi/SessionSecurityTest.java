@@ -99,17 +99,17 @@ class SessionSecurityTest {
     @Test
     void integrityPadMakesTheSignedPartAMultipleOfFour() {
         for (int len = 0; len < 64; len++) {
-            assertThat((12 + len + SessionKeys.integrityPad(len) + 2) % 4).isZero();
+            assertThat((12 + len + RmcpCodec.integrityPad(len) + 2) % 4).isZero();
         }
     }
 
     @Test
     void truncatedOrForeignDatagramsDecodeToNothing() {
         InetSocketAddress from = new InetSocketAddress("127.0.0.1", 1);
-        assertThat(RmcpDecoder.decode(from, Unpooled.wrappedBuffer(new byte[] {0x05, 0, (byte) 0xFF, 7, 0}))).isNull();
-        assertThat(RmcpDecoder.decode(from, Unpooled.wrappedBuffer(new byte[] {0x06, 0, (byte) 0xFF, 0x08, 0}))).isNull();
+        assertThat(RmcpCodec.decode(from, Unpooled.wrappedBuffer(new byte[] {0x05, 0, (byte) 0xFF, 7, 0}))).isNull();
+        assertThat(RmcpCodec.decode(from, Unpooled.wrappedBuffer(new byte[] {0x06, 0, (byte) 0xFF, 0x08, 0}))).isNull();
         byte[] shortV15 = {0x06, 0, (byte) 0xFF, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3};
-        assertThat(RmcpDecoder.decode(from, Unpooled.wrappedBuffer(shortV15))).isNull();
+        assertThat(RmcpCodec.decode(from, Unpooled.wrappedBuffer(shortV15))).isNull();
     }
 
     @Test

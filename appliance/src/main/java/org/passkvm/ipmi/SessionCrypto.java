@@ -1,5 +1,7 @@
 package org.passkvm.ipmi;
 
+import static org.passkvm.ipmi.LittleEndian.le32;
+
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -8,29 +10,29 @@ import java.security.NoSuchAlgorithmException;
 import org.tinylog.Logger;
 
 /**
- * Between the framing and the commands: inbound, it finds a packet's session, checks its integrity
- * code (HMAC or MD5), its sequence number against the replay window, decrypts it and hands on an
- * {@link IpmiRequest}; outbound, it frames an {@link IpmiResponse} the way its request came, with
- * the session's keys. Packets that fail any check are dropped unanswered, as the spec asks.
+ * The one place session keys are used, in both directions, so everything after it handles only
+ * plaintext. Inbound, it finds an IPMI message's session, checks its integrity code (HMAC for
+ * RMCP+, MD5 for IPMI 1.5) and its sequence number against the replay window, decrypts it and hands
+ * on an {@link IpmiRequest}. Outbound, it turns an {@link IpmiResponse} into a packet framed the way
+ * its request came: numbered, encrypted and signed with the same session's keys. Packets that fail
+ * any check are dropped unanswered, as the spec asks. The RMCP+ handshake's payloads carry no
+ * session security yet and pass through untouched.
  */
-final class SessionGate extends ChannelDuplexHandler {
-
-    static final int AUTH_NONE = 0x00;
-    static final int AUTH_MD5 = 0x02;
+final class SessionCrypto extends ChannelDuplexHandler {
 
     private final IpmiSessions sessions;
 
-    SessionGate(IpmiSessions sessions) {
+    SessionCrypto(IpmiSessions sessions) {
         this.sessions = sessions;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        IpmiRequest request = null;
+        IpmiRequest request;
         if (msg instanceof RmcpPacket.V15 p) {
-            request = v15(p);
+            request = open(p);
         } else if (msg instanceof RmcpPacket.V20 p && p.payloadType() == RmcpPacket.V20.IPMI) {
-            request = v20(p);
+            request = open(p);
         } else {
             ctx.fireChannelRead(msg);
             return;
@@ -40,9 +42,10 @@ final class SessionGate extends ChannelDuplexHandler {
         }
     }
 
-    private IpmiRequest v15(RmcpPacket.V15 p) {
+    private IpmiRequest open(RmcpPacket.V15 p) {
         if (p.sessionId() == 0) {
-            return p.authType() == AUTH_NONE ? IpmiRequest.parse(p, null, p.message()) : drop(p, "session-less with an auth code");
+            return p.authType() == RmcpPacket.V15.AUTH_NONE ? IpmiRequest.parse(p, null, p.message())
+                    : drop(p, "session-less with an auth code");
         }
         IpmiSession s = sessions.find(p.sessionId(), p.peer()).filter(x -> !x.rmcpPlus).orElse(null);
         if (s == null) {
@@ -61,7 +64,7 @@ final class SessionGate extends ChannelDuplexHandler {
         return IpmiRequest.parse(p, s, p.message());
     }
 
-    private IpmiRequest v20(RmcpPacket.V20 p) {
+    private IpmiRequest open(RmcpPacket.V20 p) {
         if (p.sessionId() == 0) {
             return !p.authenticated() && !p.encrypted() ? IpmiRequest.parse(p, null, p.payload()) : drop(p, "session 0 with security");
         }
@@ -87,29 +90,32 @@ final class SessionGate extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof IpmiResponse r)) {
+        if (msg instanceof IpmiResponse r) {
+            ctx.write(seal(r), promise);
+        } else {
             ctx.write(msg, promise);
-            return;
         }
+    }
+
+    private static RmcpPacket seal(IpmiResponse r) {
         IpmiRequest q = r.request();
         IpmiSession s = q.session();
         byte[] m = r.message();
-        RmcpPacket out;
         if (q.via() instanceof RmcpPacket.V15 in) {
             if (s == null) {
-                out = new RmcpPacket.V15(in.peer(), AUTH_NONE, 0, 0, null, m);
-            } else {
-                // Packets before activation carry sequence 0; after it, the console's chosen numbering.
-                long seq = in.sequence() == 0 ? 0 : s.nextOutbound();
-                out = new RmcpPacket.V15(in.peer(), s.authType, seq, s.bmcId, md5(s, s.bmcId, m, seq), m);
+                return new RmcpPacket.V15(in.peer(), RmcpPacket.V15.AUTH_NONE, 0, 0, null, m);
             }
-        } else {
-            RmcpPacket.V20 in = (RmcpPacket.V20) q.via();
-            out = s == null ? RmcpPacket.V20.plain(in.peer(), RmcpPacket.V20.IPMI, m)
-                    : new RmcpPacket.V20(in.peer(), RmcpPacket.V20.IPMI, true, true, s.consoleId, s.nextOutbound(), m, null,
-                            null, s.keys);
+            // Packets before activation carry sequence 0; after it, the console's chosen numbering.
+            long seq = in.sequence() == 0 ? 0 : s.nextOutbound();
+            return new RmcpPacket.V15(in.peer(), s.authType, seq, s.bmcId, md5(s, s.bmcId, m, seq), m);
         }
-        ctx.write(out, promise);
+        RmcpPacket.V20 in = (RmcpPacket.V20) q.via();
+        if (s == null) {
+            return RmcpPacket.V20.plain(in.peer(), RmcpPacket.V20.IPMI, m);
+        }
+        RmcpPacket.V20 unsigned = new RmcpPacket.V20(in.peer(), RmcpPacket.V20.IPMI, true, true, s.consoleId,
+                s.nextOutbound(), s.keys.encrypt(m), null, null);
+        return unsigned.withAuthCode(s.keys.sign(RmcpCodec.signedPart(unsigned)));
     }
 
     /** IPMI 1.5 MD5 auth code (22.17.1): MD5(password, session ID, message, sequence, password). */
@@ -117,9 +123,9 @@ final class SessionGate extends ChannelDuplexHandler {
         try {
             MessageDigest md = MessageDigest.getInstance("MD5");
             md.update(s.key);
-            md.update(RakpHandler.le32(sessionId));
+            md.update(le32(sessionId));
             md.update(message);
-            md.update(RakpHandler.le32((int) seq));
+            md.update(le32((int) seq));
             md.update(s.key);
             return md.digest();
         } catch (NoSuchAlgorithmException e) {
