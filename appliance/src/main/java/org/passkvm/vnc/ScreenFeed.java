@@ -20,7 +20,7 @@ import org.tinylog.Logger;
  * connected, takes the newest JPEG of the shared stream (skipping any it was too slow for) and decodes it once for
  * every client. Decoding, not a second capture: the device is opened once, whoever watches.
  */
-final class ScreenFeed implements AutoCloseable {
+final class ScreenFeed implements Screens, AutoCloseable {
 
     private final VideoStream stream;
     private final List<Consumer<Screen>> listeners = new CopyOnWriteArrayList<>();
@@ -36,19 +36,21 @@ final class ScreenFeed implements AutoCloseable {
         this.thread.start();
     }
 
-    /** The newest screen, or null before the first. */
-    Screen latest() {
+    @Override
+    public Screen latest() {
         return latest;
     }
 
-    void join(Consumer<Screen> listener) {
+    @Override
+    public void join(Consumer<Screen> listener) {
         listeners.add(listener);
         synchronized (lock) {
             lock.notifyAll();
         }
     }
 
-    void leave(Consumer<Screen> listener) {
+    @Override
+    public void leave(Consumer<Screen> listener) {
         listeners.remove(listener);
     }
 

@@ -30,16 +30,23 @@ public final class VncServer implements AutoCloseable {
     static final int LOGIN_TIMEOUT_SECONDS = 30;
 
     /** What every session of this server works with. {@code input} is null when HID is off. */
-    record Shared(ScreenFeed feed, HidInput input, Keysyms keysyms, VncPasswords passwords, LoginLimiter limiter,
-            String name, VncServer server) {
+    record Shared(Screens feed, HidInput input, Keysyms keysyms, Logins logins, LoginLimiter limiter, String name,
+            Map<Channel, String> users) {
         void loggedIn(Channel channel, String user) {
-            server.users.put(channel, user);
-            channel.pipeline().remove(ReadTimeoutHandler.class);
+            users.put(channel, user);
+            if (channel.pipeline().get(ReadTimeoutHandler.class) != null) {
+                channel.pipeline().remove(ReadTimeoutHandler.class);
+            }
         }
 
         void loggedOut(Channel channel) {
-            server.users.remove(channel);
+            users.remove(channel);
         }
+    }
+
+    /** Whose VNC password answers a challenge ({@link VncPasswords}). */
+    interface Logins {
+        java.util.Optional<VncPasswords.Login> match(byte[] challenge, byte[] response);
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, r -> {
@@ -55,7 +62,7 @@ public final class VncServer implements AutoCloseable {
     public VncServer(String bind, int port, VideoStream stream, HidInput input, org.passkvm.hid.keymap.Layout layout,
             VncPasswords passwords, LoginLimiter limiter, String name, int maxClients) throws InterruptedException {
         this.feed = new ScreenFeed(stream);
-        Shared shared = new Shared(feed, input, new Keysyms(layout), passwords, limiter, name, this);
+        Shared shared = new Shared(feed, input, new Keysyms(layout), passwords::match, limiter, name, users);
         passwords.onChange(this::endSessionsOf);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)

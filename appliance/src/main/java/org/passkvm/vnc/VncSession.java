@@ -131,11 +131,12 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     }
 
     private void authenticate(byte[] response) {
-        String source = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String source = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
+                : String.valueOf(ctx.channel().remoteAddress());
         byte[] asked = challenge;
         challenge = null;
         LoginLimiter.Attempt<VncPasswords.Login> attempt = shared.limiter().attempt(source, "",
-                () -> shared.passwords().match(asked, response));
+                () -> shared.logins().match(asked, response));
         if (attempt instanceof LoginLimiter.Attempt.Ok<VncPasswords.Login> ok) {
             login = ok.value();
             shared.loggedIn(ctx.channel(), login.user());
