@@ -26,6 +26,8 @@ class DisabledPartsTest {
               uri: off
             media:
               output: none
+            vnc:
+              port: 0
             """;
 
     @RegisterExtension
@@ -42,7 +44,8 @@ class DisabledPartsTest {
                 new String[] {"GET", "/api/video/stream.mjpeg", "video.source: off"},
                 new String[] {"GET", "/api/power", "atx.backend: off"},
                 new String[] {"POST", "/api/power/on", "atx.backend: off"},
-                new String[] {"GET", "/api/vms", "vm.uri: off"})) {
+                new String[] {"GET", "/api/vms", "vm.uri: off"},
+                new String[] {"POST", "/api/vnc/credentials", "vnc.port: 0"})) {
             var r = admin.method(probe[0], probe[1], probe[0].equals("GET") ? null : "{}");
             assertThat(r.statusCode()).as(probe[0] + " " + probe[1]).isEqualTo(503);
             assertThat(r.body()).as(probe[1]).contains(probe[2]);
@@ -50,7 +53,7 @@ class DisabledPartsTest {
         assertThat(TestHttps.anonymous(browser.app().port()).get("/api/hid").statusCode())
                 .as("a turned-off capability still needs a login").isEqualTo(401);
         JsonNode health = TestHttps.json(admin.get("/api/health")).get("capabilities");
-        for (String name : List.of("hid", "video", "atx", "vm")) {
+        for (String name : List.of("hid", "video", "atx", "vm", "vnc")) {
             assertThat(health.get(name).get("state").asText()).as(name).isEqualTo("off");
         }
         assertThat(health.get("media").get("state").asText()).isEqualTo("unavailable");

@@ -40,11 +40,19 @@ class RegistryTest {
     @Test
     void everyCapabilityResolvesAutoToANamedPart() throws Exception {
         Choices c = choose("vm:\n  uri: off\n", Appliance.CAPABILITIES);
-        assertThat(c.all()).containsOnlyKeys("video", "hid", "media", "atx", "vm");
+        assertThat(c.all()).containsOnlyKeys("video", "hid", "media", "atx", "vm", "vnc");
         assertThat(c.all().values()).doesNotContain("auto");
         assertThat(c.of("vm")).isEqualTo("off");
         assertThat(c.of("atx")).isEqualTo("demo");
         assertThat(choose("atx:\n  power_pin: 17\n  power_led_pin: 27\n", Appliance.CAPABILITIES).of("atx")).isEqualTo("gpio");
+    }
+
+    /** The VNC part was added through the registry alone: it needs video and HID and follows their choices. */
+    @Test
+    void vncServesWheneverThereIsAPictureAndItsPortIsSet() throws Exception {
+        assertThat(choose("", Appliance.CAPABILITIES).of("vnc")).isEqualTo("rfb");
+        assertThat(choose("vnc:\n  port: 0\n", Appliance.CAPABILITIES).of("vnc")).isEqualTo("off");
+        assertThat(choose("video:\n  source: off\n", Appliance.CAPABILITIES).of("vnc")).isEqualTo("off");
     }
 
     @Test
