@@ -52,9 +52,10 @@ final class VncCapability extends Capability {
         new VncPasswordRoutes(passwords, port).register(parts.web().api());
         VncServer server;
         try {
-            server = parts.own(new VncServer(parts.options().bind(), port, parts.provided(VideoStream.class).orElseThrow(),
-                    parts.provided(HidInput.class).orElse(null), parts.provided(Layout.class).orElse(Layout.byName("us")),
-                    passwords, parts.web().gate().limiter(), "PassKVM", vnc.get(MAX_CLIENTS)));
+            server = parts.own(new VncServer(new VncServer.Listen(parts.options().bind(), port, vnc.get(MAX_CLIENTS), "PassKVM"),
+                    parts.provided(VideoStream.class).orElseThrow(), parts.provided(HidInput.class).orElse(null),
+                    parts.provided(Layout.class).orElse(Layout.byName("us")), passwords, parts.web().accounts(),
+                    parts.web().certificate().keyStore(), parts.web().gate().limiter()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while opening the VNC port", e);

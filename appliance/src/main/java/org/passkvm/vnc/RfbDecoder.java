@@ -19,7 +19,10 @@ final class RfbDecoder extends ByteToMessageDecoder {
     static final int MAX_CUT_TEXT = 64 * 1024;
     static final int MAX_ENCODINGS = 256;
 
-    private enum Stage { VERSION, SECURITY_CHOICE, AUTH_RESPONSE, CLIENT_INIT, MESSAGES }
+    /** Longest VeNCrypt Plain user name or password read; PassKVM's own are far shorter. */
+    static final int MAX_CREDENTIAL = 1024;
+
+    private enum Stage { VERSION, SECURITY_CHOICE, VENCRYPT_VERSION, VENCRYPT_SUBTYPE, PLAIN, AUTH_RESPONSE, CLIENT_INIT, MESSAGES }
 
     private Stage stage = Stage.VERSION;
 
@@ -29,10 +32,26 @@ final class RfbDecoder extends ByteToMessageDecoder {
             case VERSION -> version(in, out);
             case SECURITY_CHOICE -> {
                 if (in.isReadable()) {
-                    out.add(new RfbMessage.SecurityChoice(in.readUnsignedByte()));
-                    stage = Stage.AUTH_RESPONSE;
+                    int type = in.readUnsignedByte();
+                    out.add(new RfbMessage.SecurityChoice(type));
+                    stage = type == ServerMessages.SECURITY_VENCRYPT ? Stage.VENCRYPT_VERSION : Stage.AUTH_RESPONSE;
                 }
             }
+            case VENCRYPT_VERSION -> {
+                if (in.readableBytes() >= 2) {
+                    out.add(new RfbMessage.VeNCryptVersion(in.readUnsignedByte(), in.readUnsignedByte()));
+                    stage = Stage.VENCRYPT_SUBTYPE;
+                }
+            }
+            case VENCRYPT_SUBTYPE -> {
+                if (in.readableBytes() >= 4) {
+                    int subtype = in.readInt();
+                    out.add(new RfbMessage.VeNCryptSubtype(subtype));
+                    // What follows is inside TLS, which the session puts in front of this decoder.
+                    stage = subtype == ServerMessages.VENCRYPT_X509_PLAIN ? Stage.PLAIN : Stage.AUTH_RESPONSE;
+                }
+            }
+            case PLAIN -> plain(in, out);
             case AUTH_RESPONSE -> {
                 if (in.readableBytes() >= 16) {
                     byte[] response = new byte[16];
@@ -49,6 +68,24 @@ final class RfbDecoder extends ByteToMessageDecoder {
             }
             case MESSAGES -> message(in, out);
         }
+    }
+
+    private void plain(ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < 8) {
+            return;
+        }
+        long user = in.getUnsignedInt(in.readerIndex());
+        long password = in.getUnsignedInt(in.readerIndex() + 4);
+        if (user > MAX_CREDENTIAL || password > MAX_CREDENTIAL) {
+            throw new DecoderException("VeNCrypt Plain credentials over " + MAX_CREDENTIAL + " bytes");
+        }
+        if (in.readableBytes() < 8 + user + password) {
+            return;
+        }
+        in.skipBytes(8);
+        out.add(new RfbMessage.PlainCredentials(in.readCharSequence((int) user, StandardCharsets.UTF_8).toString(),
+                in.readCharSequence((int) password, StandardCharsets.UTF_8).toString()));
+        stage = Stage.CLIENT_INIT;
     }
 
     private void version(ByteBuf in, List<Object> out) {

@@ -9,6 +9,15 @@ sealed interface RfbMessage {
     /** The security type a 3.7/3.8 client picked from the server's list. */
     record SecurityChoice(int type) implements RfbMessage {}
 
+    /** VeNCrypt's version reply (0.2 is the one spoken). */
+    record VeNCryptVersion(int major, int minor) implements RfbMessage {}
+
+    /** The VeNCrypt sub-type the client picked (X509Vnc, X509Plain). */
+    record VeNCryptSubtype(int subtype) implements RfbMessage {}
+
+    /** VeNCrypt Plain's credentials, sent inside TLS. */
+    record PlainCredentials(String user, String password) implements RfbMessage {}
+
     /** The 16-byte answer to the VNC authentication challenge. */
     record AuthResponse(byte[] response) implements RfbMessage {}
 

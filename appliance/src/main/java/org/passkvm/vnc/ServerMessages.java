@@ -8,6 +8,10 @@ import java.nio.charset.StandardCharsets;
 final class ServerMessages {
 
     static final int SECURITY_VNC_AUTH = 2;
+    static final int SECURITY_VENCRYPT = 19;
+    /** VeNCrypt sub-types: TLS on the device's certificate, then VNC authentication or a PassKVM account. */
+    static final int VENCRYPT_X509_VNC = 261;
+    static final int VENCRYPT_X509_PLAIN = 262;
 
     /** Encodings (RFC 6143 7.7 and the community registry); negative numbers are pseudo-encodings. */
     static final int RAW = 0;
@@ -41,6 +45,19 @@ final class ServerMessages {
     /** 3.3: the server names the one security type. */
     static ByteBuf securityType33(ByteBufAllocator alloc, int type) {
         return alloc.buffer(4).writeInt(type);
+    }
+
+    static ByteBuf veNCryptVersion(ByteBufAllocator alloc) {
+        return alloc.buffer(2).writeByte(0).writeByte(2);
+    }
+
+    /** The version acknowledgement (0 = accepted) and the sub-types on offer. */
+    static ByteBuf veNCryptSubtypes(ByteBufAllocator alloc, int... subtypes) {
+        ByteBuf b = alloc.buffer(2 + 4 * subtypes.length).writeByte(0).writeByte(subtypes.length);
+        for (int t : subtypes) {
+            b.writeInt(t);
+        }
+        return b;
     }
 
     static ByteBuf challenge(ByteBufAllocator alloc, byte[] challenge) {

@@ -11,7 +11,16 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+import org.passkvm.hid.keymap.Layout;
+import org.passkvm.web.tls.DeviceCertificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +39,8 @@ public final class VncServer implements AutoCloseable {
     static final int LOGIN_TIMEOUT_SECONDS = 30;
 
     /** What every session of this server works with. {@code input} is null when HID is off. */
-    record Shared(Screens feed, HidInput input, Keysyms keysyms, Logins logins, LoginLimiter limiter, String name,
-            Map<Channel, String> users) {
+    record Shared(Screens feed, HidInput input, Keysyms keysyms, Logins logins, Accounts accounts, SslContext tls,
+            LoginLimiter limiter, String name, Map<Channel, String> users) {
         void loggedIn(Channel channel, String user) {
             users.put(channel, user);
             if (channel.pipeline().get(ReadTimeoutHandler.class) != null) {
@@ -49,6 +58,11 @@ public final class VncServer implements AutoCloseable {
         java.util.Optional<VncPasswords.Login> match(byte[] challenge, byte[] response);
     }
 
+    /** A PassKVM account's name and password (VeNCrypt Plain). */
+    interface Accounts {
+        java.util.Optional<VncPasswords.Login> check(String user, String password);
+    }
+
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, r -> {
         Thread t = new Thread(r, "vnc");
         t.setDaemon(true);
@@ -59,10 +73,26 @@ public final class VncServer implements AutoCloseable {
     private final ScreenFeed feed;
     private final Channel channel;
 
-    public VncServer(String bind, int port, VideoStream stream, HidInput input, org.passkvm.hid.keymap.Layout layout,
-            VncPasswords passwords, LoginLimiter limiter, String name, int maxClients) throws InterruptedException {
+    /** Where and how many: the TCP address, the most connections at once, the desktop name viewers show. */
+    public record Listen(String bind, int port, int maxClients, String name) {}
+
+    /**
+     * @param input null when HID is off: viewers then only watch
+     * @param accounts PassKVM's accounts, for VeNCrypt Plain
+     * @param tls the device's certificate and key (VeNCrypt); null offers VNC authentication only
+     */
+    public VncServer(Listen listen, VideoStream stream, HidInput input, Layout layout, VncPasswords passwords,
+            org.passkvm.web.auth.Accounts accounts, KeyStore tls, LoginLimiter limiter) throws InterruptedException {
+        String bind = listen.bind();
+        int port = listen.port();
+        int maxClients = listen.maxClients();
         this.feed = new ScreenFeed(stream);
-        Shared shared = new Shared(feed, input, new Keysyms(layout), passwords::match, limiter, name, users);
+        Shared shared = new Shared(feed, input, new Keysyms(layout), passwords::match, (user, password) -> accounts
+                .authenticate(user, password)
+                // Plain has no room for a second factor: TOTP users log in with their VNC password.
+                .filter(u -> !u.mustChangePassword() && u.totpSecret() == null)
+                .map(u -> new VncPasswords.Login(u.name(), u.role())), tls == null ? null : sslContext(tls), limiter,
+                listen.name(), users);
         passwords.onChange(this::endSessionsOf);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -90,6 +120,20 @@ public final class VncServer implements AutoCloseable {
             throw e;
         }
         Logger.info("VNC on tcp/{}", port());
+    }
+
+    /**
+     * TLS 1.2 only: TigerVNC 1.12 stalls after a TLS 1.3 handshake whose server sends session tickets, and 1.2 with
+     * ECDHE suites is what every VeNCrypt viewer speaks.
+     */
+    private static SslContext sslContext(KeyStore keys) {
+        try {
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, DeviceCertificate.STORE_PASSWORD);
+            return SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).protocols("TLSv1.2").build();
+        } catch (GeneralSecurityException | SSLException e) {
+            throw new IllegalStateException("the device certificate cannot serve VeNCrypt: " + e.getMessage(), e);
+        }
     }
 
     public int port() {

@@ -10,7 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import io.netty.handler.ssl.SslHandler;
 import org.passkvm.hid.HidInput;
 import org.passkvm.web.auth.LoginLimiter;
 import org.tinylog.Logger;
@@ -72,7 +74,8 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RfbMessage message) {
         if (login == null && !(message instanceof RfbMessage.Version || message instanceof RfbMessage.SecurityChoice
-                || message instanceof RfbMessage.AuthResponse)) {
+                || message instanceof RfbMessage.AuthResponse || message instanceof RfbMessage.VeNCryptVersion
+                || message instanceof RfbMessage.VeNCryptSubtype || message instanceof RfbMessage.PlainCredentials)) {
             ctx.close(); // the decoder's stages make this unreachable; never act for an unauthenticated client
             return;
         }
@@ -82,6 +85,12 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             securityChoice(c.type());
         } else if (message instanceof RfbMessage.AuthResponse r) {
             authenticate(r.response());
+        } else if (message instanceof RfbMessage.VeNCryptVersion v) {
+            veNCryptVersion(v.major(), v.minor());
+        } else if (message instanceof RfbMessage.VeNCryptSubtype t) {
+            veNCryptSubtype(t.subtype());
+        } else if (message instanceof RfbMessage.PlainCredentials c) {
+            plain(c.user(), c.password());
         } else if (message instanceof RfbMessage.ClientInit) {
             clientInit();
         } else if (message instanceof RfbMessage.SetPixelFormat p) {
@@ -112,16 +121,58 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             ctx.write(ServerMessages.securityType33(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH));
             sendChallenge();
         } else {
-            ctx.writeAndFlush(ServerMessages.securityTypes(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH));
+            // VNC authentication first: Apache Guacamole and noVNC take the first type they know and fail on
+            // VeNCrypt's X509 sub-types; viewers that can do TLS (TigerVNC, gtk-vnc) are told to pick VeNCrypt.
+            ctx.writeAndFlush(shared.tls() == null
+                    ? ServerMessages.securityTypes(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH)
+                    : ServerMessages.securityTypes(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH, ServerMessages.SECURITY_VENCRYPT));
         }
     }
 
     private void securityChoice(int type) {
-        if (type != ServerMessages.SECURITY_VNC_AUTH) {
+        if (type == ServerMessages.SECURITY_VNC_AUTH) {
+            sendChallenge();
+        } else if (type == ServerMessages.SECURITY_VENCRYPT && shared.tls() != null) {
+            ctx.writeAndFlush(ServerMessages.veNCryptVersion(ctx.alloc()));
+        } else {
             refuse("security type " + type + " is not offered");
+        }
+    }
+
+    private void veNCryptVersion(int major, int minor) {
+        if (major != 0 || minor != 2) {
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(0xFF)).addListener(f -> ctx.close());
             return;
         }
-        sendChallenge();
+        ctx.writeAndFlush(ServerMessages.veNCryptSubtypes(ctx.alloc(), ServerMessages.VENCRYPT_X509_VNC,
+                ServerMessages.VENCRYPT_X509_PLAIN));
+    }
+
+    private void veNCryptSubtype(int subtype) {
+        if (subtype != ServerMessages.VENCRYPT_X509_VNC && subtype != ServerMessages.VENCRYPT_X509_PLAIN) {
+            ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(0)).addListener(f -> ctx.close());
+            return;
+        }
+        // startTls: the "go ahead" byte leaves in the clear, everything after it inside TLS; writes made before the
+        // handshake finishes (the challenge) wait for it.
+        ctx.pipeline().addFirst("tls", new SslHandler(shared.tls().newEngine(ctx.alloc()), true));
+        ctx.writeAndFlush(ctx.alloc().buffer(1).writeByte(1));
+        if (subtype == ServerMessages.VENCRYPT_X509_VNC) {
+            sendChallenge();
+        }
+    }
+
+    /** VeNCrypt Plain: a PassKVM account's name and password, checked off the event loop (Argon2 takes a while). */
+    private void plain(String user, String password) {
+        String source = source();
+        CompletableFuture.supplyAsync(() -> shared.limiter().attempt(source, user, () -> shared.accounts().check(user, password)))
+                .whenComplete((attempt, error) -> ctx.executor().execute(() -> {
+                    if (error != null) {
+                        refuse("authentication failed");
+                    } else {
+                        loggedIn(attempt, source);
+                    }
+                }));
     }
 
     private void sendChallenge() {
@@ -130,13 +181,23 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         ctx.writeAndFlush(ServerMessages.challenge(ctx.alloc(), challenge));
     }
 
-    private void authenticate(byte[] response) {
-        String source = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
+    private String source() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
                 : String.valueOf(ctx.channel().remoteAddress());
+    }
+
+    private void authenticate(byte[] response) {
+        String source = source();
         byte[] asked = challenge;
         challenge = null;
-        LoginLimiter.Attempt<VncPasswords.Login> attempt = shared.limiter().attempt(source, "",
-                () -> shared.logins().match(asked, response));
+        if (asked == null) {
+            refuse("no challenge was sent");
+            return;
+        }
+        loggedIn(shared.limiter().attempt(source, "", () -> shared.logins().match(asked, response)), source);
+    }
+
+    private void loggedIn(LoginLimiter.Attempt<VncPasswords.Login> attempt, String source) {
         if (attempt instanceof LoginLimiter.Attempt.Ok<VncPasswords.Login> ok) {
             login = ok.value();
             shared.loggedIn(ctx.channel(), login.user());

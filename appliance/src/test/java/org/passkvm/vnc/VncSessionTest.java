@@ -41,8 +41,8 @@ class VncSessionTest {
     /** Locks a source out after one wrong password, so one refusal shows it was counted. */
     private final LoginLimiter limiter = new LoginLimiter(1, Duration.ofMinutes(15), Duration.ofSeconds(60), Clock.systemUTC());
     private final EmbeddedChannel channel = new EmbeddedChannel(new RfbDecoder(), new VncSession(
-            new VncServer.Shared(screens, new HidInput(hid), new Keysyms(Layout.byName("us")), this::login, limiter, "PassKVM",
-                    users)));
+            new VncServer.Shared(screens, new HidInput(hid), new Keysyms(Layout.byName("us")), this::login,
+                    (user, password) -> Optional.empty(), null, limiter, "PassKVM", users)));
 
     @Test
     void anRfb38ClientLogsInWithVncAuthAndGetsTheScreensSizeAndFormat() {

@@ -213,6 +213,11 @@ public final class WebServer implements AutoCloseable {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
+    /** The device's TLS certificate and key, for other TLS servers of the device (VNC's VeNCrypt). */
+    public DeviceCertificate certificate() {
+        return certificate;
+    }
+
     public Api api() {
         return api;
     }
