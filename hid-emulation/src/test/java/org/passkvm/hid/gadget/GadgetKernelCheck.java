@@ -19,11 +19,12 @@ import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
 import org.passkvm.testkit.Await;
+import org.passkvm.testkit.KernelChecks;
 
 /**
  * Runs inside the test VM (as root, real configfs and dummy_hcd): drives GadgetHid and checks what the host side of
  * dummy_hcd receives as input events. One JVM and one VM boot for all checks, because each costs seconds under
- * emulation. Prints "CHECK name PASS|FAIL ..." lines that GadgetKernelTest turns into one test each.
+ * emulation. Reports through {@link KernelChecks}, which GadgetKernelTest turns into one test per check.
  */
 public final class GadgetKernelCheck {
 
@@ -51,31 +52,16 @@ public final class GadgetKernelCheck {
 
     private final GadgetConfig config = GadgetConfig.standard()
         .withIdentity(new GadgetIdentity(0x1D6B, 0x0104, 0x0100, "PassKVM", "PassKVM Kernel Test", "KTEST0001"));
-    private int failures;
+    private final KernelChecks checks = new KernelChecks();
 
     public static void main(String[] args) throws Exception {
-        GadgetKernelCheck check = new GadgetKernelCheck();
-        check.runAll();
-        System.out.println(check.failures == 0 ? "ALL CHECKS PASSED" : check.failures + " CHECKS FAILED");
-        System.out.flush();
-        System.exit(check.failures == 0 ? 0 : 1);
+        GadgetKernelCheck scenario = new GadgetKernelCheck();
+        scenario.runAll();
+        scenario.checks.exit();
     }
 
-    private interface Check {
-        String run() throws Exception;
-    }
-
-    private void check(String name, Check body) {
-        long start = System.nanoTime();
-        try {
-            String detail = body.run();
-            System.out.printf("CHECK %s PASS %d ms %s%n", name, (System.nanoTime() - start) / 1_000_000, detail);
-        } catch (Throwable e) {
-            failures++;
-            System.out.printf("CHECK %s FAIL %s%n", name, String.valueOf(e).replace('\n', ' '));
-            e.printStackTrace();
-        }
-        System.out.flush();
+    private void check(String name, KernelChecks.Check body) {
+        checks.check(name, body);
     }
 
     private void runAll() throws Exception {
