@@ -3,6 +3,7 @@
 // Usage: PassKVMAtx.mount(element, me) → { close() }; me is /api/auth/me (viewers get no buttons).
 // State comes pushed over /api/power/ws; if the socket cannot be held, it is polled every 2 s.
 const PassKVMAtx = (() => {
+  const h = PassKVM.h;
   const ACTIONS = [
     { id: "on", label: "On", title: "Short press on the power button, only if the host is off" },
     { id: "off", label: "Off", title: "Short press: the host's OS shuts down cleanly" },
@@ -15,44 +16,23 @@ const PassKVMAtx = (() => {
   ];
 
   function led(name) {
-    const wrap = document.createElement("span");
-    wrap.className = "atx-led";
-    const dot = document.createElement("span");
-    dot.setAttribute("aria-hidden", "true");
-    dot.className = "atx-dot";
-    const text = document.createElement("span");
-    text.textContent = name;
-    wrap.append(dot, text);
-    return { wrap, dot, text, name };
+    const dot = h("span", { class: "atx-dot", "aria-hidden": "true" });
+    const text = h("span", {}, name);
+    return { wrap: h("span", { class: "atx-led" }, dot, text), dot, text, name };
   }
 
   function mount(el, me) {
     const viewer = me && me.role === "viewer";
     const power = led("Power");
     const hdd = led("HDD");
-    const status = document.createElement("span");
-    status.className = "atx-status";
-    status.setAttribute("aria-live", "polite");
+    const status = h("span", { class: "atx-status", "aria-live": "polite" });
     const buttons = new Map();
-    const bar = document.createElement("span");
-    bar.className = "atx-buttons";
     for (const a of ACTIONS) {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.textContent = a.label;
-      b.title = a.title;
-      b.dataset.action = a.id;
-      b.addEventListener("click", () => press(a));
-      buttons.set(a.id, b);
-      bar.append(b);
+      buttons.set(a.id, h("button", { type: "button", title: a.title, "data-action": a.id, onclick: () => press(a) }, a.label));
     }
-    const root = document.createElement("span");
-    root.className = "atx-panel";
-    root.setAttribute("role", "group");
-    root.setAttribute("aria-label", "Host power");
-    root.append(power.wrap, hdd.wrap);
-    if (!viewer) root.append(bar);
-    root.append(status);
+    const bar = h("span", { class: "atx-buttons" }, [...buttons.values()]);
+    const root = h("span", { class: "atx-panel", role: "group", "aria-label": "Host power" },
+      power.wrap, hdd.wrap, viewer ? null : bar, status);
     // Keep the panel's heading; replace only its "Loading…" placeholder.
     el.querySelectorAll(":scope > p.muted").forEach((p) => p.remove());
     el.append(root);
@@ -129,39 +109,28 @@ const PassKVMAtx = (() => {
   }
 
   function wakeOnLan() {
-    const b = document.createElement("button");
-    b.type = "button";
-    b.textContent = "Wake-on-LAN";
-    b.title = "Send the magic packet to the configured MAC address";
-    const out = document.createElement("span");
-    out.className = "muted";
-    b.addEventListener("click", async () => {
-      try {
-        const r = await PassKVM.post("/api/power/wol");
-        out.textContent = ` sent to ${r.mac}`;
-      } catch (e) {
-        out.textContent = ` ${e.message}`;
-      }
-    });
-    const p = document.createElement("p");
-    p.append(b, out);
-    return p;
+    const out = h("span", { class: "muted" });
+    const b = h("button", {
+      type: "button",
+      title: "Send the magic packet to the configured MAC address",
+      onclick: async () => {
+        try {
+          const r = await PassKVM.post("/api/power/wol");
+          out.textContent = ` sent to ${r.mac}`;
+        } catch (e) {
+          out.textContent = ` ${e.message}`;
+        }
+      },
+    }, "Wake-on-LAN");
+    return h("p", {}, b, out);
   }
 
   // IPMI logs in with its own password (RAKP needs it in the clear on the BMC): set one here, shown once.
   function ipmiAccess(fail) {
-    const details = document.createElement("details");
-    const summary = document.createElement("summary");
-    summary.textContent = "IPMI over LAN";
-    const state = document.createElement("p");
-    state.className = "muted";
-    const secret = document.createElement("code");
-    const enable = document.createElement("button");
-    enable.type = "button";
-    enable.textContent = "New IPMI password";
-    const disable = document.createElement("button");
-    disable.type = "button";
-    disable.textContent = "Turn off";
+    const state = h("p", { class: "muted" });
+    const secret = h("code");
+    const enable = h("button", { type: "button" }, "New IPMI password");
+    const disable = h("button", { type: "button" }, "Turn off");
     const show = (r) => {
       state.textContent = r.enabled ? `On for ${r.user} (UDP port ${r.port}).` : `Off for ${r.user}.`;
       disable.hidden = !r.enabled;
@@ -173,11 +142,12 @@ const PassKVMAtx = (() => {
     disable.addEventListener("click", async () => {
       try { show(await PassKVM.del("/api/ipmi/credentials")); } catch (e) { fail(e.message); }
     });
-    details.addEventListener("toggle", async () => {
-      if (!details.open) return;
-      try { show(await PassKVM.get("/api/ipmi/credentials")); } catch (e) { fail(e.message); }
-    });
-    details.append(summary, state, enable, document.createTextNode(" "), disable, document.createElement("br"), secret);
+    const details = h("details", {
+      ontoggle: async () => {
+        if (!details.open) return;
+        try { show(await PassKVM.get("/api/ipmi/credentials")); } catch (e) { fail(e.message); }
+      },
+    }, h("summary", {}, "IPMI over LAN"), state, enable, " ", disable, h("br"), secret);
     return details;
   }
 

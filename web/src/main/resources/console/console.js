@@ -77,7 +77,7 @@
   setInterval(() => { if (held.size) send(new Uint8Array([7])); }, 500);
 
   // ---------------------------------------------------------------- mouse
-  const picture = () => (typeof PassKVMVideo !== "undefined" && PassKVMVideo.element()) || $("video") || screen;
+  const picture = () => PassKVMVideo.element() || screen;
 
   // Frame 0x02: absolute move; [0x02, x u16, y u16] in 0..32767 of the picture.
   function sendAbsolute(e) {
@@ -167,16 +167,6 @@
     if (s.error) showError(`video: ${s.error}`);
   }
 
-  function startMjpeg() {
-    const img = document.createElement("img");
-    img.id = "video";
-    img.alt = "Target screen";
-    screen.append(img);
-    const load = () => { img.src = `/api/video/stream.mjpeg?t=${Date.now()}`; };
-    img.onerror = () => { $("st-video").textContent = "reconnecting"; setTimeout(load, 1000); };
-    load();
-  }
-
   // The player reports what it shows; the server says why there may be nothing to show.
   async function pollVideo() {
     try {
@@ -188,11 +178,7 @@
   }
 
   function startVideo() {
-    if (typeof PassKVMVideo !== "undefined") {
-      PassKVMVideo.start(screen, showVideoStatus);
-    } else {
-      startMjpeg();
-    }
+    PassKVMVideo.start(screen, showVideoStatus); // video.js: H.264, or MJPEG where that cannot play
     setInterval(pollVideo, 2000);
     pollVideo();
   }

@@ -148,7 +148,7 @@ const PassKVMKeys = (() => {
         const b = el("button", { type: "button", title: code });
         b.dataset.code = code;
         b.dataset.label = label || "";
-        b.style.minWidth = `${38 * (width || 1)}px`;
+        if (width) b.dataset.width = String(width); // paste.css sizes the wider keys
         b.addEventListener("mousedown", (e) => e.preventDefault()); // keep focus (and typing) on the screen
         b.addEventListener("click", async () => {
           if (MODIFIERS.includes(code)) {

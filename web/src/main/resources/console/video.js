@@ -8,6 +8,8 @@
 //                                            to its bounding box.
 //   PassKVMVideo.stop()                      closes the stream.
 //   PassKVMVideo.stats()                     {mode, framesDecoded, width, height, fps, errors} for tests.
+//
+// Needs api.js first: PassKVM.h builds the elements, PassKVM.socket holds the H.264 socket.
 (() => {
   "use strict";
 
@@ -20,13 +22,14 @@
   let canvas = null;
   let ctx2d = null;
   let img = null;
-  let ws = null;
+  let ws = null; // PassKVM.socket's handle while H.264 plays
   let decoder = null;
   let mode = "none";
   let state = "starting";
   let needKey = true;
   let stopped = true;
   let h264Failures = 0;
+  let gotFrame = false; // a picture came over the current H.264 connection
   let framesDecoded = 0;
   let framesThisSecond = 0;
   let fps = 0;
@@ -54,56 +57,63 @@
   }
 
   function show(el) {
-    for (const e of [canvas, img]) if (e) e.style.display = e === el ? "" : "none";
+    for (const e of [canvas, img]) if (e) e.hidden = e !== el;
   }
 
   // ---- H.264 over WebSocket + WebCodecs ----
+  // PassKVM.socket reconnects after 1 s (and sends a login that was ended, close 4001, to the login page); three
+  // attempts in a row without one picture fall back to MJPEG.
   function startH264() {
     mode = "h264";
     state = "connecting";
     needKey = true;
     if (!canvas) {
-      canvas = document.createElement("canvas");
-      canvas.className = "passkvm-video";
-      canvas.tabIndex = -1;
+      canvas = PassKVM.h("canvas", { class: "passkvm-video", tabIndex: -1 });
       ctx2d = canvas.getContext("2d", { alpha: false, desynchronized: true });
       container.appendChild(canvas);
     }
     show(canvas);
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${location.host}${WS_PATH}`);
-    socket.binaryType = "arraybuffer";
+    gotFrame = false;
+    let socket = null;
+    socket = PassKVM.socket(WS_PATH, {
+      binaryType: "arraybuffer",
+      retry: () => 1000,
+      message: (ev) => { if (socket === ws) received(ev); },
+      down: () => {
+        if (!socket || socket !== ws || stopped) return;
+        closeDecoder();
+        needKey = true;
+        h264Failures = gotFrame ? 0 : h264Failures + 1;
+        gotFrame = false;
+        state = "reconnecting";
+        report();
+        if (h264Failures >= 3) { // this browser or link does not do H.264: use MJPEG
+          ws = null;
+          socket.close();
+          retry = setTimeout(startMjpeg, 1000);
+        }
+      },
+    });
     ws = socket;
-    let gotFrame = false;
-    socket.onmessage = (ev) => {
-      if (socket !== ws) return;
-      if (typeof ev.data === "string") {
-        configure(JSON.parse(ev.data));
-        return;
-      }
-      const bytes = new Uint8Array(ev.data);
-      const key = (bytes[0] & 1) === 1;
-      if (!decoder || decoder.state !== "configured" || (needKey && !key)) return;
-      let ts = 0;
-      for (let i = 1; i <= 8; i++) ts = ts * 256 + bytes[i];
-      try {
-        decoder.decode(new EncodedVideoChunk({ type: key ? "key" : "delta", timestamp: ts, data: bytes.subarray(HEADER_BYTES) }));
-        needKey = false;
-        gotFrame = true;
-      } catch (e) {
-        decoderFailed(e);
-      }
-    };
-    socket.onclose = () => {
-      if (socket !== ws || stopped) return;
-      ws = null;
-      closeDecoder();
-      h264Failures = gotFrame ? 0 : h264Failures + 1;
-      state = "reconnecting";
-      report();
-      // Three failed attempts without one picture: this browser or link does not do H.264; use MJPEG.
-      retry = setTimeout(h264Failures >= 3 ? startMjpeg : startH264, 1000);
-    };
+  }
+
+  function received(ev) {
+    if (typeof ev.data === "string") {
+      configure(JSON.parse(ev.data));
+      return;
+    }
+    const bytes = new Uint8Array(ev.data);
+    const key = (bytes[0] & 1) === 1;
+    if (!decoder || decoder.state !== "configured" || (needKey && !key)) return;
+    let ts = 0;
+    for (let i = 1; i <= 8; i++) ts = ts * 256 + bytes[i];
+    try {
+      decoder.decode(new EncodedVideoChunk({ type: key ? "key" : "delta", timestamp: ts, data: bytes.subarray(HEADER_BYTES) }));
+      needKey = false;
+      gotFrame = true;
+    } catch (e) {
+      decoderFailed(e);
+    }
   }
 
   function configure(msg) {
@@ -121,7 +131,7 @@
       needKey = true;
       width = msg.width;
       height = msg.height;
-      if (ws) ws.send("keyframe"); // frames that arrived while configuring were skipped
+      if (ws) ws.send("keyframe"); // frames that arrived while configuring were skipped (not sent if closed)
     }).catch((e) => { noteError(e); fallBack(); });
   }
 
@@ -144,7 +154,7 @@
     noteError(e && e.message ? e.message : e);
     closeDecoder();
     needKey = true;
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send("keyframe"); // the server resends config + a keyframe
+    if (ws) ws.send("keyframe"); // the server resends config + a keyframe (when the socket is open)
   }
 
   function closeDecoder() {
@@ -165,22 +175,23 @@
     mode = "mjpeg";
     state = "connecting";
     if (!img) {
-      img = document.createElement("img");
-      img.className = "passkvm-video";
-      img.alt = "target screen";
-      img.draggable = false;
-      img.addEventListener("load", () => {
-        width = img.naturalWidth;
-        height = img.naturalHeight;
-        framesDecoded++;
-        framesThisSecond++;
-        if (state !== "playing") { state = "playing"; report(); }
-      });
-      img.addEventListener("error", () => {
-        if (stopped || mode !== "mjpeg") return;
-        state = "reconnecting";
-        report();
-        retry = setTimeout(() => { if (mode === "mjpeg") img.src = `${MJPEG_PATH}?t=${Date.now()}`; }, 1000);
+      img = PassKVM.h("img", {
+        class: "passkvm-video",
+        alt: "target screen",
+        draggable: false,
+        onload: () => {
+          width = img.naturalWidth;
+          height = img.naturalHeight;
+          framesDecoded++;
+          framesThisSecond++;
+          if (state !== "playing") { state = "playing"; report(); }
+        },
+        onerror: () => {
+          if (stopped || mode !== "mjpeg") return;
+          state = "reconnecting";
+          report();
+          retry = setTimeout(() => { if (mode === "mjpeg") img.src = `${MJPEG_PATH}?t=${Date.now()}`; }, 1000);
+        },
       });
       container.appendChild(img);
     }

@@ -9,6 +9,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.RawTls;
 import org.passkvm.web.TestHttps;
 
@@ -143,7 +145,7 @@ public final class AttackBench {
                 }
             }
             peakHeld = Math.max(peakHeld, threadsReadingABody());
-            Thread.sleep(500);   // the attack: one byte per client every half second
+            Thread.sleep(500);   // paced: the attack: one byte per client every half second
         }
         long answered = answers.stream().filter(CompletableFuture::isDone).count();
         long slowest = answers.stream().filter(CompletableFuture::isDone).mapToLong(CompletableFuture::join).max().orElse(start);
@@ -201,18 +203,20 @@ public final class AttackBench {
                 }
             }).get(10, TimeUnit.SECONDS);
             HttpResponse<InputStream> stream = user.getStream("/api/video/stream.mjpeg");
+            AtomicLong streamed = new AtomicLong();
             CompletableFuture<Long> streamEnded = CompletableFuture.supplyAsync(() -> {
                 try (InputStream in = stream.body()) {
                     byte[] b = new byte[65536];
-                    while (in.read(b) >= 0) {
-                        // drain until the server ends it
+                    int n;
+                    while ((n = in.read(b)) >= 0) {
+                        streamed.addAndGet(n); // drain until the server ends it
                     }
                 } catch (IOException e) {
                     // ended
                 }
                 return System.nanoTime();
             });
-            Thread.sleep(200);
+            Await.until(Duration.ofSeconds(10), () -> streamed.get() > 0, "the MJPEG stream flowing");
             long start = System.nanoTime();
             app.admin().method("DELETE", "/api/users/" + name, null);
             long end = Math.max(socketClosed.get(10, TimeUnit.SECONDS), streamEnded.get(10, TimeUnit.SECONDS));

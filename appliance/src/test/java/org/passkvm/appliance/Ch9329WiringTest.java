@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fazecast.jSerialComm.SerialPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.hid.serial.Ch9329Frame;
+import org.passkvm.testkit.Await;
 import org.passkvm.testkit.Tools;
 import org.passkvm.web.TestHttps;
 
@@ -55,9 +57,7 @@ class Ch9329WiringTest {
         Path hostEnd = dir.resolve("host");
         socat = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + chipEnd, "pty,raw,echo=0,link=" + hostEnd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        while (!(Files.exists(chipEnd) && Files.exists(hostEnd))) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(10), () -> Files.exists(chipEnd) && Files.exists(hostEnd), "socat's two pty links");
         playChip(chipEnd);
         app = TestAppliance.start(dir, "hid:\n  output: ch9329\n  serial_port: " + hostEnd + "\n  baud: 115200\n");
         client = app.admin();
@@ -85,25 +85,15 @@ class Ch9329WiringTest {
         assertThat(client.json("GET", "/api/hid/layouts", null).get("minDelayMs").asInt()).isEqualTo(5);
     }
 
-    private JsonNode awaitHealth() throws Exception {
-        long deadline = System.currentTimeMillis() + 5000;
-        JsonNode hid;
-        do {
-            Thread.sleep(20);
-            hid = client.json("GET", "/api/health", null).at("/capabilities/hid");
-            if (hid.isMissingNode()) {
-                hid = client.json("GET", "/api/health", null).at("/hid");
-            }
-        } while (!"configured".equals(hid.path("state").asText()) && System.currentTimeMillis() < deadline);
-        assertThat(hid.path("state").asText()).isEqualTo("configured");
-        return hid;
+    private JsonNode awaitHealth() {
+        return Await.value(Duration.ofSeconds(5), () -> {
+            JsonNode hid = client.json("GET", "/api/health", null).at("/capabilities/hid");
+            return hid.isMissingNode() ? client.json("GET", "/api/health", null).at("/hid") : hid;
+        }, hid -> "configured".equals(hid.path("state").asText()), "HID state configured in /api/health");
     }
 
-    private void awaitFrames(int count) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (keyboardFrames.size() < count && System.currentTimeMillis() < deadline) {
-            Thread.sleep(10);
-        }
+    private void awaitFrames(int count) {
+        Await.until(Duration.ofSeconds(5), () -> keyboardFrames.size() >= count, count + " keyboard frames at the chip");
     }
 
     /** A CH9329 that answers every frame with success and reports the host's USB as attached. */

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.Json;
 
 /** The console in a real Chromium against the appliance on its embedded default. */
@@ -47,14 +49,13 @@ class ConsoleBrowserTest {
         Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0 || (PassKVMVideo.element() && PassKVMVideo.element().naturalWidth > 0)");
         java.util.Set<String> seen = new java.util.HashSet<>();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (seen.size() < 2 && System.currentTimeMillis() < deadline) {
+        Await.every(Duration.ofMillis(300)).untilHolds(Duration.ofSeconds(10), () -> {
             String f = pictureFingerprint(page);
             if (!f.isEmpty()) {
                 seen.add(f);
             }
-            Thread.sleep(300);
-        }
+            return seen.size() >= 2;
+        }, "two distinct pictures in the console");
         assertThat(seen).as("distinct pictures seen in the console").hasSizeGreaterThanOrEqualTo(2);
     }
 
@@ -64,13 +65,10 @@ class ConsoleBrowserTest {
         page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
         page.focus("#screen");
         typeLikeAPerson(page, "echo Hello, PassKVM!");
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!lastLine(target()).endsWith("echo Hello, PassKVM!") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.value(Duration.ofSeconds(5), () -> lastLine(target()), l -> l.endsWith("echo Hello, PassKVM!"), "the typed line on the target");
         assertThat(lastLine(target())).isEqualTo("demo$ echo Hello, PassKVM!");
         page.keyboard().press("Enter");
-        Thread.sleep(300);
+        Await.value(Duration.ofSeconds(5), () -> lastLine(target()), "demo$ "::equals, "a new prompt after Enter");
         assertThat(target().get("lines").toString()).contains("demo$ echo Hello, PassKVM!");
         page.click("#btn-panels");
         page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of("target/console.png")));
@@ -131,12 +129,7 @@ class ConsoleBrowserTest {
         double w = ((Number) box.get("w")).doubleValue(), h = ((Number) box.get("h")).doubleValue();
         int targetX = 400, targetY = 300;
         page.mouse().click(x + (targetX + 0.5) * w / 1280, y + (targetY + 0.5) * h / 720);
-        long deadline = System.currentTimeMillis() + 5000;
-        JsonNode clicks = target().get("clicks");
-        while (clicks.isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            clicks = target().get("clicks");
-        }
+        JsonNode clicks = Await.value(Duration.ofSeconds(5), () -> target().get("clicks"), c -> !c.isEmpty(), "a click on the target");
         JsonNode click = clicks.get(clicks.size() - 1);
         // One picture pixel in the browser is 1280/w target pixels: allow that much rounding.
         double tolerance = Math.max(1, 1280 / w);

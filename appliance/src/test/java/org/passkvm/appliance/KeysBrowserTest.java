@@ -3,9 +3,11 @@ package org.passkvm.appliance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.passkvm.testkit.Await;
 
 /** paste.js in Chromium against a demo target set to German: the paste dialog, the Keys menu, the on-screen keyboard. */
 class KeysBrowserTest {
@@ -70,21 +72,14 @@ class KeysBrowserTest {
         page.click("#osk button[data-code=ShiftLeft]");
         page.click("#osk button[data-code=KeyZ]");
         page.waitForFunction("() => true");
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!lastLine().endsWith("z@Y") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(lastLine()).endsWith("z@Y");
+        Await.value(Duration.ofSeconds(5), KeysBrowserTest::lastLine, l -> l.endsWith("z@Y"), "z@Y typed on the target");
 
         long before = browser.app().appliance().parts().simulator().state().keystrokes();
         page.click("#btn-keys");
         page.click("#menu-keys >> text=Ctrl+Alt+Del");
         assertThat(page.isHidden("#menu-keys")).isTrue();
-        deadline = System.currentTimeMillis() + 5000;
-        while (browser.app().appliance().parts().simulator().state().keystrokes() == before && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(browser.app().appliance().parts().simulator().state().keystrokes()).isGreaterThan(before);
+        Await.value(Duration.ofSeconds(5), () -> browser.app().appliance().parts().simulator().state().keystrokes(),
+                n -> n > before, "a keystroke from Ctrl+Alt+Del on the target");
         assertThat(browser.chromium().consoleErrors()).isEmpty();
     }
 }

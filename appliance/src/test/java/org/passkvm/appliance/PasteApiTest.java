@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.Json;
 import org.passkvm.web.TestHttps;
 
@@ -115,14 +117,9 @@ class PasteApiTest {
     }
 
     /** Polls GET /api/hid/paste until the job stops typing. */
-    static JsonNode awaitPaste(TestHttps client) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 20_000;
-        JsonNode p;
-        do {
-            Thread.sleep(20);
-            p = client.json("GET", "/api/hid/paste", null);
-        } while (p.get("state").asText().equals("typing") && System.currentTimeMillis() < deadline);
-        return p;
+    static JsonNode awaitPaste(TestHttps client) {
+        return Await.value(Duration.ofSeconds(20), () -> client.json("GET", "/api/hid/paste", null),
+                p -> !p.get("state").asText().equals("typing"), "the paste job to stop typing");
     }
 
     private List<String> targetLines() throws Exception {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.TestHttps;
 
 /**
@@ -210,11 +211,7 @@ class RevocationTest {
             }, "mjpeg-reader");
             reader.setDaemon(true);
             reader.start();
-            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (mjpegBytes.get() == 0 && System.nanoTime() < until) {
-                Thread.sleep(10);   // waits for the first frame, not for time to pass
-            }
-            assertThat(mjpegBytes.get()).as("the stream delivers before the revocation").isPositive();
+            Await.value(Duration.ofSeconds(10), mjpegBytes::get, n -> n > 0, "the stream delivers before the revocation");
         }
 
         static Open all(TestHttps client) throws Exception {
@@ -250,12 +247,11 @@ class RevocationTest {
             };
         }
 
-        void assertAllEndWithin(Duration limit) throws InterruptedException {
-            long start = System.nanoTime();
-            long until = start + limit.toNanos();
-            while (System.nanoTime() < until && !(inputEnded.get() != 0 && h264Ended.get() != 0 && mjpegEnded.get() != 0)) {
-                Thread.sleep(10);
-            }
+        void assertAllEndWithin(Duration limit) {
+            Await.value(limit, this::stillOpen, List::isEmpty, "every connection ended after the revocation (the list: still open)");
+        }
+
+        private List<String> stillOpen() {
             List<String> open = new ArrayList<>();
             if (inputEnded.get() == 0) {
                 open.add("input socket");
@@ -266,15 +262,13 @@ class RevocationTest {
             if (mjpegEnded.get() == 0) {
                 open.add("MJPEG stream");
             }
-            assertThat(open).as("still open %d ms after the revocation", limit.toMillis()).isEmpty();
+            return open;
         }
 
-        void assertAllStillOpen() throws InterruptedException {
+        void assertAllStillOpen() {
             long bytes = mjpegBytes.get();
-            long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
-            while (System.nanoTime() < until && mjpegBytes.get() == bytes) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofMillis(500), () -> mjpegBytes.get() > bytes || stillOpen().size() < 3,
+                "more MJPEG bytes (or an ended connection, which the checks below name)");
             assertThat(inputEnded.get()).as("input socket ended").isZero();
             assertThat(h264Ended.get()).as("H.264 socket ended").isZero();
             assertThat(mjpegEnded.get()).as("MJPEG stream ended").isZero();

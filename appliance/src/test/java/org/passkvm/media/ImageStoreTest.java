@@ -10,11 +10,13 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.testkit.Await;
 
 class ImageStoreTest {
 
@@ -139,14 +141,11 @@ class ImageStoreTest {
     void fileCopiedInByHandIsChecksummedInTheBackground() throws Exception {
         Files.write(dir.resolve("scp.iso"), new byte[] {'a', 'b', 'c'});
         ImageStore store = ImageStore.open(dir, ROOMY);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        ImageInfo info = store.list().get(0);
-        while (!info.state().equals("ready")) {
-            assertThat(info.state()).isEqualTo("hashing");
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(20);
-            info = store.list().get(0);
-        }
+        ImageInfo info = Await.value(Duration.ofSeconds(10), () -> {
+            ImageInfo now = store.list().get(0);
+            assertThat(now.state()).isIn("hashing", "ready"); // hashing until it is ready, nothing else
+            return now;
+        }, i -> i.state().equals("ready"), "scp.iso checksummed");
         assertThat(info.sha256()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         store.close();
     }

@@ -7,12 +7,14 @@ import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 
 /** A PassKVM process killed with SIGKILL in the middle of an upload, then started again on the same data. */
 class MediaCrashTest {
@@ -42,11 +44,7 @@ class MediaCrashTest {
             });
             upload.setDaemon(true);
             upload.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (partBytes(images) < 32L << 20) {
-                assertThat(System.nanoTime()).as("upload under way").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            Await.value(Duration.ofSeconds(60), () -> partBytes(images), n -> n >= 32L << 20, "upload under way (32 MiB in the .part file)");
             assertThat(api.image("installer.iso").get("state").asText()).isEqualTo("uploading");
         } finally {
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
@@ -81,16 +79,15 @@ class MediaCrashTest {
     }
 
     private int waitUntilUp(Process p, int port) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
+        Await.until(Duration.ofSeconds(90), () -> {
             assertThat(p.isAlive()).as(Files.readString(data.resolve("passkvm-" + port + ".log"))).isTrue();
             try (var s = new java.net.Socket("127.0.0.1", port)) {
-                return port;
+                return true;
             } catch (IOException notYet) {
-                Thread.sleep(200);
+                return false;
             }
-        }
-        throw new AssertionError("PassKVM did not start listening on " + port);
+        }, "PassKVM listening on " + port);
+        return port;
     }
 
     private static long partBytes(Path images) throws IOException {

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.tls.DeviceCertificate;
 
 /** Downloads from local HTTP and HTTPS servers on loopback: redirects, certificate checks, limits, cancel. */
@@ -100,16 +102,10 @@ class MediaFetchTest {
         return "https://127.0.0.1:" + https.getAddress().getPort() + path;
     }
 
-    private static JsonNode waitForEnd(String name) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            JsonNode n = api.image(name);
-            if (n != null && !n.get("state").asText().equals("fetching") && !n.get("state").asText().equals("hashing")) {
-                return n;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(name + " still fetching");
+    private static JsonNode waitForEnd(String name) {
+        return Await.value(Duration.ofSeconds(60), () -> api.image(name),
+            n -> n != null && !n.get("state").asText().equals("fetching") && !n.get("state").asText().equals("hashing"),
+            name + " fetched or failed");
     }
 
     @Test
@@ -156,21 +152,12 @@ class MediaFetchTest {
     @Test
     void fetchInProgressShowsProgressAndCanBeCancelled() throws Exception {
         api.post("/api/media/images/slow.iso/fetch", "{\"url\":\"" + httpsUrl("/slow.iso") + "\",\"insecure\":true}");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonNode n = api.image("slow.iso");
-        while (n.at("/progress/bytes").asLong() < 4096) {
-            assertThat(System.nanoTime()).isLessThan(deadline);
-            Thread.sleep(50);
-            n = api.image("slow.iso");
-        }
+        JsonNode n = Await.value(Duration.ofSeconds(20), () -> api.image("slow.iso"),
+            i -> i.at("/progress/bytes").asLong() >= 4096, "4 KiB of slow.iso fetched");
         assertThat(n.get("state").asText()).isEqualTo("fetching");
         HttpResponse<String> mount = api.post("/api/media/mount", "{\"image\":\"slow.iso\",\"mode\":\"flash\"}");
         assertThat(mount.statusCode()).as("a half-fetched image is not mountable").isEqualTo(409);
         assertThat(api.delete("/api/media/images/slow.iso").statusCode()).isEqualTo(204);
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (api.image("slow.iso") != null) {
-            assertThat(System.nanoTime()).as("cancelled fetch disappears").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until(Duration.ofSeconds(20), () -> api.image("slow.iso") == null, "cancelled fetch disappears");
     }
 }

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -21,18 +21,20 @@ import org.passkvm.appliance.TestAppliance;
 import org.passkvm.hid.storage.DriveMode;
 import org.passkvm.hid.storage.InquiryString;
 import org.passkvm.hid.storage.MassStorageDrive;
+import org.passkvm.testkit.Await;
+import org.passkvm.testkit.KernelChecks;
 
 /**
  * Runs inside the test VM (as root, on Debian's kernel with dummy_hcd): starts the appliance as on a Pi (HID on the
  * USB gadget, which carries the mass-storage function too) and checks through the REST API what the host side of
- * dummy_hcd sees. Prints one "CHECK name PASS|FAIL detail" line per check.
+ * dummy_hcd sees. Reports through {@link KernelChecks}, which MediaKernelTest turns into one test per check.
  */
 public final class MediaKernelScenario {
 
     private static final Path SYS_BLOCK = Path.of("/sys/block");
     private static final Path GADGET = Path.of("/sys/kernel/config/usb_gadget/passkvm");
     private static MediaClient api;
-    private static boolean failed;
+    private static final KernelChecks checks = new KernelChecks();
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("media-kernel");
@@ -195,8 +197,7 @@ public final class MediaKernelScenario {
             app.close();
             sh("umount " + images);
         }
-        System.out.println(failed ? "SCENARIO FAILED" : "SCENARIO OK");
-        System.exit(failed ? 1 : 0);
+        checks.exit();
     }
 
     private static void mount(String image, String mode, boolean readOnly) throws Exception {
@@ -206,11 +207,10 @@ public final class MediaKernelScenario {
     }
 
     /** The host-side block device ("sr0", "sda", ...) behind dummy_hcd, waiting for it to appear after a re-plug. */
-    private static String hostDevice(String prefix) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+    private static String hostDevice(String prefix) {
+        return Await.every(Duration.ofMillis(250)).valueOf(Duration.ofSeconds(60), () -> {
             try (Stream<Path> blocks = Files.list(SYS_BLOCK)) {
-                Optional<String> dev = blocks.filter(b -> b.getFileName().toString().startsWith(prefix))
+                return blocks.filter(b -> b.getFileName().toString().startsWith(prefix))
                     .filter(b -> {
                         try {
                             return b.toRealPath().toString().contains("dummy_hcd");
@@ -218,29 +218,18 @@ public final class MediaKernelScenario {
                             return false;
                         }
                     }).map(b -> b.getFileName().toString()).findFirst();
-                if (dev.isPresent() && Files.exists(Path.of("/dev", dev.get()))) {
-                    return dev.get();
-                }
             }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("no /dev/" + prefix + "* of dummy_hcd appeared within 60 s");
+        }, dev -> dev.isPresent() && Files.exists(Path.of("/dev", dev.get())), "/dev/" + prefix + "* of dummy_hcd").orElseThrow();
     }
 
     /** SHA-256 of the first {@code length} bytes of a host block device, read past the page cache. */
-    private static String deviceSha(String dev, long length) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String last = null;
-        while (System.nanoTime() < deadline) {
-            // The host notices a medium change on open; read until the new medium's content shows.
+    private static String deviceSha(String dev, long length) {
+        record Read(String sha256, String sectors) {}
+        // The host notices a medium change on open; read until the new medium's size shows.
+        return Await.every(Duration.ofMillis(500)).valueOf(Duration.ofSeconds(30), () -> {
             String out = shOut("dd if=/dev/" + dev + " iflag=direct bs=64K status=none | head -c " + length + " | sha256sum");
-            last = out.split(" ")[0];
-            if (out.length() > 0 && Files.readString(SYS_BLOCK.resolve(dev).resolve("size")).strip().equals(Long.toString(length / 512))) {
-                return last;
-            }
-            Thread.sleep(500);
-        }
-        return last;
+            return new Read(out.split(" ")[0], out.isEmpty() ? "" : Files.readString(SYS_BLOCK.resolve(dev).resolve("size")).strip());
+        }, r -> r.sectors().equals(Long.toString(length / 512)), "/dev/" + dev + " showing " + length / 512 + " sectors").sha256();
     }
 
     private static String openError(String dev) {
@@ -252,19 +241,8 @@ public final class MediaKernelScenario {
         }
     }
 
-    private interface Check {
-        String run() throws Exception;
-    }
-
-    private static void check(String name, Check check) {
-        try {
-            System.out.println("CHECK " + name + " PASS " + check.run());
-        } catch (Throwable e) {
-            failed = true;
-            System.out.println("CHECK " + name + " FAIL " + e);
-            e.printStackTrace();
-        }
-        System.out.flush();
+    private static void check(String name, KernelChecks.Check body) {
+        checks.check(name, body);
     }
 
     private static void expect(boolean ok, String what) {

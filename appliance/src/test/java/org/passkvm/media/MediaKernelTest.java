@@ -1,14 +1,13 @@
 package org.passkvm.media;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
-import org.passkvm.testvm.TestVm;
+import org.passkvm.testkit.KernelChecks;
+import org.passkvm.testkit.TestVm;
 
 /**
  * Virtual media on a real kernel: one boot of the test VM runs {@link MediaKernelScenario}; each of its checks is
@@ -28,7 +27,6 @@ class MediaKernelTest {
         TestVm.Result result = TestVm.run(Duration.ofSeconds(1500), List.of("java", "-Dtinylog.writer.level=info",
             "-Dmedia.test.timeout.seconds=120", "-cp", TestVm.testClassPath(), MediaKernelScenario.class.getName()));
         System.out.println("MediaKernelScenario in the test VM:\n" + result.describe());
-        return Stream.concat(TestVm.checks(result, CHECKS),
-            Stream.of(DynamicTest.dynamicTest("scenario-completed", () -> assertThat(result.stdout()).contains("SCENARIO OK"))));
+        return KernelChecks.asTests(result, CHECKS);
     }
 }

@@ -48,7 +48,7 @@ public final class MediaUploadBenchmark {
                     while (!Thread.currentThread().isInterrupted()) {
                         peak.accumulateAndGet(rssKib(), Math::max);
                         try {
-                            Thread.sleep(20);
+                            Thread.sleep(20); // the sampling period of the peak RSS
                         } catch (InterruptedException e) {
                             return;
                         }

@@ -1,7 +1,6 @@
 package org.passkvm.power;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.passkvm.power.DemoPower.eventually;
 
 import com.microsoft.playwright.Page;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.passkvm.appliance.BrowserSession;
 import org.passkvm.appliance.TestAppliance;
 import org.passkvm.simulator.SimulatedTarget.Power;
+import org.passkvm.testkit.Await;
 import org.passkvm.testkit.Tools;
 
 /** The ATX panel (atx.js) in Chromium: LEDs follow the target, buttons press, risky ones ask first. */
@@ -53,25 +53,25 @@ class AtxPanelBrowserTest {
             }
         });
         page.click(".atx-panel button[data-action=off_hard]");
-        Thread.sleep(500);
+        Await.until(Duration.ofSeconds(5), () -> !dialogs.isEmpty(), "the confirmation dialog");
         assertThat(dialogs).singleElement().satisfies(m -> assertThat(m).contains("Cut the host's power"));
         assertThat(browser.app().target().power()).as("dismissed: nothing pressed").isEqualTo(Power.ON);
 
         List<Power> seen = new CopyOnWriteArrayList<>();
         browser.app().target().onPowerChange(() -> seen.add(browser.app().target().power()));
         page.click(".atx-panel button[data-action=reset]");
-        assertThat(eventually(() -> seen.contains(Power.BOOTING), Duration.ofSeconds(5))).isTrue();
-        assertThat(eventually(() -> browser.app().target().power() == Power.ON, Duration.ofSeconds(5))).isTrue();
+        Await.until(Duration.ofSeconds(5), () -> seen.contains(Power.BOOTING), "the target booting after reset");
+        Await.until(Duration.ofSeconds(5), () -> browser.app().target().power() == Power.ON, "the target on after reset");
         page.waitForFunction("() => !document.querySelector('.atx-panel button[data-action=reset]').disabled");
 
         page.click(".atx-panel button[data-action=off]"); // graceful: no question asked
-        assertThat(eventually(() -> browser.app().target().power() == Power.OFF, Duration.ofSeconds(10))).isTrue();
+        Await.until(Duration.ofSeconds(10), () -> browser.app().target().power() == Power.OFF, "the target off");
         page.waitForFunction("() => document.querySelector('.atx-panel').textContent.includes('Power off')");
         assertThat(powerLedText(page)).isEqualTo("Power off");
 
         page.waitForFunction("() => !document.querySelector('.atx-panel button[data-action=on]').disabled");
         page.click(".atx-panel button[data-action=on]");
-        assertThat(eventually(() -> browser.app().target().power() == Power.ON, Duration.ofSeconds(10))).isTrue();
+        Await.until(Duration.ofSeconds(10), () -> browser.app().target().power() == Power.ON, "the target on");
         page.waitForFunction("() => document.querySelector('.atx-panel').textContent.includes('Power on')");
         assertThat(browser.chromium().consoleErrors()).isEmpty();
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 
 /**
  * The demo appliance with IPMI on a free UDP port and press timings short enough for tests (the
@@ -56,16 +57,13 @@ public final class DemoPower {
 
     public record Result(int exit, String output) {}
 
-    /** Waits for a condition, for state changes that take the simulated board a moment. */
+    /**
+     * Whether a condition came to hold within the time: {@link Await#holds}, kept for the IPMI and Redfish tests
+     * that still call it. New code calls {@link Await#until}, whose failure names what it waited for.
+     */
+    @Deprecated
     public static boolean eventually(BooleanSupplier condition, Duration within) throws InterruptedException {
-        long end = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return condition.getAsBoolean();
+        return Await.holds(within, condition::getAsBoolean);
     }
 
 }

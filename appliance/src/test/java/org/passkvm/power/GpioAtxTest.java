@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.passkvm.testkit.Await;
 
 /** The GPIO header on Pi4J's mock provider: levels, press lengths through PowerControl, LED debounce. */
 class GpioAtxTest {
@@ -92,7 +93,7 @@ class GpioAtxTest {
 
         edges.clear();
         in("atx-power-led").mockState(DigitalState.HIGH);
-        assertThat(DemoPower.eventually(atx::powerLed, Duration.ofSeconds(3))).as("LED lit after debounce").isTrue();
+        Await.until(Duration.ofSeconds(3), atx::powerLed, "LED lit after debounce");
         power.start(PowerAction.OFF_HARD).get(5, TimeUnit.SECONDS);
         assertThat(heldMillis(edges, 1)).isBetween(595L, 1500L);
 
@@ -115,6 +116,8 @@ class GpioAtxTest {
         AtomicInteger changes = new AtomicInteger();
         atx.onLedChange(changes::incrementAndGet);
         MockDigitalInput led = in("atx-power-led");
+        // Time is the subject: GpioAtx debounces on a real scheduler (no clock to inject), so the line bounces at a
+        // 10 ms pace, shorter than the 300 ms debounce, and the test then lets twice the debounce time pass.
         for (int i = 0; i < 5; i++) {
             led.mockState(DigitalState.HIGH);
             Thread.sleep(10);
@@ -127,8 +130,8 @@ class GpioAtxTest {
 
         led.mockState(DigitalState.HIGH);
         assertThat(atx.powerLed()).as("not yet settled").isFalse();
-        assertThat(DemoPower.eventually(atx::powerLed, Duration.ofSeconds(3))).isTrue();
-        Thread.sleep(100);
+        Await.until(Duration.ofSeconds(3), atx::powerLed, "LED lit after debounce");
+        Thread.sleep(100); // time is the subject: no second change comes after the settled one
         assertThat(changes.get()).isEqualTo(1);
     }
 
@@ -136,9 +139,9 @@ class GpioAtxTest {
     void activeLowLedsReadLitWhenTheLineIsLow() throws Exception {
         open(true, false, 5);
         in("atx-hdd-led").mockState(DigitalState.HIGH);
-        assertThat(DemoPower.eventually(() -> !atx.hddLed(), Duration.ofSeconds(3))).as("high is dark").isTrue();
+        Await.until(Duration.ofSeconds(3), () -> !atx.hddLed(), "HDD LED dark while the line is high");
         in("atx-hdd-led").mockState(DigitalState.LOW);
-        assertThat(DemoPower.eventually(atx::hddLed, Duration.ofSeconds(3))).as("low is lit").isTrue();
+        Await.until(Duration.ofSeconds(3), atx::hddLed, "HDD LED lit while the line is low");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.passkvm.power;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.passkvm.power.DemoPower.eventually;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.Json;
 import org.passkvm.web.Role;
 import org.passkvm.web.TestHttps;
@@ -47,7 +47,7 @@ class PowerApiTest {
     }
 
     static void waitIdle() throws InterruptedException {
-        assertThat(eventually(() -> app.admin().get("/api/power").body().contains("\"busy\":null"), Duration.ofSeconds(15))).isTrue();
+        Await.until(Duration.ofSeconds(15), () -> app.admin().get("/api/power").body().contains("\"busy\":null"), "no power action busy");
     }
 
     @Test
@@ -101,14 +101,14 @@ class PowerApiTest {
             }
         }).get(10, TimeUnit.SECONDS);
         try {
-            assertThat(eventually(() -> !messages.isEmpty(), Duration.ofSeconds(5))).isTrue();
+            Await.until(Duration.ofSeconds(5), () -> !messages.isEmpty(), "a first power message");
             assertThat(messages.get(0)).contains("\"power\":\"on\"");
             assertThat(app.admin().post("/api/power/off", "").statusCode()).isEqualTo(202);
-            assertThat(eventually(() -> messages.stream().anyMatch(m -> m.contains("\"busy\":\"off\"")), Duration.ofSeconds(5))).isTrue();
-            assertThat(eventually(() -> messages.stream().anyMatch(m -> m.contains("\"power\":\"off\"")), Duration.ofSeconds(10))).isTrue();
+            Await.until(Duration.ofSeconds(5), () -> messages.stream().anyMatch(m -> m.contains("\"busy\":\"off\"")), "a message busy off");
+            Await.until(Duration.ofSeconds(10), () -> messages.stream().anyMatch(m -> m.contains("\"power\":\"off\"")), "a message power off");
             waitIdle();
             app.admin().post("/api/power/on?wait=true", "");
-            assertThat(eventually(() -> messages.get(messages.size() - 1).contains("\"power\":\"on\""), Duration.ofSeconds(10))).isTrue();
+            Await.until(Duration.ofSeconds(10), () -> messages.get(messages.size() - 1).contains("\"power\":\"on\""), "the last message power on");
         } finally {
             ws.abort();
         }

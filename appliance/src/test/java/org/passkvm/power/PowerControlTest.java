@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.passkvm.testkit.Await;
 
 class PowerControlTest {
 
@@ -174,10 +175,8 @@ class PowerControlTest {
         List<PowerState> seen = new CopyOnWriteArrayList<>();
         power.onChange(seen::add);
         power.start(PowerAction.ON).get(5, TimeUnit.SECONDS);
-        long end = System.currentTimeMillis() + 2000;
-        while (System.currentTimeMillis() < end && (seen.isEmpty() || seen.get(seen.size() - 1).busy() != null)) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(2), () -> !seen.isEmpty() && seen.get(seen.size() - 1).busy() == null,
+                "a last state with no action busy");
         assertThat(seen).anyMatch(s -> s.busy() == PowerAction.ON);
         assertThat(seen).anyMatch(PowerState::on);
         assertThat(seen.get(seen.size() - 1)).isEqualTo(new PowerState(true, false, null, "test"));
@@ -187,7 +186,8 @@ class PowerControlTest {
     void closingDuringALongPressReleasesTheButton() throws Exception {
         atx.led = true;
         power.start(PowerAction.OFF_HARD);
-        Thread.sleep(50);
+        Await.until(Duration.ofSeconds(5), () -> atx.edges.stream().anyMatch(e -> e.button().equals("power") && e.pressed()),
+                "the long press under way");
         power.close();
         assertThat(atx.edges.get(atx.edges.size() - 1).pressed()).isFalse();
         assertThat(atx.edges.stream().filter(e -> e.button().equals("power")).reduce((a, b) -> b).orElseThrow().pressed()).isFalse();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Request;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,11 +23,15 @@ class H264BrowserTest {
 
     /** A logged-in page on the appliance's origin with video.js loaded into an empty box. */
     static Page playerPage(BrowserContext context) {
+        return playerPage(context, "admin", TestAppliance.PASSWORD);
+    }
+
+    static Page playerPage(BrowserContext context, String user, String password) {
         Page page = context.newPage();
         page.navigate("https://127.0.0.1:" + browser.app().port() + "/login");
-        Object status = page.evaluate("async (pw) => (await fetch('/api/auth/login', {method: 'POST',"
-                + " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({user: 'admin', password: pw})})).status",
-                TestAppliance.PASSWORD);
+        Object status = page.evaluate("async ([u, pw]) => (await fetch('/api/auth/login', {method: 'POST',"
+                + " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({user: u, password: pw})})).status",
+                List.of(user, password));
         assertThat(status).isEqualTo(200);
         page.evaluate("() => new Promise((ok, fail) => { document.body.innerHTML = '<div id=box></div>';"
                 + " const s = document.createElement('script'); s.src = '/assets/video.js'; s.onload = ok;"
@@ -59,6 +64,23 @@ class H264BrowserTest {
             assertThat(rgb.get(0).intValue()).isBetween(0x1E - 12, 0x1E + 12);
             assertThat(rgb.get(1).intValue()).isBetween(0x3A - 12, 0x3A + 12);
             assertThat(rgb.get(2).intValue()).isBetween(0x5A - 12, 0x5A + 12);
+        }
+    }
+
+    @Test
+    void aLoginEndedElsewhereTakesThePlayerToTheLoginPage() {
+        assertThat(browser.app().admin().post("/api/users",
+                "{\"name\":\"watcher\",\"role\":\"viewer\",\"password\":\"watcher password\"}").statusCode()).isEqualTo(201);
+        try (BrowserContext context = browser.chromium().newContext()) {
+            Page page = playerPage(context, "watcher", "watcher password");
+            page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+            // Deleting the user revokes the login: the H.264 socket closes with 4001, and the player, instead of
+            // connecting again, loads the login page (the page is on /login already, so watch for the navigation).
+            Request login = page.waitForRequest(r -> r.isNavigationRequest() && r.url().endsWith("/login"),
+                    new Page.WaitForRequestOptions().setTimeout(10_000),
+                    () -> assertThat(browser.app().admin().method("DELETE", "/api/users/watcher", null).statusCode()).isBetween(200, 299));
+            assertThat(login.frame()).isEqualTo(page.mainFrame());
         }
     }
 

@@ -5,16 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 import org.passkvm.video.stream.H264Stream;
 
 /** The H.264 WebSocket on the demo source, seen by plain WebSocket clients. */
@@ -92,10 +93,7 @@ class H264SocketTest {
     void aJoiningClientGetsTheCodecThenAKeyframeThenTheStream() throws Exception {
         Client c = new Client(true);
         WebSocket ws = connect(c);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (c.units.size() < 5 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.until(Duration.ofSeconds(10), () -> c.units.size() >= 5, "5 access units");
         assertThat(c.texts).isNotEmpty();
         assertThat(c.texts.get(0)).contains("\"type\":\"config\"", "\"codec\":\"avc1.", "\"width\":1280");
         byte[] first = c.units.get(0);
@@ -103,7 +101,7 @@ class H264SocketTest {
         assertThat(first).as("Annex-B after the 9-byte header").containsSequence(0, 0, 0, 1, 0x67);
 
         int before = c.units.size();
-        Thread.sleep(2000);
+        Thread.sleep(2000); // time is the subject: the units of a 2 s window
         List<byte[]> window = List.copyOf(c.units.subList(before, c.units.size()));
         // Counted from the bitstream itself (H.264's frame_num), not from the server's own figures: the encoder
         // produced something, and every picture it produced arrived.
@@ -126,9 +124,9 @@ class H264SocketTest {
         WebSocket slowWs = connect(slow);
         Client fast = new Client(true);
         WebSocket fastWs = connect(fast);
-        Thread.sleep(1000);
+        Await.until(Duration.ofSeconds(10), () -> fast.units.size() >= 5 && !slow.texts.isEmpty(), "both clients served");
         int start = fast.units.size();
-        Thread.sleep(3000);
+        Thread.sleep(3000); // time is the subject: the fast client's rate over 3 s while the slow one reads nothing
         // The fast client lost nothing to the slow one: every picture the encoder made reached it (frame_num).
         assertThat(fast.units.size() - start).as("fast client's access units over 3 s").isGreaterThanOrEqualTo(15);
         assertThat(new FrameNumbers().breaks(List.copyOf(fast.units), H264Stream.HEADER_BYTES)).as("fast client missed pictures at")
@@ -143,11 +141,12 @@ class H264SocketTest {
         int resumedAt = slow.units.size();
         slow.reads = true;
         slowWs.request(1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (slow.units.stream().skip(resumedAt).noneMatch(H264SocketTest::keyframe) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        Thread.sleep(500);
+        // A keyframe after resuming, and ten units from there on for frame_num to follow.
+        Await.until(Duration.ofSeconds(10), () -> {
+            List<byte[]> resumed = List.copyOf(slow.units).stream().skip(resumedAt).toList();
+            int key = java.util.stream.IntStream.range(0, resumed.size()).filter(i -> keyframe(resumed.get(i))).findFirst().orElse(-1);
+            return key >= 0 && resumed.size() - key >= 10;
+        }, "a keyframe and ten units after the slow client reads again");
         List<byte[]> all = List.copyOf(slow.units);
         assertThat(all.subList(resumedAt, all.size())).as("units after resuming").anyMatch(H264SocketTest::keyframe);
         // A wipe shows in frame_num as a jump; the stream may only jump to an IDR, so no break is ever seen.

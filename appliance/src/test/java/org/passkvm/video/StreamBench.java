@@ -111,7 +111,7 @@ public final class StreamBench {
             Client one = new Client(app, false, stop);
             Thread t = new Thread(one);
             t.start();
-            Thread.sleep(2000);
+            Thread.sleep(2000); // time is the subject (as below): warm-up, then a measured window
             synchronized (one.latencies) {
                 one.latencies.clear();
                 one.fanout.clear();
@@ -142,7 +142,7 @@ public final class StreamBench {
                 threads.add(th);
                 th.start();
             }
-            Thread.sleep(2000);
+            Thread.sleep(2000); // time is the subject (as below): warm-up, then one memory sample a second
             long[] start = clients.stream().mapToLong(c -> c.frames.get()).toArray();
             clients.forEach(c -> {
                 synchronized (c.latencies) {
@@ -157,7 +157,9 @@ public final class StreamBench {
             }
             long[] end = clients.stream().mapToLong(c -> c.frames.get()).toArray();
             stop16.set(true);
-            Thread.sleep(500); // the clients notice and stop adding figures
+            for (Thread th : threads) {
+                th.join(5000); // the clients notice and stop adding figures
+            }
             double[] fps = new double[16];
             for (int i = 0; i < 16; i++) {
                 fps[i] = (end[i] - start[i]) / (double) seconds;

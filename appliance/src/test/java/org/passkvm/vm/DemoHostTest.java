@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.testkit.Await;
 
 /** Inventory, power and moves against libvirt's test driver loaded with the shipped demo host. */
 class DemoHostTest {
@@ -155,13 +156,7 @@ class DemoHostTest {
         assertThat(control.vm("workstation").displayMode()).isEqualTo("virtio");
     }
 
-    private VmJobs.Status awaitDone(String id) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        VmJobs.Status s = control.job(id);
-        while (s.state().equals("running") && System.nanoTime() < end) {
-            Thread.sleep(50);
-            s = control.job(id);
-        }
-        return s;
+    private VmJobs.Status awaitDone(String id) {
+        return Await.value(Duration.ofSeconds(15), () -> control.job(id), s -> !s.state().equals("running"), "job " + id + " finished");
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.passkvm.testkit.Tools;
-import org.passkvm.testvm.TestVm;
+import org.passkvm.testkit.TestVm;
 
 /**
  * The GPU-passthrough host VM ({@code image-build/testvm/testvm host}), running in the background for one test

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.testkit.Await;
 
 /**
  * Closing the host while web requests are still reading from it. libvirt frees the test driver's state the moment
@@ -31,6 +32,7 @@ class LibvirtHostCloseTest {
             assertThat(host.awaitConnected(Duration.ofSeconds(10))).as(host.link().detail()).isTrue();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger answered = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
             List<Throwable> unexpected = new CopyOnWriteArrayList<>();
             CountDownLatch running = new CountDownLatch(4);
             List<Thread> callers = new ArrayList<>();
@@ -49,6 +51,8 @@ class LibvirtHostCloseTest {
                         } catch (VmHostException e) {
                             if (e.kind() != VmHostException.Kind.UNAVAILABLE) {
                                 unexpected.add(e);
+                            } else {
+                                refused.incrementAndGet();
                             }
                         } catch (RuntimeException e) {
                             unexpected.add(e);
@@ -59,11 +63,10 @@ class LibvirtHostCloseTest {
                 callers.add(t);
             }
             running.await();
-            while (answered.get() < 8) {
-                Thread.sleep(1);
-            }
+            Await.until(Duration.ofSeconds(10), () -> answered.get() >= 8, "8 answered calls");
+            int refusedBefore = refused.get();
             host.close();
-            Thread.sleep(20); // callers now meet a closed host
+            Await.until(Duration.ofSeconds(10), () -> refused.get() >= refusedBefore + 4, "callers meeting the closed host");
             stop.set(true);
             for (Thread t : callers) {
                 t.join(5000);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.passkvm.testkit.Await;
 import org.passkvm.testkit.Tools;
 
 /**
@@ -94,12 +95,15 @@ final class Libvirtd implements AutoCloseable {
         env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
         env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
         process = pb.start();
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.exists(socket())) {
-            if (!process.isAlive() || System.nanoTime() > end) {
-                throw new IOException("libvirtd did not start: " + Files.readString(dir.resolve("libvirtd.log")));
-            }
-            Thread.sleep(50);
+        try {
+            Await.until(Duration.ofSeconds(30), () -> {
+                if (!process.isAlive()) {
+                    throw new IOException("libvirtd exited");
+                }
+                return Files.exists(socket());
+            }, "libvirtd's socket");
+        } catch (AssertionError e) {
+            throw new IOException("libvirtd did not start (" + e.getMessage() + "): " + Files.readString(dir.resolve("libvirtd.log")), e);
         }
     }
 

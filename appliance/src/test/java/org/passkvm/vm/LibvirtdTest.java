@@ -13,6 +13,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.passkvm.testkit.Await;
 
 /**
  * Definition changes against a real libvirtd with the QEMU driver, read back with virsh: what
@@ -124,10 +125,7 @@ class LibvirtdTest {
     @Order(4)
     void aKilledDaemonIsReportedAndTheConnectionComesBack() throws Exception {
         daemon.kill();
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (libvirt.link().up() && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        Await.until(Duration.ofSeconds(20), () -> !libvirt.link().up(), "the link to the killed daemon down");
         assertThat(libvirt.link().state()).isEqualTo(Link.State.DISCONNECTED);
         assertThatThrownBy(() -> control.vms()).isInstanceOfSatisfying(VmHostException.class,
                 e -> assertThat(e.kind()).isEqualTo(VmHostException.Kind.UNAVAILABLE));

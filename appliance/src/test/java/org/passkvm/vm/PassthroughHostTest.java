@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.TestHttps;
 
 /**
@@ -138,16 +139,9 @@ class PassthroughHostTest {
                 """.formatted(host.uri(), HostVm.KEYBOARD));
         // Patient: each answer crosses ssh into an emulated CPU.
         admin = TestHttps.basic(app.port(), "admin", TestAppliance.PASSWORD, Duration.ofSeconds(10), Duration.ofMinutes(2));
-        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonNode vm = null;
-        while (System.nanoTime() < end) {
-            vm = app.anonymous().json("GET", "/api/health", null).path("capabilities").path("vm");
-            if (vm.path("state").asText().equals("connected")) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("PassKVM did not connect to the host VM: " + vm);
+        Await.every(Duration.ofMillis(200)).valueOf(Duration.ofSeconds(120),
+            () -> app.anonymous().json("GET", "/api/health", null).path("capabilities").path("vm"),
+            vm -> vm.path("state").asText().equals("connected"), "PassKVM connected to the host VM");
     }
 
     private static int requireGroup() throws Exception {

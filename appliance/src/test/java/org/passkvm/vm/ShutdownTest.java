@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.passkvm.testkit.Await;
 
 /** A guest that ignores the ACPI request: force-off is offered, or done when asked for. */
 class ShutdownTest {
@@ -71,13 +72,7 @@ class ShutdownTest {
         }
     }
 
-    private static VmJobs.Status await(VmControl control, String id) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        VmJobs.Status s = control.job(id);
-        while (s.state().equals("running") && System.nanoTime() < end) {
-            Thread.sleep(50);
-            s = control.job(id);
-        }
-        return s;
+    private static VmJobs.Status await(VmControl control, String id) {
+        return Await.value(Duration.ofSeconds(10), () -> control.job(id), s -> !s.state().equals("running"), "job " + id + " finished");
     }
 }

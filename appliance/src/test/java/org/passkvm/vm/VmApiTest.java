@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 import org.passkvm.web.Role;
 import org.passkvm.web.TestHttps;
 
@@ -32,10 +33,8 @@ class VmApiTest {
         app = TestAppliance.start(dataDir);
         app.appliance().web().accounts().create("viewer", Role.VIEWER, PASSWORD);
         app.appliance().web().accounts().create("operator", Role.OPERATOR, PASSWORD);
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!health().path("state").asText().equals("connected") && System.nanoTime() < end) {
-            Thread.sleep(50);
-        }
+        Await.value(Duration.ofSeconds(10), VmApiTest::health, h -> h.path("state").asText().equals("connected"),
+            "the VM host connected in /api/health");
     }
 
     @AfterAll
@@ -83,12 +82,8 @@ class VmApiTest {
         JsonNode accepted = json(call("POST", "/api/gpus/pci_0000_01_00_0/assign", "operator",
                 "{\"vm\":\"workstation\",\"shutdownHolder\":true,\"timeoutSeconds\":10}"), 202);
         String job = accepted.path("job").path("id").asText();
-        JsonNode status = json(call("GET", "/api/vm-jobs/" + job, "viewer", null), 200);
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (status.path("state").asText().equals("running") && System.nanoTime() < end) {
-            Thread.sleep(50);
-            status = json(call("GET", "/api/vm-jobs/" + job, "viewer", null), 200);
-        }
+        JsonNode status = Await.value(Duration.ofSeconds(15), () -> json(call("GET", "/api/vm-jobs/" + job, "viewer", null), 200),
+            s -> !s.path("state").asText().equals("running"), "job " + job + " finished");
         assertThat(status.path("state").asText()).as(status.toString()).isEqualTo("done");
         JsonNode gpus = json(call("GET", "/api/gpus", "viewer", null), 200);
         assertThat(gpus.path("gpus").get(1).path("heldBy").asText()).isEqualTo("workstation");

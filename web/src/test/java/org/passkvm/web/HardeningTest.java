@@ -153,7 +153,7 @@ class HardeningTest {
                 } catch (IOException cut) {
                     break;
                 }
-                Thread.sleep(500);
+                Thread.sleep(500); // paced: the slow client is what this test proves the server cuts
             }
             assertThat(answer.get(20, java.util.concurrent.TimeUnit.SECONDS)).isIn("answered", "closed");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));

@@ -2,7 +2,9 @@ package org.passkvm.hid.gadget;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import org.passkvm.testkit.Await;
 
 /** A named pipe standing in for /dev/hidgN: same non-blocking semantics (EAGAIN when full, EPIPE without reader). */
 final class Fifo implements AutoCloseable {
@@ -34,10 +36,9 @@ final class Fifo implements AutoCloseable {
     /** Reads one report of {@code length} bytes, waiting up to a few seconds. */
     byte[] readReport(int length) {
         byte[] out = new byte[length];
-        int have = 0;
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (have < length) {
-            byte[] chunk = new byte[length - have];
+        int[] have = {0};
+        Await.every(Duration.ofMillis(1)).valueOf(Duration.ofSeconds(5), () -> {
+            byte[] chunk = new byte[length - have[0]];
             long n;
             try {
                 n = Libc.read(readFd, chunk, chunk.length);
@@ -45,14 +46,11 @@ final class Fifo implements AutoCloseable {
                 n = 0; // EAGAIN: nothing yet
             }
             if (n > 0) {
-                System.arraycopy(chunk, 0, out, have, (int) n);
-                have += (int) n;
-            } else if (System.nanoTime() > deadline) {
-                throw new AssertionError("no report within 5 s, got " + Arrays.toString(Arrays.copyOf(out, have)));
-            } else {
-                Thread.onSpinWait();
+                System.arraycopy(chunk, 0, out, have[0], (int) n);
+                have[0] += (int) n;
             }
-        }
+            return Arrays.toString(Arrays.copyOf(out, have[0]));
+        }, got -> have[0] == length, "a report of " + length + " bytes");
         return out;
     }
 

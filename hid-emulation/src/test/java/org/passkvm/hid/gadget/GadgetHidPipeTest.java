@@ -3,6 +3,7 @@ package org.passkvm.hid.gadget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.KeyboardLeds;
+import org.passkvm.testkit.Await;
 
 /** GadgetHid end to end over named pipes: what HidInput presses is what a host would read, byte for byte. */
 class GadgetHidPipeTest {
@@ -69,10 +71,9 @@ class GadgetHidPipeTest {
                  HidgEndpoint host = HidgEndpoint.forWriting(leds.path)) {
                 CompletableFuture<KeyboardLeds> seen = new CompletableFuture<>();
                 hid.onLeds(seen::complete);
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (host.write(new byte[] {0x02}, 50) != HidEndpoint.Outcome.SENT) {
-                    assertThat(System.nanoTime()).isLessThan(deadline); // the reader opens its end first
-                }
+                // the reader opens its end first
+                Await.until(Duration.ofSeconds(5), () -> host.write(new byte[] {0x02}, 50) == HidEndpoint.Outcome.SENT,
+                    "the LED report written to GadgetHid's reader");
                 assertThat(seen.get(5, TimeUnit.SECONDS)).isEqualTo(new KeyboardLeds(false, true, false));
                 assertThat(hid.status().leds().capsLock()).isTrue();
             }

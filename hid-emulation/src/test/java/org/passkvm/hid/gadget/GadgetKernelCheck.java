@@ -14,16 +14,17 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
+import org.passkvm.testkit.Await;
+import org.passkvm.testkit.KernelChecks;
 
 /**
  * Runs inside the test VM (as root, real configfs and dummy_hcd): drives GadgetHid and checks what the host side of
  * dummy_hcd receives as input events. One JVM and one VM boot for all checks, because each costs seconds under
- * emulation. Prints "CHECK name PASS|FAIL ..." lines that GadgetKernelTest turns into one test each.
+ * emulation. Reports through {@link KernelChecks}, which GadgetKernelTest turns into one test per check.
  */
 public final class GadgetKernelCheck {
 
@@ -51,31 +52,16 @@ public final class GadgetKernelCheck {
 
     private final GadgetConfig config = GadgetConfig.standard()
         .withIdentity(new GadgetIdentity(0x1D6B, 0x0104, 0x0100, "PassKVM", "PassKVM Kernel Test", "KTEST0001"));
-    private int failures;
+    private final KernelChecks checks = new KernelChecks();
 
     public static void main(String[] args) throws Exception {
-        GadgetKernelCheck check = new GadgetKernelCheck();
-        check.runAll();
-        System.out.println(check.failures == 0 ? "ALL CHECKS PASSED" : check.failures + " CHECKS FAILED");
-        System.out.flush();
-        System.exit(check.failures == 0 ? 0 : 1);
+        GadgetKernelCheck scenario = new GadgetKernelCheck();
+        scenario.runAll();
+        scenario.checks.exit();
     }
 
-    private interface Check {
-        String run() throws Exception;
-    }
-
-    private void check(String name, Check body) {
-        long start = System.nanoTime();
-        try {
-            String detail = body.run();
-            System.out.printf("CHECK %s PASS %d ms %s%n", name, (System.nanoTime() - start) / 1_000_000, detail);
-        } catch (Throwable e) {
-            failures++;
-            System.out.printf("CHECK %s FAIL %s%n", name, String.valueOf(e).replace('\n', ' '));
-            e.printStackTrace();
-        }
-        System.out.flush();
+    private void check(String name, KernelChecks.Check body) {
+        checks.check(name, body);
     }
 
     private void runAll() throws Exception {
@@ -84,7 +70,7 @@ public final class GadgetKernelCheck {
         GadgetHid[] holder = new GadgetHid[1];
         check("restart-after-crash-and-enumerate", () -> {
             holder[0] = GadgetHid.start(config);
-            awaitTrue(() -> holder[0].hostState() == UsbHostState.CONFIGURED, ENUMERATION, "host configured");
+            Await.until(ENUMERATION, () -> holder[0].hostState() == UsbHostState.CONFIGURED, "host configured");
             List<String> names = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 names.add(HostInputDevice.await(i, ENUMERATION).name());
@@ -183,7 +169,7 @@ public final class GadgetKernelCheck {
                 require(hid.status().leds().equals(both), "status shows " + hid.status().leds());
                 keyboard.send(EV_LED, LED_CAPSL, 0);
                 keyboard.send(EV_LED, LED_NUML, 0);
-                awaitTrue(() -> hid.leds().equals(KeyboardLeds.OFF), EVENTS, "LEDs off again");
+                Await.until(EVENTS, () -> hid.leds().equals(KeyboardLeds.OFF), "LEDs off again");
                 return "caps " + caps + ", then " + both + ", then off";
             }
         });
@@ -200,24 +186,24 @@ public final class GadgetKernelCheck {
                     input.tap(0x04 + i++ % 26);
                     slowestCall.accumulateAndGet(System.nanoTime() - t0, Math::max);
                     calls.incrementAndGet();
-                    sleepMillis(2);
+                    sleepMillis(2); // a typist's pace
                 }
             }, "typist");
             typist.start();
-            sleepMillis(700);
+            Await.until(EVENTS, () -> calls.get() >= 20, "typing under way");
             long t0 = System.nanoTime();
             gadget.unbind();
             long unbindMillis = (System.nanoTime() - t0) / 1_000_000;
-            awaitTrue(() -> hid.hostState() == UsbHostState.UNBOUND, EVENTS, "host state unbound");
+            Await.until(EVENTS, () -> hid.hostState() == UsbHostState.UNBOUND, "host state unbound");
             long callsBefore = calls.get();
-            sleepMillis(1000); // keep typing into the unbound gadget
+            sleepMillis(1000); // time is the subject: a second of typing into the unbound gadget, none of it blocked
             require(calls.get() > callsBefore + 10, "typing stalled while unbound: " + calls.get() + " calls");
             require(!hid.status().keyboardOnline(), "keyboard still shown online while unbound");
             typing[0] = false;
             typist.join(5000);
             require(!typist.isAlive(), "the typist is stuck");
             gadget.bind();
-            awaitTrue(() -> hid.hostState() == UsbHostState.CONFIGURED, ENUMERATION, "host configured again");
+            Await.until(ENUMERATION, () -> hid.hostState() == UsbHostState.CONFIGURED, "host configured again");
             try (HostInputDevice keyboard = HostInputDevice.open(0, ENUMERATION)) {
                 List<HostInputDevice.Event> after = keyboard.collect(Duration.ofSeconds(1));
                 List<Integer> pressed = keyboard.pressedKeys();
@@ -238,9 +224,9 @@ public final class GadgetKernelCheck {
                 require(down.size() == 1 && down.get(0).value() == 1, "B not pressed: " + down);
             }
             gadget.unbind();
-            awaitTrue(() -> hid.hostState() == UsbHostState.UNBOUND, EVENTS, "unbound");
+            Await.until(EVENTS, () -> hid.hostState() == UsbHostState.UNBOUND, "unbound");
             gadget.bind();
-            awaitTrue(() -> hid.hostState() == UsbHostState.CONFIGURED, ENUMERATION, "configured again");
+            Await.until(ENUMERATION, () -> hid.hostState() == UsbHostState.CONFIGURED, "configured again");
             try (HostInputDevice keyboard = HostInputDevice.open(0, ENUMERATION)) {
                 List<HostInputDevice.Event> after = keyboard.collect(Duration.ofSeconds(1));
                 List<Integer> pressed = keyboard.pressedKeys();
@@ -269,13 +255,13 @@ public final class GadgetKernelCheck {
             hid.close();
             Path dir = Path.of("/sys/kernel/config/usb_gadget", config.name());
             require(!Files.exists(dir), dir + " still exists");
-            awaitTrue(() -> {
+            Await.until(EVENTS, () -> {
                 try {
                     return !HostInputDevice.anyDummyHcdDevice();
                 } catch (java.io.IOException e) {
                     return false;
                 }
-            }, EVENTS, "host side devices gone");
+            }, "host side devices gone");
             return "configfs folder and host devices gone";
         });
 
@@ -284,7 +270,7 @@ public final class GadgetKernelCheck {
                 new GadgetIdentity(0x1209, 0x0001, 0x0200, "Example Corp", "Plain Mouse", "CUSTOM42"), false,
                 Optional.of(GadgetConfig.AbsolutePan.WITHOUT_PAN), false, List.of());
             try (GadgetHid plain = GadgetHid.start(custom)) {
-                awaitTrue(() -> plain.hostState() == UsbHostState.CONFIGURED, ENUMERATION, "configured");
+                Await.until(ENUMERATION, () -> plain.hostState() == UsbHostState.CONFIGURED, "configured");
                 HostInputDevice.Listing listing = HostInputDevice.await(0, ENUMERATION);
                 Path usb = hostUsbDevice("CUSTOM42");
                 require(read(usb, "idVendor").equals("1209") && read(usb, "manufacturer").equals("Example Corp"),
@@ -302,19 +288,13 @@ public final class GadgetKernelCheck {
         });
     }
 
-    private static Path hostUsbDevice(String serial) throws Exception {
-        long deadline = System.nanoTime() + ENUMERATION.toNanos();
-        while (System.nanoTime() < deadline) {
+    private static Path hostUsbDevice(String serial) {
+        return Await.value(ENUMERATION, () -> {
             try (var devices = Files.list(Path.of("/sys/bus/usb/devices"))) {
-                Optional<Path> match = devices.filter(d -> Files.exists(d.resolve("serial")))
+                return devices.filter(d -> Files.exists(d.resolve("serial")))
                     .filter(d -> read(d, "serial").equals(serial)).findFirst();
-                if (match.isPresent()) {
-                    return match.get();
-                }
             }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no USB device with serial " + serial + " on the host side");
+        }, Optional::isPresent, "a USB device with serial " + serial + " on the host side").orElseThrow();
     }
 
     private static String read(Path dir, String attribute) {
@@ -332,16 +312,6 @@ public final class GadgetKernelCheck {
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new AssertionError(message);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            sleepMillis(20);
         }
     }
 

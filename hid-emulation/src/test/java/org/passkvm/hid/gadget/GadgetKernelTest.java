@@ -6,7 +6,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
-import org.passkvm.testvm.TestVm;
+import org.passkvm.testkit.KernelChecks;
+import org.passkvm.testkit.TestVm;
 
 /**
  * GadgetHid on a real kernel: boots the test VM once, runs {@link GadgetKernelCheck} there, and reports each of its
@@ -27,6 +28,6 @@ class GadgetKernelTest {
         TestVm.Result result = TestVm.run(Duration.ofSeconds(420), List.of("java",
             "-Dtinylog.writer.level=info", "-cp", TestVm.testClassPath(), GadgetKernelCheck.class.getName()));
         System.out.println("GadgetKernelCheck in the test VM: " + result.describe());
-        return TestVm.checks(result, EXPECTED_CHECKS);
+        return KernelChecks.asTests(result, EXPECTED_CHECKS);
     }
 }

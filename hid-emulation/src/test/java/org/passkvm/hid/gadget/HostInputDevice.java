@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.passkvm.testkit.Await;
 
 /**
  * The target's view of our gadget inside the test VM: the evdev node the host side of dummy_hcd created for one of
@@ -94,21 +95,16 @@ final class HostInputDevice implements AutoCloseable {
     }
 
     /** The listing of our gadget's interface number {@code index} on the host side, once it exists. */
-    static Listing await(int index, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (Listing l : listings()) {
-                if (l.phys().contains("dummy_hcd") && l.phys().endsWith("/input" + index)
-                    && l.eventNode().filter(Files::exists).isPresent()) {
-                    return l;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("host side shows no input device for interface " + index + ": "
-                    + listings());
-            }
-            Thread.sleep(50);
-        }
+    static Listing await(int index, Duration timeout) {
+        // The value awaited is the whole listing, so a failure shows what the host side did have.
+        List<Listing> all = Await.value(timeout, HostInputDevice::listings, ls -> ours(ls, index).isPresent(),
+            "host side input device for interface " + index);
+        return ours(all, index).orElseThrow();
+    }
+
+    private static Optional<Listing> ours(List<Listing> listings, int index) {
+        return listings.stream().filter(l -> l.phys().contains("dummy_hcd") && l.phys().endsWith("/input" + index)
+            && l.eventNode().filter(Files::exists).isPresent()).findFirst();
     }
 
     static boolean anyDummyHcdDevice() throws IOException {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.passkvm.testvm.TestVm;
+import org.passkvm.testkit.TestVm;
 
 /** The test VM itself: a boot keyboard gadget made in its kernel types into the host side of dummy_hcd. */
 @Tag("kernel")

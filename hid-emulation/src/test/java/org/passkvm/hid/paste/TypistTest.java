@@ -3,6 +3,7 @@ package org.passkvm.hid.paste;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,6 +12,7 @@ import org.passkvm.hid.HidInput;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.keymap.UntypableChar;
 import org.passkvm.hid.report.KeyboardReport;
+import org.passkvm.testkit.Await;
 
 class TypistTest {
 
@@ -82,16 +84,14 @@ class TypistTest {
         RecordingHost host = new RecordingHost(Layout.byName("us"));
         Typist typist = typist(host, Typist.Settings.DEFAULT);
         typist.start("A".repeat(500), Layout.byName("us"), 20, false);
-        while (typist.progress().typed() < 3) {
-            Thread.sleep(5);
-        }
+        Await.until(Duration.ofSeconds(10), () -> typist.progress().typed() >= 3, "3 keys typed");
         PasteProgress aborted = typist.abort();
         assertThat(aborted.state()).isEqualTo(PasteProgress.State.ABORTED);
         assertThat(aborted.typed()).isBetween(3, 499);
         assertThat(aborted.finishedAtMillis()).isPositive();
         assertThat(host.last()).isEqualTo(KeyboardReport.EMPTY);
         int reportsAfterAbort = host.reports().size();
-        Thread.sleep(100);
+        Thread.sleep(100); // time is the subject: nothing is typed after the abort
         assertThat(host.reports()).hasSize(reportsAfterAbort);
     }
 

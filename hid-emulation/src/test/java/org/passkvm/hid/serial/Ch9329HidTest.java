@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,7 @@ import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
 import org.passkvm.hid.report.RelativeMouseReport;
+import org.passkvm.testkit.Await;
 
 /** Ch9329Hid against a chip played by the test at the other end of a socat pty pair. */
 class Ch9329HidTest {
@@ -55,7 +55,7 @@ class Ch9329HidTest {
     private Ch9329Hid connect() {
         hid = new Ch9329Hid(new Ch9329Hid.Settings(pty.host.toString(), 9600, Duration.ofMillis(500),
                 Duration.ofMillis(100), Duration.ofMillis(100)));
-        eventually(() -> hid.link() == Ch9329Hid.Link.UP);
+        awaitLink(Ch9329Hid.Link.UP);
         return hid;
     }
 
@@ -106,16 +106,10 @@ class Ch9329HidTest {
                 Ch9329Frame.hex(Ch9329Frame.absoluteMouse(new AbsoluteMouseReport(0, 30000, 0, 0, 0))));
     }
 
-    private List<byte[]> waitForLastAbsolute() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<byte[]> abs = chip.frames(CMD_SEND_MS_ABS_DATA);
-            if (abs.size() >= 3 && abs.get(abs.size() - 1)[6] == 0 && abs.stream().anyMatch(f -> f[6] == 1)) {
-                return abs;
-            }
-            Thread.sleep(10);
-        }
-        return chip.frames(CMD_SEND_MS_ABS_DATA);
+    private List<byte[]> waitForLastAbsolute() {
+        return Await.value(Duration.ofSeconds(5), () -> chip.frames(CMD_SEND_MS_ABS_DATA),
+            abs -> abs.size() >= 3 && abs.get(abs.size() - 1)[6] == 0 && abs.stream().anyMatch(f -> f[6] == 1),
+            "absolute moves with a click, ending released");
     }
 
     @Test
@@ -124,10 +118,10 @@ class Ch9329HidTest {
         connect().onLeds(seen::add);
         chip.leds = 0x02;
         // The listener runs after the status flag is set, so wait for the listener.
-        eventually(() -> seen.contains(new KeyboardLeds(false, true, false)));
+        Await.until(Duration.ofSeconds(5), () -> seen.contains(new KeyboardLeds(false, true, false)), "Caps Lock LED reported");
         assertThat(hid.status().leds().capsLock()).isTrue();
         chip.usbAttached = 0;
-        eventually(() -> hid.status().hostState().equals("not attached"));
+        Await.value(Duration.ofSeconds(5), () -> hid.status().hostState(), "not attached"::equals, "host state not attached");
         assertThat(hid.status().keyboardOnline()).isFalse();
         assertThat(hid.details()).containsEntry("chipVersion", "0x30").containsEntry("massStorage", "not available on CH9329");
         assertThat(hid.supportsMassStorage()).isFalse();
@@ -139,7 +133,7 @@ class Ch9329HidTest {
         chip.answerNext(FakeChip.Answer.BAD_CHECKSUM, FakeChip.Answer.ERROR_CHECKSUM);
         hid.keyboard(KeyboardReport.of(0, 0x04));
         assertThat(chip.await(CMD_SEND_KB_GENERAL_DATA, 3)).containsExactly(KEY_A, KEY_A, KEY_A);
-        eventually(() -> (long) hid.details().get("errors") >= 2);
+        Await.value(Duration.ofSeconds(5), () -> (long) hid.details().get("errors"), n -> n >= 2, "2 errors counted");
         assertThat((String) hid.details().get("lastError")).contains("status 0xE4");
         assertThat(hid.link()).isEqualTo(Ch9329Hid.Link.UP);
     }
@@ -168,7 +162,7 @@ class Ch9329HidTest {
         connect();
         chip.silent = true;
         hid.keyboard(KeyboardReport.of(0, 0x04));
-        eventually(() -> hid.link() == Ch9329Hid.Link.NOT_ANSWERING);
+        awaitLink(Ch9329Hid.Link.NOT_ANSWERING);
         assertThat(hid.status().hostState()).isEqualTo("CH9329 not answering");
         assertThat(hid.status().keyboardOnline()).isFalse();
         for (int i = 0; i < 50; i++) {
@@ -178,9 +172,9 @@ class Ch9329HidTest {
         hid.keyboard(KeyboardReport.of(0, 0x05));
         chip.clear();
         chip.silent = false;
-        eventually(() -> hid.link() == Ch9329Hid.Link.UP);
+        awaitLink(Ch9329Hid.Link.UP);
         assertThat(chip.await(CMD_SEND_KB_GENERAL_DATA, 1)).containsExactly(KEY_B);
-        Thread.sleep(300);
+        Thread.sleep(300); // time is the subject: no second B frame follows
         // (a resend after a reply lost to a busy machine would repeat B, which is harmless: it is a state, not an event)
         assertThat(chip.framesHex(CMD_SEND_KB_GENERAL_DATA)).containsOnly(KEY_B);
     }
@@ -192,7 +186,7 @@ class Ch9329HidTest {
         chip.await(CMD_SEND_KB_GENERAL_DATA, 1);
         chip.close();
         pty.unplug();
-        eventually(() -> hid.link() == Ch9329Hid.Link.PORT_MISSING);
+        awaitLink(Ch9329Hid.Link.PORT_MISSING);
         assertThat(hid.status().hostState()).isEqualTo("serial port missing");
         long start = System.nanoTime();
         for (int i = 0; i < 10_000; i++) {
@@ -202,7 +196,7 @@ class Ch9329HidTest {
 
         pty.plug();
         chip = new FakeChip(pty.chip.toString());
-        eventually(() -> hid.link() == Ch9329Hid.Link.UP);
+        awaitLink(Ch9329Hid.Link.UP);
         // The chip still holds A from before: it must hear "released", then only the latest mouse state (buttons:
         // the moves made while unplugged are not replayed).
         assertThat(chip.await(CMD_SEND_KB_GENERAL_DATA, 1)).containsExactly(RELEASED_KB);
@@ -216,22 +210,12 @@ class Ch9329HidTest {
     void aPortThatIsNotThereIsReportedAndCallersStillReturnAtOnce() {
         hid = new Ch9329Hid(Ch9329Hid.Settings.of(dir.resolve("nothing-here").toString(), 9600));
         hid.keyboard(KeyboardReport.of(0, 0x04));
-        eventually(() -> hid.link() == Ch9329Hid.Link.PORT_MISSING);
+        awaitLink(Ch9329Hid.Link.PORT_MISSING);
         assertThat(hid.status().hostState()).isEqualTo("serial port missing");
         assertThat(hid.kind()).isEqualTo("ch9329");
     }
 
-    private static void eventually(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+    private void awaitLink(Ch9329Hid.Link link) {
+        Await.value(Duration.ofSeconds(5), () -> hid.link(), link::equals, "link " + link);
     }
 }

@@ -3,11 +3,13 @@ package org.passkvm.hid.serial;
 import com.fazecast.jSerialComm.SerialPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 import org.passkvm.hid.report.KeyboardReport;
+import org.passkvm.testkit.Await;
 
 /**
  * Report in → whole frame at the chip, over a socat pty pair: {@link Ch9329Hid} (queue, writer thread, reply check)
@@ -32,9 +34,7 @@ public final class Ch9329LatencyBenchmark {
             long[] direct = direct(pty.host.toString(), arrived, events, pauseMicros);
             long[] ours;
             try (Ch9329Hid hid = new Ch9329Hid(Ch9329Hid.Settings.of(pty.host.toString(), 115200))) {
-                while (hid.link() != Ch9329Hid.Link.UP) {
-                    Thread.sleep(10);
-                }
+                Await.until(Duration.ofSeconds(10), () -> hid.link() == Ch9329Hid.Link.UP, "the CH9329 link up");
                 ours = measure(arrived, events, pauseMicros, i -> hid.keyboard(KeyboardReport.of(0, 0x04 + i % 26)));
             }
             report("direct write (floor)", direct, null);

@@ -1,11 +1,12 @@
 package org.passkvm.hid.serial;
 
 import com.fazecast.jSerialComm.SerialPort;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import org.passkvm.testkit.Await;
 
 /** The chip's end of the pty pair: reads frames byte for byte, checks their sums and answers as a CH9329 would. */
 final class FakeChip implements AutoCloseable {
@@ -53,12 +54,9 @@ final class FakeChip implements AutoCloseable {
     }
 
     /** Waits until {@code count} frames of {@code command} arrived. */
-    List<String> await(int command, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (framesHex(command).size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return framesHex(command);
+    List<String> await(int command, int count) {
+        return Await.value(Duration.ofSeconds(5), () -> framesHex(command), f -> f.size() >= count,
+            count + " frames of command 0x" + Integer.toHexString(command));
     }
 
     private void run() {

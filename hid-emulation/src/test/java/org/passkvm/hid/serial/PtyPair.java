@@ -3,7 +3,9 @@ package org.passkvm.hid.serial;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.passkvm.testkit.Await;
 import org.passkvm.testkit.Tools;
 
 /** Two connected pseudo-terminals from socat, at fixed paths so that a "replugged" pair reappears where it was. */
@@ -26,13 +28,12 @@ final class PtyPair implements AutoCloseable {
     PtyPair plug() throws IOException, InterruptedException {
         socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + chip, "pty,raw,echo=0,link=" + host)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!(Files.exists(chip) && Files.exists(host))) {
-            if (System.nanoTime() > deadline || !socat.isAlive()) {
-                throw new IOException("socat did not create the pty pair");
+        Await.until(Duration.ofSeconds(5), () -> {
+            if (!socat.isAlive()) {
+                throw new IOException("socat exited before creating the pty pair");
             }
-            Thread.sleep(10);
-        }
+            return Files.exists(chip) && Files.exists(host);
+        }, "socat's pty pair");
         return this;
     }
 
@@ -40,10 +41,7 @@ final class PtyPair implements AutoCloseable {
     void unplug() throws InterruptedException {
         socat.destroy();
         socat.waitFor(5, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while ((Files.exists(chip) || Files.exists(host)) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> !Files.exists(chip) && !Files.exists(host), "both ptys gone");
     }
 
     @Override

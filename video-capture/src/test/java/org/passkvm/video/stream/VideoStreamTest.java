@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.passkvm.testkit.Await;
 import org.passkvm.video.PixelFormat;
 import org.passkvm.video.RawFrame;
 import org.passkvm.video.SourceException;
@@ -51,7 +52,7 @@ class VideoStreamTest {
         @Override
         public RawFrame grab() throws SourceException {
             try {
-                Thread.sleep(10);
+                Thread.sleep(10); // a source's pace: ~100 fps
             } catch (InterruptedException e) {
                 throw new SourceException(SourceState.IDLE, "interrupted");
             }
@@ -88,7 +89,7 @@ class VideoStreamTest {
     void capturesOnlyWhileSomeoneWatchesPlusTheLinger() throws Exception {
         FakeSource source = new FakeSource();
         try (VideoStream stream = new VideoStream(source, settings(Duration.ofMillis(300)))) {
-            Thread.sleep(200);
+            Thread.sleep(200); // time is the subject: nobody watches, so nothing opens the source meanwhile
             assertThat(source.opens).hasValue(0);
             assertThat(stream.status().state()).isEqualTo("IDLE");
             try (VideoStream.Viewer viewer = stream.watch()) {
@@ -98,13 +99,11 @@ class VideoStreamTest {
                 f.release();
                 assertThat(source.open).isTrue();
             }
-            Thread.sleep(100);
+            Thread.sleep(100); // time is the subject: within the 300 ms linger (VideoStream takes no clock)
             assertThat(source.open).as("still lingering").isTrue();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             // The source closes before the state turns IDLE, so wait for both.
-            while ((source.open || !stream.status().state().equals("IDLE")) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(3), () -> !source.open && stream.status().state().equals("IDLE"),
+                    "source closed and stream IDLE after the linger");
             assertThat(source.open).as("closed after the linger").isFalse();
             assertThat(stream.status().state()).isEqualTo("IDLE");
         }
@@ -160,8 +159,7 @@ class VideoStreamTest {
             assertThat(f.state()).isEqualTo(SourceState.NO_DEVICE);
             long seen = f.sequence();
             f.release();
-            Thread.sleep(500);
-            assertThat(source.opens.get()).as("retried").isGreaterThanOrEqualTo(2);
+            Await.value(Duration.ofSeconds(5), source.opens::get, n -> n >= 2, "the missing device retried");
             source.failure = null;
             EncodedFrame live;
             do {
@@ -181,7 +179,7 @@ class VideoStreamTest {
             long start = stream.jpeg().sequence();
             int grabbed = source.grabs.get();
             long t0 = System.nanoTime();
-            Thread.sleep(2000);
+            Thread.sleep(2000); // time is the subject: a rate over 2 s
             long published = stream.jpeg().sequence() - start;
             grabbed = source.grabs.get() - grabbed;
             long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0); // more than 2 s on a busy machine
@@ -197,7 +195,7 @@ class VideoStreamTest {
         StreamSettings unlimited = new StreamSettings(80, 1000, Duration.ZERO, 1, Duration.ofMillis(200), Duration.ofSeconds(1));
         try (VideoStream stream = new VideoStream(source, unlimited); var viewer = stream.watch()) {
             next(stream, 0).release();
-            Thread.sleep(1500);
+            Thread.sleep(1500); // time is the subject: the rates the status reports need a window of frames
             StreamStatus status = stream.status();
             assertThat(status.fpsIn()).as(status.toString()).isGreaterThan(3 * status.fpsOut());
         }
@@ -222,7 +220,7 @@ class VideoStreamTest {
         @Override
         public RawFrame grab() throws SourceException {
             try {
-                Thread.sleep(20);
+                Thread.sleep(20); // a dongle's pace: ~50 fps
             } catch (InterruptedException e) {
                 throw new SourceException(SourceState.IDLE, "interrupted");
             }

@@ -2,14 +2,14 @@ package org.passkvm.video.v4l2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.passkvm.testkit.TestVm;
 import org.passkvm.testkit.Tools;
 
 /**
@@ -25,15 +25,14 @@ class VividKernelTest {
     static String output;
 
     @BeforeAll
-    static void runTheScenarioOnce() throws Exception {
-        Tools.require("qemu-system-x86_64", "depmod", "cpio", "dpkg-deb", "v4l2-ctl");
-        output = scenarioOutput();
-        if (output.contains("A fatal error has been detected by the Java Runtime Environment")) {
-            // QEMU's emulation (TCG) has crashed JIT-compiled JDK code now and then; that says nothing about PassKVM
-            System.err.println("testvm: the JVM inside the VM crashed; running the scenario again");
-            output = scenarioOutput();
-        }
-        for (String line : output.split("\n")) {
+    static void runTheScenarioOnce() {
+        TestVm.requireTools();
+        Tools.require("v4l2-ctl");
+        // (TestVm runs it again if QEMU's emulation crashed the JVM, which says nothing about PassKVM)
+        TestVm.Result result = TestVm.run(Duration.ofSeconds(480),
+                List.of("java", "-cp", TestVm.testClassPath(), VividScenario.class.getName(), "yuyv422"));
+        output = result.describe();
+        for (String line : result.stdout().split("\n")) {
             if (line.startsWith("RESULT ")) {
                 String kv = line.substring(7);
                 int eq = kv.indexOf('=');
@@ -41,18 +40,6 @@ class VividKernelTest {
             }
         }
         System.out.println(output);
-    }
-
-    private static String scenarioOutput() throws Exception {
-        Path testvm = Tools.repository().resolve("image-build/testvm/testvm");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(testvm.toString(), "run", "--timeout", "480", "--",
-                "java", "-cp", classpath, VividScenario.class.getName(), "yuyv422")
-                .redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        p.waitFor(10, TimeUnit.MINUTES);
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     static long number(String key) {

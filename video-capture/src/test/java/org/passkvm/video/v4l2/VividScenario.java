@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.passkvm.testkit.Await;
 import org.passkvm.video.SourceState;
 import org.passkvm.video.stream.EncodedFrame;
 import org.passkvm.video.stream.StreamSettings;
@@ -45,7 +47,7 @@ public final class VividScenario {
             Seen firstFrame = last();
             result("first_frame_ms", ms(first - t0));
             result("resolution_a", firstFrame.width() + "x" + firstFrame.height());
-            Thread.sleep(3000);
+            Thread.sleep(3000); // time is the subject: frames seen in 3 s
             result("frames_a_3s", count(s -> s.state() == SourceState.STREAMING && s.atNanos() > first));
             // vivid sends 60 fps and the emulated encoder manages far fewer: what is shown must still be fresh
             result("frame_age_a_median_ms", ms(medianAge(s -> s.state() == SourceState.STREAMING && s.atNanos() > first)));
@@ -54,9 +56,9 @@ public final class VividScenario {
             long corrupt = System.nanoTime();
             for (int i = 0; i < 10; i++) { // the driver flags a buffer as bad, as USB dongles do now and then
                 sh("v4l2-ctl -d /dev/video0 -c inject_v4l2_buf_flag_error=1");
-                Thread.sleep(100);
+                Thread.sleep(100); // paced: one bad buffer at a time
             }
-            Thread.sleep(1000);
+            Thread.sleep(1000); // time is the subject: what is shown in the second after the bad buffers
             result("bad_buffers_reason_screens", count(s -> s.atNanos() > corrupt && s.state() != SourceState.STREAMING));
             result("bad_buffers_frames", count(s -> s.atNanos() > corrupt && s.state() == SourceState.STREAMING));
 
@@ -68,7 +70,7 @@ public final class VividScenario {
             result("resolution_b", last().width() + "x" + last().height());
             result("resolution_change_reason_seen", seen(SourceState.RESOLUTION_CHANGE, change));
             result("resolution_change_ms", ms(changed - change));
-            Thread.sleep(3000);
+            Thread.sleep(3000); // time is the subject: frames seen in 3 s
             result("frames_b_3s", count(s -> s.state() == SourceState.STREAMING && s.width() == 640 && s.atNanos() > changed));
 
             long lost = System.nanoTime();
@@ -76,7 +78,7 @@ public final class VividScenario {
             long reason = waitFor(s -> s.state() == SourceState.NO_SIGNAL, lost, 30);
             result("no_signal_screen_ms", ms(reason - lost));
             result("no_signal_screen_size", last().width() + "x" + last().height());
-            Thread.sleep(2500);
+            Thread.sleep(2500); // time is the subject: reason screens repeated while retrying over 2.5 s
             result("no_signal_screens", count(s -> s.state() == SourceState.NO_SIGNAL && s.atNanos() > reason));
             result("status_no_signal", stream.status().toString());
             long back = System.nanoTime();
@@ -88,7 +90,7 @@ public final class VividScenario {
             sh("echo vivid.0 > /sys/bus/platform/drivers/vivid/unbind");
             long gone = waitFor(s -> s.state() == SourceState.NO_DEVICE, unplug, 30);
             result("no_device_screen_ms", ms(gone - unplug));
-            Thread.sleep(1500);
+            Thread.sleep(1500); // time is the subject: within 1.5 s of the unplug the device must be released for rmmod
             result("rmmod", sh("rmmod vivid && echo ok"));
             long replug = System.nanoTime();
             sh("modprobe vivid");
@@ -113,7 +115,6 @@ public final class VividScenario {
                 synchronized (timeline) {
                     long now = System.nanoTime();
                     timeline.add(new Seen(now, f.state(), f.width(), f.height(), now - f.captureNanos()));
-                    timeline.notifyAll();
                 }
                 f.release();
             }
@@ -122,30 +123,26 @@ public final class VividScenario {
         }
     }
 
-    private static long waitFor(Predicate<Seen> what, long after, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        synchronized (timeline) {
-            while (true) {
-                for (Seen s : timeline) {
-                    if (s.atNanos() >= after && what.test(s)) {
-                        return s.atNanos();
+    /** When the first frame since {@code after} that matches was seen (the time it was seen, not when we looked). */
+    private static long waitFor(Predicate<Seen> what, long after, int seconds) {
+        try {
+            return Await.value(Duration.ofSeconds(seconds), () -> {
+                synchronized (timeline) {
+                    return timeline.stream().filter(s -> s.atNanos() >= after && what.test(s)).findFirst();
+                }
+            }, Optional::isPresent, "a matching frame").orElseThrow().atNanos();
+        } catch (Await.TimedOut e) {
+            result("timeout", "waiting since " + ms(System.nanoTime() - after) + " ms; last " + last());
+            Thread.getAllStackTraces().forEach((t, stack) -> {
+                if (t.getName().startsWith("video")) {
+                    System.out.println("THREAD " + t.getName() + " " + t.getState());
+                    for (StackTraceElement el : stack) {
+                        System.out.println("    at " + el);
                     }
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    result("timeout", "waiting since " + ms(System.nanoTime() - after) + " ms; last " + last());
-                    Thread.getAllStackTraces().forEach((t, stack) -> {
-                        if (t.getName().startsWith("video")) {
-                            System.out.println("THREAD " + t.getName() + " " + t.getState());
-                            for (StackTraceElement e : stack) {
-                                System.out.println("    at " + e);
-                            }
-                        }
-                    });
-                    System.exit(3);
-                }
-                TimeUnit.NANOSECONDS.timedWait(timeline, left);
-            }
+            });
+            System.exit(3);
+            throw e;
         }
     }
 

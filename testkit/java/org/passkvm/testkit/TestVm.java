@@ -1,6 +1,4 @@
-package org.passkvm.testvm;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package org.passkvm.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,13 +12,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.DynamicTest;
-import org.passkvm.testkit.Tools;
 
 /**
  * Runs a command inside Debian's kernel under QEMU via image-build/testvm/testvm, for tests tagged "kernel".
- * The VM sees the machine's files (read-only plus a tmpfs overlay), so a command can use this build's classes.
+ * The VM sees the machine's files (read-only plus a tmpfs overlay), so a command can use this build's classes,
+ * the testkit's among them: {@link #testClassPath()} is the surefire classpath, whose test classes folder holds
+ * the testkit compiled with each module's tests. A scenario run this way reports through {@link KernelChecks}.
  */
 public final class TestVm {
 
@@ -96,33 +93,6 @@ public final class TestVm {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static final Pattern CHECK =
-        Pattern.compile("^CHECK (\\S+) (PASS|FAIL) (.*)$", Pattern.MULTILINE);
-
-    /**
-     * One test per expected check of a scenario that printed {@code CHECK name PASS|FAIL detail} lines, plus one
-     * for its exit code: a check that did not run fails as clearly as one that failed.
-     */
-    public static Stream<DynamicTest> checks(Result result, List<String> expected) {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (String name : expected) {
-            tests.add(DynamicTest.dynamicTest(name, () -> {
-                Matcher m = CHECK.matcher(result.stdout());
-                String outcome = null;
-                while (m.find()) {
-                    if (m.group(1).equals(name)) {
-                        outcome = m.group(2) + " " + m.group(3);
-                    }
-                }
-                assertThat(outcome).as("check %s did not run: %s", name, result.describe()).isNotNull();
-                assertThat(outcome).as(result.describe()).startsWith("PASS");
-            }));
-        }
-        tests.add(DynamicTest.dynamicTest("exit-code", () ->
-            assertThat(result.exitCode()).as(result.describe()).isZero()));
-        return tests.stream();
     }
 
     private interface Text {
