@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs a command on a pseudo-terminal and types a password at its "Password:" prompt.
+"""Runs a command on a pseudo-terminal and types a password at its "Password:" prompt (and a user name at its
+"Username:" prompt, from $PTY_USERNAME, for VeNCrypt Plain).
 
 gvnccapture reads the VNC password only from a terminal, and a password written before the prompt is lost (the
 prompt flushes pending input when it turns echo off), so this waits for the prompt. Exits with the command's code.
@@ -17,6 +18,8 @@ if pid == 0:
     os.execvp(sys.argv[2], sys.argv[2:])
 output = b""
 typed = False
+named = False
+username = os.environ.get("PTY_USERNAME")
 status = None
 deadline = time.time() + 60
 while time.time() < deadline:
@@ -29,6 +32,9 @@ while time.time() < deadline:
         if not data:
             break
         output += data
+        if username is not None and not named and b"sername" in output:
+            os.write(fd, username.encode() + b"\n")
+            named = True
         if not typed and b"assword" in output:
             os.write(fd, password.encode() + b"\n")
             typed = True

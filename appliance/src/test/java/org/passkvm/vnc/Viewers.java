@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import org.passkvm.testkit.Await;
 import org.passkvm.testkit.Tools;
 
 /** Real VNC viewers run as processes: one-shot capture tools, and TigerVNC's viewer on its own Xvfb display. */
@@ -28,12 +28,26 @@ final class Viewers {
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    /** Runs a viewer that asks for its password on a terminal (gvnccapture) and answers it. */
-    static Result withPassword(String password, String... command) throws IOException, InterruptedException {
-        Path script = Tools.repository().resolve("appliance/src/test/resources/vnc/pty-password.py");
-        List<String> all = new ArrayList<>(List.of("python3", script.toString(), password));
-        all.addAll(List.of(command));
-        return run(Duration.ofSeconds(60), all.toArray(String[]::new));
+    /**
+     * gvnccapture over VeNCrypt X509Plain with a PassKVM account, trusting {@code ca} the only way gtk-vnc lets it: as
+     * root's ~/.pki/CA/cacert.pem, in a private mount namespace so the real home is untouched.
+     */
+    static Result gvncAsAccount(Path ca, String user, String password, String target, Path png)
+            throws IOException, InterruptedException {
+        Tools.require("gvnccapture", "python3", "unshare");
+        ProcessBuilder pb = new ProcessBuilder("unshare", "--mount", "--map-root-user", script("with-root-ca.sh").toString(),
+                ca.toString(), "python3", script("pty-password.py").toString(), password, "gvnccapture", target, png.toString())
+                .redirectErrorStream(true);
+        pb.environment().put("PTY_USERNAME", user);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new Result(p.isAlive() ? -1 : p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static Path script(String name) {
+        return Tools.repository().resolve("appliance/src/test/resources/vnc/" + name);
     }
 
     /** The obfuscated password file vncviewer/vncsnapshot read, made by TigerVNC's own vncpasswd. */
@@ -48,20 +62,10 @@ final class Viewers {
         return file;
     }
 
-    static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + timeout + " for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
     /** TigerVNC's viewer connected to {@code port}, on a fresh Xvfb display, with its window found. */
-    static Tiger tiger(Path dir, String password, int port) throws IOException, InterruptedException {
+    static Tiger tiger(Path dir, String password, int port, String... security) throws IOException, InterruptedException {
         Tools.require("Xvfb", "xtigervncviewer", "xdotool", "vncpasswd", "ffmpeg");
-        return new Tiger(dir, passwordFile(dir, password), port);
+        return new Tiger(dir, passwordFile(dir, password), port, List.of(security));
     }
 
     static final class Tiger implements AutoCloseable {
@@ -70,7 +74,7 @@ final class Viewers {
         private final Process viewer;
         private final String window;
 
-        private Tiger(Path dir, Path passwordFile, int port) throws IOException, InterruptedException {
+        private Tiger(Path dir, Path passwordFile, int port, List<String> security) throws IOException, InterruptedException {
             int free = 100 + (int) (ProcessHandle.current().pid() % 400);
             while (Files.exists(Path.of("/tmp/.X11-unix/X" + free))) {
                 free++;
@@ -79,14 +83,17 @@ final class Viewers {
             display = ":" + n;
             xvfb = new ProcessBuilder("Xvfb", display, "-screen", "0", "1400x900x24", "-nolisten", "tcp")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("xvfb" + n + ".log").toFile()).start();
-            await(Duration.ofSeconds(20), () -> Files.exists(Path.of("/tmp/.X11-unix/X" + n)), "Xvfb on " + display);
-            ProcessBuilder pb = new ProcessBuilder("xtigervncviewer", "-passwd", passwordFile.toString(),
-                    "-geometry", "1300x760+0+0", "127.0.0.1::" + port)
+            Await.until(Duration.ofSeconds(20), () -> Files.exists(Path.of("/tmp/.X11-unix/X" + n)), "Xvfb on " + display);
+            List<String> command = new ArrayList<>(List.of("xtigervncviewer", "-passwd", passwordFile.toString(),
+                    "-geometry", "1300x760+0+0"));
+            command.addAll(security);
+            command.add("127.0.0.1::" + port);
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("tigervnc" + n + ".log").toFile());
             pb.environment().put("DISPLAY", display);
             viewer = pb.start();
             String[] found = new String[1];
-            await(Duration.ofSeconds(30), () -> {
+            Await.until(Duration.ofSeconds(30), () -> {
                 found[0] = x("xdotool", "search", "--name", "PassKVM").strip();
                 return !found[0].isEmpty();
             }, "TigerVNC's window on " + display);

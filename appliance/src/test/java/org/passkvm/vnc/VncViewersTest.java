@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
 import org.passkvm.testkit.Tools;
 
 /**
@@ -69,22 +70,31 @@ class VncViewersTest {
 
     @Test
     @Order(2)
-    void gvnccaptureSpeaksRfb38AndSeesTheTargetsScreen() throws Exception {
-        Tools.require("gvnccapture", "python3");
+    void gvnccaptureLogsInWithAPassKvmAccountOverVeNCryptAndSeesTheTargetsScreen() throws Exception {
         Path out = tmp.resolve("gvnc.png");
-        Viewers.Result r = Viewers.withPassword(adminPassword, "gvnccapture", "127.0.0.1:" + display, out.toString());
+        Viewers.Result r = Viewers.gvncAsAccount(deviceCertificate(), "admin", TestAppliance.PASSWORD, "127.0.0.1:" + display, out);
         assertThat(r.code()).as(r.output()).isZero();
         assertLooksLikeTheTarget(ImageIO.read(out.toFile()));
     }
 
     @Test
+    @Order(2)
+    void veNCryptRefusesAWrongAccountPassword() throws Exception {
+        Viewers.Result r = Viewers.gvncAsAccount(deviceCertificate(), "admin", "not the password", "127.0.0.1:" + display,
+                tmp.resolve("refused.png"));
+        assertThat(r.code()).as(r.output()).isNotZero();
+        assertThat(tmp.resolve("refused.png")).doesNotExist();
+    }
+
+    @Test
     @Order(3)
-    void tigerVncTypesIntoTheTargetAndPointsAtIt() throws Exception {
-        try (Viewers.Tiger tiger = Viewers.tiger(tmp, adminPassword, 5900 + display)) {
+    void tigerVncTypesIntoTheTargetAndPointsAtItInsideTls() throws Exception {
+        try (Viewers.Tiger tiger = Viewers.tiger(tmp, adminPassword, 5900 + display,
+                "-SecurityTypes", "X509Vnc", "-X509CA", deviceCertificate().toString())) {
             tiger.clickAt(400, 300);
             tiger.type("echo Hello VNC!");
             tiger.key("Return");
-            Viewers.await(Duration.ofSeconds(20), () -> app.target().state().lines().stream()
+            Await.until(Duration.ofSeconds(20), () -> app.target().state().lines().stream()
                     .anyMatch(l -> l.contains("echo Hello VNC!")), "the typed line on the target: " + app.target().state().lines());
             tiger.screenshot(tmp.resolve("tigervnc.png"));
             assertThat(app.target().state().clicks()).isNotEmpty();
@@ -98,11 +108,12 @@ class VncViewersTest {
                 .statusCode()).isEqualTo(201);
         String veraPassword = app.admin().json("POST", "/api/vnc/credentials?user=vera", null).get("password").asText();
         List<String> before = app.target().state().lines();
-        try (Viewers.Tiger tiger = Viewers.tiger(tmp, veraPassword, 5900 + display)) {
+        try (Viewers.Tiger tiger = Viewers.tiger(tmp, veraPassword, 5900 + display, "-SecurityTypes", "VncAuth")) {
             tiger.type("nope");
             tiger.key("Return");
-            Viewers.await(Duration.ofSeconds(10), () -> clients() == 1, "vera's session in health");
-            Thread.sleep(1000); // what would have been typed has had time to arrive: nothing may
+            Await.until(Duration.ofSeconds(10), () -> clients() == 1, "vera's session in health");
+            assertThat(Await.holds(Duration.ofSeconds(1), () -> !app.target().state().lines().equals(before)))
+                    .as("anything typed by a viewer reaching the target within a second").isFalse();
         }
         assertThat(app.target().state().lines()).isEqualTo(before);
     }
@@ -114,9 +125,9 @@ class VncViewersTest {
                 .statusCode()).isEqualTo(201);
         String ottoPassword = app.admin().json("POST", "/api/vnc/credentials?user=otto", null).get("password").asText();
         try (Viewers.Tiger tiger = Viewers.tiger(tmp, ottoPassword, 5900 + display)) {
-            Viewers.await(Duration.ofSeconds(10), () -> clients() == 1, "otto's session in health");
+            Await.until(Duration.ofSeconds(10), () -> clients() == 1, "otto's session in health");
             assertThat(app.admin().method("DELETE", "/api/users/otto", null).statusCode()).isEqualTo(200);
-            Viewers.await(Duration.ofSeconds(5), () -> clients() == 0, "otto's session closed");
+            Await.until(Duration.ofSeconds(5), () -> clients() == 0, "otto's session closed");
         }
     }
 
@@ -132,11 +143,11 @@ class VncViewersTest {
             assertThat(r.output()).contains("VNC authentication failed");
         }
         // Locked out now: even the right password is not checked from this address for a while.
-        Viewers.Result right = Viewers.withPassword(adminPassword, "gvnccapture", "127.0.0.1:" + display,
-                tmp.resolve("locked.png").toString());
+        Viewers.Result right = Viewers.run(Duration.ofSeconds(30), "vncsnapshot", "-passwd",
+                Viewers.passwordFile(tmp, adminPassword).toString(), "127.0.0.1:" + display, tmp.resolve("locked.jpg").toString());
         assertThat(right.code()).as(right.output()).isNotZero();
-        assertThat(tmp.resolve("locked.png")).doesNotExist();
-        // gvnccapture does not print the server's reason; RFB 3.8 carries it, so read it off the wire.
+        assertThat(tmp.resolve("locked.jpg")).doesNotExist();
+        // RFB 3.3 has no room for the server's reason; 3.8 carries it, so read it off the wire.
         assertThat(refusalReason()).startsWith("too many failed logins from 127.0.0.1; try again in");
     }
 
@@ -157,6 +168,10 @@ class VncViewersTest {
             in.readFully(reason);
             return new String(reason, java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    private static Path deviceCertificate() {
+        return app.dataDir().resolve("tls/cert.pem");
     }
 
     private static int clients() {
