@@ -46,6 +46,22 @@ final class Viewers {
         return new Result(p.isAlive() ? -1 : p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    /** A binary PPM (P6, maxval 255), what the libvncclient probe writes. */
+    static java.awt.image.BufferedImage readPpm(Path file) throws IOException {
+        byte[] data = Files.readAllBytes(file);
+        String[] header = new String(data, 0, Math.min(64, data.length), StandardCharsets.US_ASCII).split("\\s+", 5);
+        int width = Integer.parseInt(header[1]);
+        int height = Integer.parseInt(header[2]);
+        int offset = data.length - width * height * 3;
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < width * height; i++) {
+            int at = offset + 3 * i;
+            image.setRGB(i % width, i / width, (data[at] & 0xFF) << 16 | (data[at + 1] & 0xFF) << 8 | data[at + 2] & 0xFF);
+        }
+        return image;
+    }
+
     private static Path script(String name) {
         return Tools.repository().resolve("appliance/src/test/resources/vnc/" + name);
     }

@@ -86,6 +86,23 @@ class VncViewersTest {
         assertThat(tmp.resolve("refused.png")).doesNotExist();
     }
 
+    /** Apache Guacamole's guacd is built on libvncclient: this probe asks what guacd asks (ZRLE first, 32 bpp). */
+    @Test
+    @Order(2)
+    void libvncclientAskingAsGuacdDoesSeesTheTargetsScreen() throws Exception {
+        Tools.require("gcc", "pkg-config", "/usr/include/rfb/rfbclient.h");
+        Path probe = tmp.resolve("guacd-probe");
+        Viewers.Result built = Viewers.run(Duration.ofSeconds(60), "sh", "-c", "gcc -o " + probe + " "
+                + Tools.repository().resolve("appliance/src/test/c/guacd-probe.c") + " $(pkg-config --cflags --libs libvncclient)");
+        assertThat(built.code()).as(built.output()).isZero();
+        Path ppm = tmp.resolve("guacd.ppm");
+        Viewers.Result r = Viewers.run(Duration.ofSeconds(30), probe.toString(), "127.0.0.1", String.valueOf(5900 + display),
+                adminPassword, ppm.toString());
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("PROBE ok 1280x720 protocol 3.8");
+        assertLooksLikeTheTarget(Viewers.readPpm(ppm));
+    }
+
     @Test
     @Order(3)
     void tigerVncTypesIntoTheTargetAndPointsAtItInsideTls() throws Exception {
