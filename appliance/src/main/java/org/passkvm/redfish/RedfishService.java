@@ -15,7 +15,9 @@ import org.passkvm.power.PowerBusyException;
 import org.passkvm.power.PowerControl;
 import org.passkvm.power.PowerState;
 import org.passkvm.web.Api;
+import org.passkvm.web.ApiErrors;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 import org.passkvm.web.WebServer;
@@ -352,7 +354,10 @@ public final class RedfishService implements WebModule {
                     // The web server's own 404/405 pages would replace this body with its plain JSON error.
                     ctx.skipRemainingHandlers();
                 }
-            } catch (HttpResponseException e) {
+            } catch (Refusal e) {
+                int status = ApiErrors.status(e.kind());
+                RedfishError.render(ctx, status, RedfishError.messageIdFor(status), e.getMessage());
+            } catch (HttpResponseException e) { // Javalin's own, such as a body over the size limit
                 RedfishError.render(ctx, e.getStatus(), RedfishError.messageIdFor(e.getStatus()), e.getMessage());
             } catch (RuntimeException e) {
                 Logger.error(e, "Redfish {} {} failed", ctx.method(), ctx.path());

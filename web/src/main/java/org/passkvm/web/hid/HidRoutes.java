@@ -1,9 +1,7 @@
 package org.passkvm.web.hid;
 
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsContext;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.KeyCodes;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 import org.tinylog.Logger;
@@ -124,7 +123,7 @@ public final class HidRoutes implements WebModule {
             case "down" -> input.keyDown(usage);
             case "up" -> input.keyUp(usage);
             case "tap" -> input.tap(usage);
-            default -> throw new BadRequestResponse("state must be down, up or tap, got '" + state + "'");
+            default -> throw Refusal.invalid("state must be down, up or tap, got '" + state + "'");
         }
         ctx.json(status());
     }
@@ -132,7 +131,7 @@ public final class HidRoutes implements WebModule {
     private void shortcut(Context ctx) {
         ShortcutRequest req = Json.read(ctx, ShortcutRequest.class);
         if (req.keys() == null || req.keys().isEmpty() || req.keys().size() > 8) {
-            throw new BadRequestResponse("keys must list 1 to 8 key codes, e.g. [\"ControlLeft\",\"AltLeft\",\"Delete\"]");
+            throw Refusal.invalid("keys must list 1 to 8 key codes, e.g. [\"ControlLeft\",\"AltLeft\",\"Delete\"]");
         }
         input.tap(req.keys().stream().mapToInt(HidRoutes::usageOf).toArray());
         ctx.json(status());
@@ -150,14 +149,14 @@ public final class HidRoutes implements WebModule {
         if ("relative".equals(mode)) {
             return HidInput.MouseMode.RELATIVE;
         }
-        throw new BadRequestResponse("mode must be absolute or relative, got '" + mode + "'");
+        throw Refusal.invalid("mode must be absolute or relative, got '" + mode + "'");
     }
 
     static int usageOf(String code) {
         if (code == null) {
-            throw new BadRequestResponse("code is required, e.g. \"KeyA\"");
+            throw Refusal.invalid("code is required, e.g. \"KeyA\"");
         }
-        return KeyCodes.usage(code).orElseThrow(() -> new BadRequestResponse("unknown key code '" + code + "'"));
+        return KeyCodes.usage(code).orElseThrow(() -> Refusal.invalid("unknown key code '" + code + "'"));
     }
 
     public Map<String, Object> status() {
