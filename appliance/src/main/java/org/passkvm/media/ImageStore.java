@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 import org.passkvm.web.Refusal;
 import org.tinylog.Logger;
 
