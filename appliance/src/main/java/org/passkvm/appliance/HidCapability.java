@@ -15,6 +15,7 @@ import org.passkvm.hid.serial.Ch9329Hid;
 import org.passkvm.simulator.DemoHid;
 import org.passkvm.web.Health;
 import org.passkvm.web.hid.HidRoutes;
+import org.passkvm.web.hid.InputSocket;
 import org.passkvm.web.hid.PasteRoutes;
 
 /** Picks the HID output (USB gadget, CH9329, or the simulated target) and registers the input API. */
@@ -70,12 +71,13 @@ final class HidCapability extends Capability {
         parts.provide(HidInput.class, input);
         parts.web().sessions().onEnd(s -> input.releaseAll());
         new HidRoutes(input).register(parts.web().api());
+        parts.own(new InputSocket(input)).register(parts.web().api());
         int pasteFloor = pasteFloor(hid);
         Layout layout = Layout.find(hid.get(LAYOUT)).orElseThrow();
         parts.provide(Layout.class, layout);
         int pasteDelay = hid.has(PASTE_DELAY) ? hid.get(PASTE_DELAY) : Math.max(hid.get(PASTE_DELAY), pasteFloor);
-        new PasteRoutes(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)),
-                layout).register(parts.web().api());
+        Typist typist = parts.own(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)));
+        new PasteRoutes(typist, layout).register(parts.web().api());
         if (part.equals("demo")) {
             parts.simulator().setKeyboardLayout(layout.decoder()); // the demo target reads keys in the same layout
         }

@@ -1,11 +1,11 @@
 package org.passkvm.appliance;
 
 import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.passkvm.web.Api;
 import org.passkvm.web.Health;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 
 /**
@@ -19,7 +19,7 @@ final class OffRoutes {
     /** Registers the disabled part's answers and returns its health: implementation and state "off". */
     static Supplier<Health.Capability> register(Api api, String capability, String why, String... prefixes) {
         Handler off = ctx -> {
-            throw new HttpResponseException(503, why, Map.of("off", capability));
+            throw new Refusal(Refusal.Kind.UNAVAILABLE, why, Map.of("off", capability));
         };
         for (String prefix : prefixes) {
             for (String path : new String[] {prefix, prefix + "/<rest>"}) {

@@ -144,7 +144,7 @@ final class PowerCapability extends Capability {
             }
         }
         java.util.UUID uuid = java.util.UUID.randomUUID();
-        org.passkvm.web.DataFiles.writeAtomically(file, (uuid + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.passkvm.files.DataFiles.writeAtomically(file, (uuid + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return guidBytes(uuid);
     }
 

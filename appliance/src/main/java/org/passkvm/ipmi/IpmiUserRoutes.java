@@ -1,11 +1,11 @@
 package org.passkvm.ipmi;
 
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 import org.passkvm.web.auth.AuthRoutes;
@@ -54,7 +54,7 @@ public final class IpmiUserRoutes implements WebModule {
             return me.user();
         }
         if (!me.role().allows(Role.ADMIN)) {
-            throw new ForbiddenResponse("only admins manage other users' IPMI access");
+            throw Refusal.forbidden("only admins manage other users' IPMI access");
         }
         return user;
     }

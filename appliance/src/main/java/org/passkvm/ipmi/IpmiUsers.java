@@ -10,7 +10,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 import org.passkvm.web.Role;
 import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.User;

@@ -1,11 +1,11 @@
 package org.passkvm.media;
 
-import io.javalin.http.ConflictResponse;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.passkvm.hid.storage.DriveCapabilities;
 import org.passkvm.hid.storage.DriveMode;
 import org.passkvm.hid.storage.DriveState;
+import org.passkvm.web.Refusal;
 
 /** No way to present media (the CH9329 HID path, or turned off): the store still works, mounting says why not. */
 final class AbsentDrive implements VirtualDrive {
@@ -38,11 +38,11 @@ final class AbsentDrive implements VirtualDrive {
 
     @Override
     public void insert(Path image, DriveMode mode, boolean readOnly, boolean force) {
-        throw new ConflictResponse(reason);
+        throw Refusal.conflict(reason);
     }
 
     @Override
     public void eject(boolean force) {
-        throw new ConflictResponse(reason);
+        throw Refusal.conflict(reason);
     }
 }

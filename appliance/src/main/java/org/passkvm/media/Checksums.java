@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 import org.tinylog.Logger;
 
 /**

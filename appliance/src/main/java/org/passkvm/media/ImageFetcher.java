@@ -1,7 +1,5 @@
 package org.passkvm.media;
 
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.passkvm.web.Refusal;
 import org.tinylog.Logger;
 
 /**
@@ -72,23 +71,23 @@ final class ImageFetcher implements AutoCloseable {
 
     static URI parse(String url) {
         if (url == null || url.isBlank()) {
-            throw new BadRequestResponse("a url is required");
+            throw Refusal.invalid("a url is required");
         }
         URI uri;
         try {
             uri = new URI(url.strip());
         } catch (java.net.URISyntaxException e) {
-            throw new BadRequestResponse("not a URL: " + e.getMessage());
+            throw Refusal.invalid("not a URL: " + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new BadRequestResponse("only http and https URLs can be fetched, got '" + url + "'");
+            throw Refusal.invalid("only http and https URLs can be fetched, got '" + url + "'");
         }
         if (uri.getHost() == null) {
-            throw new BadRequestResponse("the URL has no host: " + url);
+            throw Refusal.invalid("the URL has no host: " + url);
         }
         if (uri.getRawUserInfo() != null) {
-            throw new BadRequestResponse("credentials in the URL are not supported");
+            throw Refusal.invalid("credentials in the URL are not supported");
         }
         return uri;
     }
@@ -118,7 +117,7 @@ final class ImageFetcher implements AutoCloseable {
                 }
                 store.receive(t, body);
             }
-        } catch (HttpResponseException e) {
+        } catch (Refusal e) {
             fail(t, e.getMessage());
         } catch (SSLException e) {
             fail(t, "TLS failed (" + e.getMessage() + "); if the server's certificate is self-signed and you trust it, "

@@ -1,7 +1,7 @@
 package org.passkvm.media;
 
-import io.javalin.http.BadRequestResponse;
 import java.util.regex.Pattern;
+import org.passkvm.web.Refusal;
 
 /**
  * A validated image file name. It is used as a file name inside the image folder, so it can never leave that folder
@@ -15,16 +15,16 @@ public record ImageName(String value) {
 
     public ImageName {
         if (value == null || value.isEmpty()) {
-            throw new BadRequestResponse("an image name is required");
+            throw Refusal.invalid("an image name is required");
         }
         if (value.length() > MAX_LENGTH) {
-            throw new BadRequestResponse("image names are at most " + MAX_LENGTH + " characters");
+            throw Refusal.invalid("image names are at most " + MAX_LENGTH + " characters");
         }
         if (value.contains("..")) {
-            throw new BadRequestResponse("image names must not contain '..'");
+            throw Refusal.invalid("image names must not contain '..'");
         }
         if (!ALLOWED.matcher(value).matches() || value.endsWith(" ")) {
-            throw new BadRequestResponse("image name '" + printable(value) + "' is not allowed: use letters, digits and "
+            throw Refusal.invalid("image name '" + printable(value) + "' is not allowed: use letters, digits and "
                 + ". _ - + ~ ( ) or inner spaces, starting with a letter or digit");
         }
     }

@@ -1,9 +1,5 @@
 package org.passkvm.media;
 
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.ConflictResponse;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -25,7 +21,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
+import org.passkvm.web.Refusal;
 import org.tinylog.Logger;
 
 /**
@@ -140,10 +137,10 @@ public final class ImageStore implements AutoCloseable {
     /** A ready image's entry; 404 if there is none of that name, 409 while it is still arriving. */
     public ImageInfo info(ImageName name) throws IOException {
         if (transfers.containsKey(name.value())) {
-            throw new ConflictResponse("image " + name + " is still being transferred");
+            throw Refusal.conflict("image " + name + " is still being transferred");
         }
         if (!Files.isRegularFile(dir.resolve(name.value()))) {
-            throw new NotFoundResponse("no image " + name);
+            throw Refusal.notFound("no image " + name);
         }
         return describe(name.value());
     }
@@ -152,7 +149,7 @@ public final class ImageStore implements AutoCloseable {
     Path readyFile(ImageName name) throws IOException {
         ImageInfo info = info(name);
         if (!info.ready()) {
-            throw new ConflictResponse("image " + name + " is " + info.state() + "; try again when it is ready");
+            throw Refusal.conflict("image " + name + " is " + info.state() + "; try again when it is ready");
         }
         return dir.resolve(name.value());
     }
@@ -213,19 +210,19 @@ public final class ImageStore implements AutoCloseable {
     }
 
     /**
-     * Refuses an image of {@code incoming} bytes (-1: unknown yet) that would not fit: 413 past the size limit or the
-     * quota, 507 past the disk's free space. Called before the first byte is read, and again while writing.
+     * Refuses an image of {@code incoming} bytes (-1: unknown yet) that would not fit: too large past the size limit or the
+     * quota, no space past the disk's free space. Called before the first byte is read, and again while writing.
      */
     void checkRoom(Transfer t, long incoming) throws IOException {
         if (incoming > limits.maxImageBytes()) {
-            throw new HttpResponseException(413, "image " + t.name() + " is " + mb(incoming) + "; the largest allowed is "
+            throw new Refusal(Refusal.Kind.TOO_LARGE, "image " + t.name() + " is " + mb(incoming) + "; the largest allowed is "
                 + mb(limits.maxImageBytes()) + " (media.max_image_mb)");
         }
         long still = Math.max(0, incoming - t.done());
         // The disk's free space already lacks what every transfer wrote; subtract what the others still announce.
         long free = disk.getUsableSpace() - limits.reserveBytes() - othersPending(t);
         if (incoming >= 0 && still > free) {
-            throw new HttpResponseException(507, "not enough space for " + t.name() + ": it is " + mb(incoming) + ", "
+            throw new Refusal(Refusal.Kind.NO_SPACE, "not enough space for " + t.name() + ": it is " + mb(incoming) + ", "
                 + mb(Math.max(0, free + t.done())) + " is free on the image disk (keeping " + mb(limits.reserveBytes())
                 + " in reserve)");
         }
@@ -233,7 +230,7 @@ public final class ImageStore implements AutoCloseable {
             long used = imageBytes(t.name().value()) + transferBytes(t);
             long size = Math.max(incoming, t.done());
             if (used + size > limits.quotaBytes()) {
-                throw new HttpResponseException(413, "image " + t.name() + (incoming >= 0 ? " is " + mb(incoming) : " went past "
+                throw new Refusal(Refusal.Kind.TOO_LARGE, "image " + t.name() + (incoming >= 0 ? " is " + mb(incoming) : " went past "
                     + mb(t.done())) + "; the image quota is " + mb(limits.quotaBytes()) + " (media.quota_mb) and "
                     + mb(used) + " is used by other images");
             }
@@ -256,7 +253,7 @@ public final class ImageStore implements AutoCloseable {
         // announced length was checked up front; it only needs room for what is left of it.
         long next = t.total() >= 0 ? Math.min(CHECK_EVERY_BYTES, Math.max(0, t.total() - t.done())) : CHECK_EVERY_BYTES;
         if (disk.getUsableSpace() < limits.reserveBytes() + next) {
-            throw new HttpResponseException(507, "the image disk is full: " + t.name() + " stopped after " + mb(t.done())
+            throw new Refusal(Refusal.Kind.NO_SPACE, "the image disk is full: " + t.name() + " stopped after " + mb(t.done())
                 + " (keeping " + mb(limits.reserveBytes()) + " in reserve)");
         }
         checkRoom(t, t.total() >= 0 ? t.total() : t.done());
@@ -273,11 +270,11 @@ public final class ImageStore implements AutoCloseable {
     Transfer begin(ImageName name, Transfer.Kind kind, long length, String source) throws IOException {
         synchronized (lock) {
             if (inUse.test(name.value())) {
-                throw new ConflictResponse("image " + name + " is in the drive: eject it before replacing it");
+                throw Refusal.conflict("image " + name + " is in the drive: eject it before replacing it");
             }
             Transfer t = new Transfer(name, kind, length, source);
             if (transfers.putIfAbsent(name.value(), t) != null) {
-                throw new ConflictResponse("image " + name + " is already being transferred");
+                throw Refusal.conflict("image " + name + " is already being transferred");
             }
             try {
                 checkRoom(t, length);
@@ -320,7 +317,7 @@ public final class ImageStore implements AutoCloseable {
                     }
                     t.advance(n);
                     if (t.total() >= 0 && t.done() > t.total()) {
-                        throw new BadRequestResponse("more data than the announced " + t.total() + " bytes");
+                        throw Refusal.invalid("more data than the announced " + t.total() + " bytes");
                     }
                     sinceCheck += n;
                     if (sinceCheck >= CHECK_EVERY_BYTES) {
@@ -329,10 +326,10 @@ public final class ImageStore implements AutoCloseable {
                     }
                 }
                 if (t.total() >= 0 && t.done() != t.total()) {
-                    throw new BadRequestResponse("the transfer ended after " + t.done() + " of " + t.total() + " bytes");
+                    throw Refusal.invalid("the transfer ended after " + t.done() + " of " + t.total() + " bytes");
                 }
                 if (t.done() == 0) {
-                    throw new BadRequestResponse("an empty image is of no use");
+                    throw Refusal.invalid("an empty image is of no use");
                 }
                 checkRoom(t, t.done());
                 out.force(true); // the bytes are on the disk before the name points at them
@@ -341,7 +338,7 @@ public final class ImageStore implements AutoCloseable {
             Path target = dir.resolve(name);
             synchronized (lock) {
                 if (inUse.test(name)) {
-                    throw new ConflictResponse("image " + name + " was put in the drive meanwhile; not replaced");
+                    throw Refusal.conflict("image " + name + " was put in the drive meanwhile; not replaced");
                 }
                 move(part, target);
                 committed = true;
@@ -360,16 +357,16 @@ public final class ImageStore implements AutoCloseable {
 
     private static int read(Transfer t, InputStream in, byte[] buf) throws IOException {
         if (t.cancelled()) {
-            throw new ConflictResponse("transfer of " + t.name() + " cancelled");
+            throw Refusal.conflict("transfer of " + t.name() + " cancelled");
         }
         try {
             return in.read(buf);
         } catch (IOException e) {
             if (t.cancelled()) {
-                throw new ConflictResponse("transfer of " + t.name() + " cancelled");
+                throw Refusal.conflict("transfer of " + t.name() + " cancelled");
             }
             // The sender went away or broke off: its fault, not ours (a disk error would come from the write).
-            throw new BadRequestResponse("the transfer of " + t.name() + " broke off after " + t.done() + " bytes: "
+            throw Refusal.invalid("the transfer of " + t.name() + " broke off after " + t.done() + " bytes: "
                 + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
@@ -408,10 +405,10 @@ public final class ImageStore implements AutoCloseable {
                 if (forgot) {
                     return;
                 }
-                throw new NotFoundResponse("no image " + name);
+                throw Refusal.notFound("no image " + name);
             }
             if (inUse.test(name.value())) {
-                throw new ConflictResponse("image " + name + " is in the drive: eject it first");
+                throw Refusal.conflict("image " + name + " is in the drive: eject it first");
             }
             Files.delete(file);
             checksums.forget(name.value());

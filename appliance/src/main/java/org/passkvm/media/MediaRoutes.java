@@ -1,6 +1,5 @@
 package org.passkvm.media;
 
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +8,7 @@ import java.util.Map;
 import org.passkvm.hid.storage.DriveMode;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 
@@ -52,7 +52,7 @@ public final class MediaRoutes implements WebModule {
         api.post("/api/media/mount", Role.OPERATOR, ctx -> {
             MountRequest r = Json.read(ctx, MountRequest.class);
             if (r.image() == null) {
-                throw new BadRequestResponse("image is required");
+                throw Refusal.invalid("image is required");
             }
             ctx.json(media.mount(new ImageName(r.image()), mode(r.mode()), !Boolean.FALSE.equals(r.readOnly()),
                 Boolean.TRUE.equals(r.force())));
@@ -87,12 +87,12 @@ public final class MediaRoutes implements WebModule {
 
     private static DriveMode mode(String mode) {
         if (mode == null) {
-            throw new BadRequestResponse("mode is required: cdrom or flash");
+            throw Refusal.invalid("mode is required: cdrom or flash");
         }
         return switch (mode.toLowerCase(Locale.ROOT)) {
             case "cdrom", "cd" -> DriveMode.CDROM;
             case "flash", "usb", "disk" -> DriveMode.FLASH;
-            default -> throw new BadRequestResponse("mode must be cdrom or flash, got '" + mode + "'");
+            default -> throw Refusal.invalid("mode must be cdrom or flash, got '" + mode + "'");
         };
     }
 }

@@ -1,7 +1,5 @@
 package org.passkvm.media;
 
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.ConflictResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import org.passkvm.hid.storage.DriveException;
 import org.passkvm.hid.storage.DriveMode;
 import org.passkvm.hid.storage.DriveState;
 import org.passkvm.hid.storage.MassStorageDrive;
+import org.passkvm.web.Refusal;
 
 /**
  * The store and the drive together: only whole images go into the drive, the image in the drive cannot be deleted or
@@ -68,7 +67,7 @@ public final class VirtualMedia implements AutoCloseable {
 
     public State mount(ImageName name, DriveMode mode, boolean readOnly, boolean force) throws IOException {
         drive.unavailable().ifPresent(reason -> {
-            throw new ConflictResponse(reason);
+            throw Refusal.conflict(reason);
         });
         synchronized (store.lock()) {
             Path file = store.readyFile(name);
@@ -79,7 +78,7 @@ public final class VirtualMedia implements AutoCloseable {
                 drive.insert(file, mode, readOnly, force);
             } catch (DriveException e) {
                 mounted = nameOf(drive.state().image());
-                throw new ConflictResponse(e.getMessage());
+                throw Refusal.conflict(e.getMessage());
             }
             mounted = name.value();
         }
@@ -88,13 +87,13 @@ public final class VirtualMedia implements AutoCloseable {
 
     public State eject(boolean force) throws IOException {
         drive.unavailable().ifPresent(reason -> {
-            throw new ConflictResponse(reason);
+            throw Refusal.conflict(reason);
         });
         synchronized (store.lock()) {
             try {
                 drive.eject(force);
             } catch (DriveException e) {
-                throw new ConflictResponse(e.getMessage());
+                throw Refusal.conflict(e.getMessage());
             } finally {
                 mounted = nameOf(drive.state().image());
             }
@@ -104,21 +103,21 @@ public final class VirtualMedia implements AutoCloseable {
 
     private void checkCdrom(ImageName name, long size, boolean readOnly) {
         if (!readOnly) {
-            throw new BadRequestResponse("a CD-ROM is always read-only: use mode \"flash\" for a writable drive");
+            throw Refusal.invalid("a CD-ROM is always read-only: use mode \"flash\" for a writable drive");
         }
         long max = drive.capabilities().cdromMaxBytes();
         if (size > max) {
-            throw new ConflictResponse("image " + name + " is " + ImageStore.mb(size) + ", larger than the "
+            throw Refusal.conflict("image " + name + " is " + ImageStore.mb(size) + ", larger than the "
                 + ImageStore.mb(max) + " this kernel can present as a CD-ROM (stock f_mass_storage has no DVD emulation "
                 + "and would show only the start of it): mount it with mode \"flash\" instead; installers made for USB "
                 + "sticks (most Linux and Windows ISOs are hybrid) boot from it");
         }
         if (size < MassStorageDrive.CDROM_MIN_BYTES) {
-            throw new BadRequestResponse("image " + name + " is " + size + " bytes, smaller than the smallest CD-ROM ("
+            throw Refusal.invalid("image " + name + " is " + size + " bytes, smaller than the smallest CD-ROM ("
                 + MassStorageDrive.CDROM_MIN_BYTES + " bytes): mount it with mode \"flash\"");
         }
         if (size % 2048 != 0) {
-            throw new BadRequestResponse("image " + name + " is not a whole number of 2048-byte CD sectors, so it is "
+            throw Refusal.invalid("image " + name + " is not a whole number of 2048-byte CD sectors, so it is "
                 + "not a CD image: mount it with mode \"flash\"");
         }
     }

@@ -1,9 +1,6 @@
 package org.passkvm.power;
 
-import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.NotFoundResponse;
 import io.javalin.websocket.WsContext;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 import org.tinylog.Logger;
@@ -54,9 +52,9 @@ public final class PowerRoutes implements WebModule {
 
     private void act(Context ctx) throws Exception {
         String id = ctx.pathParam("action");
-        PowerAction action = PowerAction.parse(id).orElseThrow(() -> new NotFoundResponse("no power action '" + id
+        PowerAction action = PowerAction.parse(id).orElseThrow(() -> Refusal.notFound("no power action '" + id
                 + "'; actions are " + Arrays.stream(PowerAction.values()).map(PowerAction::id).toList() + " and wol"));
-        var done = start(action);
+        var done = power.start(action); // busy: PowerBusyException, a conflict
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("action", action.id());
         if ("true".equals(ctx.queryParam("wait"))) {
@@ -65,7 +63,7 @@ public final class PowerRoutes implements WebModule {
                 out.put("pressed", o.pressed());
                 out.put("detail", o.detail());
             } catch (ExecutionException e) {
-                throw new HttpResponseException(500, "power action failed: " + e.getCause().getMessage());
+                throw new Refusal(Refusal.Kind.INTERNAL, "power action failed: " + e.getCause().getMessage());
             } catch (TimeoutException e) {
                 out.put("detail", "still running");
             }
@@ -77,17 +75,9 @@ public final class PowerRoutes implements WebModule {
         ctx.json(out);
     }
 
-    private java.util.concurrent.CompletableFuture<PowerControl.Outcome> start(PowerAction action) {
-        try {
-            return power.start(action);
-        } catch (PowerBusyException e) {
-            throw new ConflictResponse(e.getMessage());
-        }
-    }
-
     private void wake(Context ctx) throws java.io.IOException {
         if (wol == null) {
-            throw new ConflictResponse("Wake-on-LAN is not configured: set wol.mac in the settings");
+            throw Refusal.conflict("Wake-on-LAN is not configured: set wol.mac in the settings");
         }
         wol.send();
         Logger.info("Sent Wake-on-LAN to {} via {}", wol.mac(), wol.target());

@@ -29,7 +29,7 @@ final class RedfishError extends RuntimeException {
         return new RedfishError(400, messageId, message);
     }
 
-    /** A message ID from the Base registry for an HTTP status the gate or Javalin produced. */
+    /** A message ID from the Base registry for an HTTP status the gate, another route's refusal or Javalin produced. */
     static String messageIdFor(int status) {
         return switch (status) {
             case 400 -> "MalformedJSON";

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 import org.w3c.dom.Element;
 
 /**

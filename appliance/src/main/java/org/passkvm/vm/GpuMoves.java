@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.passkvm.vm.HostDevices.MdevType;
 import org.passkvm.vm.HostDevices.PciFunction;
-import org.passkvm.vm.VmHostException.Kind;
+import org.passkvm.web.Refusal.Kind;
 
 /**
  * Works out the definition changes for giving a GPU to a VM, taking it away, or changing a VM's

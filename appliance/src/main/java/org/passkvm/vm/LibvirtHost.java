@@ -16,7 +16,7 @@ import org.libvirt.Device;
 import org.libvirt.Domain;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
-import org.passkvm.vm.VmHostException.Kind;
+import org.passkvm.web.Refusal.Kind;
 import org.tinylog.Logger;
 
 /**

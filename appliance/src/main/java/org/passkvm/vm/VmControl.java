@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.passkvm.vm.VmHostException.Kind;
+import org.passkvm.web.Refusal.Kind;
 import org.tinylog.Logger;
 
 /**

@@ -1,31 +1,16 @@
 package org.passkvm.vm;
 
-/** A refusal or failure of the VM host, sorted by what the caller can do about it. */
-public final class VmHostException extends RuntimeException {
+import org.passkvm.web.Refusal;
 
-    public enum Kind {
-        /** No such VM or device. */
-        NOT_FOUND,
-        /** The request or the XML is wrong. */
-        INVALID,
-        /** Not now: e.g. the VM runs, or is already off. */
-        CONFLICT,
-        /** This host or driver cannot do it. */
-        UNSUPPORTED,
-        /** The host is not connected. */
-        UNAVAILABLE,
-        /** The host tried and failed. */
-        FAILED
-    }
-
-    private final Kind kind;
+/**
+ * A refusal or failure of the VM host, sorted by what the caller can do about it: {@code NOT_FOUND} (no such VM or
+ * device), {@code INVALID} (the request or the XML is wrong), {@code CONFLICT} (not now: the VM runs, or is already
+ * off), {@code UNSUPPORTED} (this host or driver cannot do it), {@code UNAVAILABLE} (the host is not connected),
+ * {@code FAILED} (the host tried and failed).
+ */
+public final class VmHostException extends Refusal {
 
     public VmHostException(Kind kind, String message) {
-        super(message);
-        this.kind = kind;
-    }
-
-    public Kind kind() {
-        return kind;
+        super(kind, message);
     }
 }

@@ -1,10 +1,6 @@
 package org.passkvm.vm;
 
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.NotFoundResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 
@@ -38,35 +35,35 @@ public final class VmRoutes implements WebModule {
 
     @Override
     public void register(Api api) {
-        api.get("/api/vms", Role.VIEWER, guard(ctx -> ctx.json(Map.of("connection", link(), "vms", control.vms()))));
-        api.get("/api/vms/{name}", Role.VIEWER, guard(ctx -> ctx.json(control.vm(ctx.pathParam("name")))));
+        api.get("/api/vms", Role.VIEWER, ctx -> ctx.json(Map.of("connection", link(), "vms", control.vms())));
+        api.get("/api/vms/{name}", Role.VIEWER, ctx -> ctx.json(control.vm(ctx.pathParam("name"))));
         power(api, "start", PowerAction.START);
         power(api, "force-off", PowerAction.DESTROY);
         power(api, "reboot", PowerAction.REBOOT);
         power(api, "reset", PowerAction.RESET);
-        api.post("/api/vms/{name}/shutdown", Role.OPERATOR, guard(this::shutdown));
-        api.put("/api/vms/{name}/display", Role.OPERATOR, guard(this::display));
-        api.get("/api/vm-jobs/{id}", Role.VIEWER, guard(ctx -> {
+        api.post("/api/vms/{name}/shutdown", Role.OPERATOR, this::shutdown);
+        api.put("/api/vms/{name}/display", Role.OPERATOR, this::display);
+        api.get("/api/vm-jobs/{id}", Role.VIEWER, ctx -> {
             VmJobs.Status s = control.job(ctx.pathParam("id"));
             if (s == null) {
-                throw new NotFoundResponse("no VM job " + ctx.pathParam("id"));
+                throw Refusal.notFound("no VM job " + ctx.pathParam("id"));
             }
             ctx.json(s);
-        }));
-        api.get("/api/gpus", Role.VIEWER, guard(ctx -> {
+        });
+        api.get("/api/gpus", Role.VIEWER, ctx -> {
             GpuInventory.Report r = control.gpus();
             ctx.json(Map.of("connection", link(), "gpus", r.gpus(), "gadget", r.gadget()));
-        }));
-        api.post("/api/gpus/{id}/assign", Role.OPERATOR, guard(this::assign));
-        api.post("/api/gpus/{id}/release", Role.OPERATOR, guard(this::release));
+        });
+        api.post("/api/gpus/{id}/assign", Role.OPERATOR, this::assign);
+        api.post("/api/gpus/{id}/release", Role.OPERATOR, this::release);
     }
 
     private void power(Api api, String path, PowerAction action) {
-        api.post("/api/vms/{name}/" + path, Role.OPERATOR, guard(ctx -> {
+        api.post("/api/vms/{name}/" + path, Role.OPERATOR, ctx -> {
             String vm = ctx.pathParam("name");
             control.power(vm, action);
             ctx.json(control.vm(vm));
-        }));
+        });
     }
 
     private void shutdown(Context ctx) {
@@ -85,16 +82,16 @@ public final class VmRoutes implements WebModule {
     private void assign(Context ctx) {
         AssignRequest req = Json.read(ctx, AssignRequest.class);
         if (req.vm() == null || req.vm().isBlank()) {
-            throw new BadRequestResponse("vm is required: the VM that gets the GPU");
+            throw Refusal.invalid("vm is required: the VM that gets the GPU");
         }
         GpuMoves.Method method = switch (req.method() == null ? "whole" : req.method()) {
             case "whole" -> GpuMoves.Method.WHOLE;
             case "vf" -> GpuMoves.Method.VF;
             case "mdev" -> GpuMoves.Method.MDEV;
-            default -> throw new BadRequestResponse("method must be whole, vf or mdev; got '" + req.method() + "'");
+            default -> throw Refusal.invalid("method must be whole, vf or mdev; got '" + req.method() + "'");
         };
         if (req.romFile() != null && !ROM_FILE.matcher(req.romFile()).matches()) {
-            throw new BadRequestResponse("romFile must be an absolute path on the VM host");
+            throw Refusal.invalid("romFile must be an absolute path on the VM host");
         }
         var a = new GpuMoves.Assignment(req.vm(), method, req.vf(), req.mdevType(),
                 req.primary() == null ? method == GpuMoves.Method.WHOLE : req.primary(), req.romFile(),
@@ -136,7 +133,7 @@ public final class VmRoutes implements WebModule {
             return control.defaultTimeout();
         }
         if (seconds < 1 || seconds > 3600) {
-            throw new BadRequestResponse("timeoutSeconds must be from 1 to 3600");
+            throw Refusal.invalid("timeoutSeconds must be from 1 to 3600");
         }
         return Duration.ofSeconds(seconds);
     }
@@ -149,26 +146,5 @@ public final class VmRoutes implements WebModule {
         m.put("detail", l.detail());
         m.put("since", l.since().toString());
         return m;
-    }
-
-    /** Turns the host's refusals into HTTP answers that say what to do. */
-    private static Handler guard(Handler h) {
-        return ctx -> {
-            try {
-                h.handle(ctx);
-            } catch (VmHostException e) {
-                int status = switch (e.kind()) {
-                    case NOT_FOUND -> 404;
-                    case INVALID -> 400;
-                    case CONFLICT -> 409;
-                    case UNSUPPORTED -> 501;
-                    case UNAVAILABLE -> 503;
-                    case FAILED -> 502;
-                };
-                throw new HttpResponseException(status, e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestResponse(e.getMessage());
-            }
-        };
     }
 }

@@ -1,10 +1,10 @@
 package org.passkvm.vnc;
 
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.passkvm.web.Api;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 import org.passkvm.web.auth.AuthRoutes;
@@ -48,7 +48,7 @@ public final class VncPasswordRoutes implements WebModule {
             return me.user();
         }
         if (!me.role().allows(Role.ADMIN)) {
-            throw new ForbiddenResponse("only admins manage other users' VNC access");
+            throw Refusal.forbidden("only admins manage other users' VNC access");
         }
         return user;
     }

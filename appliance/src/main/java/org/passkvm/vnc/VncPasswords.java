@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 import org.passkvm.web.Role;
 import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.User;

@@ -3,9 +3,6 @@ package org.passkvm.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.ConflictResponse;
-import io.javalin.http.HttpResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,9 +11,11 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.testkit.Await;
+import org.passkvm.web.Refusal;
 
 class ImageStoreTest {
 
@@ -86,9 +85,9 @@ class ImageStoreTest {
             assertThat(i.progress().bytes()).isEqualTo(1000);
         });
         assertThat(dir.resolve("half.iso")).doesNotExist();
-        assertThatThrownBy(() -> store.readyFile(new ImageName("half.iso"))).isInstanceOf(ConflictResponse.class);
+        assertThatThrownBy(() -> store.readyFile(new ImageName("half.iso"))).isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.CONFLICT));
         assertThatThrownBy(() -> store.begin(new ImageName("half.iso"), Transfer.Kind.UPLOAD, 1, "upload"))
-            .isInstanceOf(ConflictResponse.class).hasMessageContaining("already being transferred");
+            .isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.CONFLICT)).hasMessageContaining("already being transferred");
         finish.countDown();
         writer.join(10_000);
         assertThat(result.get().state()).isEqualTo("ready");
@@ -102,7 +101,7 @@ class ImageStoreTest {
         upload(store, "a.img", new byte[] {1, 2, 3});
         Transfer t = store.begin(new ImageName("a.img"), Transfer.Kind.UPLOAD, 10, "upload");
         assertThatThrownBy(() -> store.receive(t, new ByteArrayInputStream(new byte[5])))
-            .isInstanceOf(BadRequestResponse.class).hasMessageContaining("5 of 10");
+            .isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.INVALID)).hasMessageContaining("5 of 10");
         assertThat(Files.readAllBytes(dir.resolve("a.img"))).containsExactly(1, 2, 3);
         assertThat(store.list()).singleElement().extracting(ImageInfo::state).isEqualTo("ready");
         try (var files = Files.list(dir)) {
@@ -116,8 +115,8 @@ class ImageStoreTest {
         ImageStore store = ImageStore.open(dir, ROOMY);
         upload(store, "used.iso", new byte[100]);
         store.inUse("used.iso"::equals);
-        assertThatThrownBy(() -> upload(store, "used.iso", new byte[5])).isInstanceOf(ConflictResponse.class);
-        assertThatThrownBy(() -> store.delete(new ImageName("used.iso"))).isInstanceOf(ConflictResponse.class);
+        assertThatThrownBy(() -> upload(store, "used.iso", new byte[5])).isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.CONFLICT));
+        assertThatThrownBy(() -> store.delete(new ImageName("used.iso"))).isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.CONFLICT));
         store.inUse(n -> false);
         store.delete(new ImageName("used.iso"));
         assertThat(store.list()).isEmpty();
@@ -129,9 +128,9 @@ class ImageStoreTest {
         ImageStore store = ImageStore.open(dir, new ImageStore.Limits(1000, 0, 600));
         upload(store, "first.img", new byte[500]);
         assertThatThrownBy(() -> store.begin(new ImageName("big.img"), Transfer.Kind.UPLOAD, 700, "upload"))
-            .isInstanceOf(HttpResponseException.class).hasMessageContaining("largest allowed");
+            .isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.TOO_LARGE)).hasMessageContaining("largest allowed");
         assertThatThrownBy(() -> store.begin(new ImageName("second.img"), Transfer.Kind.UPLOAD, 600, "upload"))
-            .isInstanceOf(HttpResponseException.class).hasMessageContaining("quota");
+            .isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.TOO_LARGE)).hasMessageContaining("quota");
         // Replacing an image counts without the one it replaces.
         upload(store, "first.img", new byte[600]);
         store.close();
@@ -154,11 +153,15 @@ class ImageStoreTest {
     void namesCannotLeaveTheFolderOrReachHiddenFiles() {
         for (String bad : new String[] {"..", "../x", "a/b", "a\\b", ".part", "x\u0000y", " lead", "trail ", "",
                 "a".repeat(201)}) {
-            assertThatThrownBy(() -> new ImageName(bad)).as(bad).isInstanceOf(BadRequestResponse.class);
+            assertThatThrownBy(() -> new ImageName(bad)).as(bad).isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.INVALID));
         }
         for (String good : new String[] {"debian-12.8.0-amd64-netinst.iso", "Win11_23H2_English_x64v2.iso",
                 "ubuntu 24.04 (server).iso", "a"}) {
             assertThat(new ImageName(good).value()).isEqualTo(good);
         }
+    }
+
+    private static Consumer<Refusal> kind(Refusal.Kind kind) {
+        return e -> assertThat(e.kind()).isEqualTo(kind);
     }
 }

@@ -3,12 +3,13 @@ package org.passkvm.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.javalin.http.ConflictResponse;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.hid.storage.DriveMode;
+import org.passkvm.web.Refusal;
 
 class VirtualMediaTest {
 
@@ -29,7 +30,7 @@ class VirtualMediaTest {
         VirtualMedia media = new VirtualMedia(storeWith("win11.iso", 800 * 2048), smallCd);
         assertThat(media.images()).singleElement().extracting(ImageInfo::cdrom).isEqualTo(false);
         assertThatThrownBy(() -> media.mount(new ImageName("win11.iso"), DriveMode.CDROM, true, false))
-            .isInstanceOf(ConflictResponse.class)
+            .isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.CONFLICT))
             .hasMessageContaining("larger than").hasMessageContaining("mode \"flash\"");
         assertThat(media.mount(new ImageName("win11.iso"), DriveMode.FLASH, true, false).mounted().mode()).isEqualTo("flash");
         media.close();
@@ -41,7 +42,11 @@ class VirtualMediaTest {
             new AbsentDrive("no virtual media on the CH9329 HID path"));
         assertThat(media.state().unavailable()).contains("CH9329");
         assertThatThrownBy(() -> media.mount(new ImageName("a.iso"), DriveMode.CDROM, true, false))
-            .isInstanceOf(ConflictResponse.class).hasMessageContaining("CH9329");
+            .isInstanceOfSatisfying(Refusal.class, kind(Refusal.Kind.CONFLICT)).hasMessageContaining("CH9329");
         media.close();
+    }
+
+    private static Consumer<Refusal> kind(Refusal.Kind kind) {
+        return e -> assertThat(e.kind()).isEqualTo(kind);
     }
 }

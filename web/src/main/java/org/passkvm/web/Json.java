@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.stream.Collectors;
@@ -24,16 +23,16 @@ public final class Json {
 
     public static <T> T read(String body, Class<T> type) {
         if (body == null || body.isBlank()) {
-            throw new BadRequestResponse("a JSON body is required");
+            throw Refusal.invalid("a JSON body is required");
         }
         try {
             T value = MAPPER.readValue(body, type);
             if (value == null) {
-                throw new BadRequestResponse("a JSON object is required");
+                throw Refusal.invalid("a JSON object is required");
             }
             return value;
         } catch (IOException e) {
-            throw new BadRequestResponse("invalid JSON: " + describe(e));
+            throw Refusal.invalid("invalid JSON: " + describe(e));
         }
     }
 

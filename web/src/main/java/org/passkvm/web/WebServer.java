@@ -2,9 +2,6 @@ package org.passkvm.web;
 
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import io.javalin.http.Header;
-import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import jakarta.servlet.DispatcherType;
 import io.javalin.json.JavalinJackson;
@@ -158,36 +155,7 @@ public final class WebServer implements AutoCloseable {
                 audit.record(p.user(), ctx.ip(), ctx.method().name(), ctx.path(), ctx.statusCode());
             }
         });
-        app.exception(HttpResponseException.class, (e, ctx) -> {
-            String accept = ctx.header(Header.ACCEPT);
-            if (e.getStatus() == 401 && ctx.method().name().equals("GET") && accept != null && accept.contains("text/html")) {
-                ctx.redirect("/login"); // a person opening the console: show the login page, not JSON
-                return;
-            }
-            ctx.status(e.getStatus());
-            Map<String, Object> body = new LinkedHashMap<>(e.getDetails());
-            body.put("error", e.getMessage());
-            ctx.json(body);
-        });
-        app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-        app.exception(Exception.class, (e, ctx) -> {
-            Logger.error(e, "{} {} failed", ctx.method(), ctx.path());
-            error(ctx, 500, "internal error; see the appliance log");
-        });
-        app.error(404, ctx -> {
-            // Unknown paths tell an anonymous caller nothing about which routes exist.
-            if (gate.identify(ctx).isEmpty()) {
-                error(ctx, 401, "authentication required");
-            } else if (ctx.result() == null || ctx.result().isEmpty() || ctx.result().startsWith("Endpoint ")) {
-                error(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path());
-            }
-        });
-        app.error(405, ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path()));
-    }
-
-    private static void error(Context ctx, int status, String message) {
-        ctx.status(status);
-        ctx.json(Map.of("error", message == null ? HttpStatus.forStatus(status).getMessage() : message));
+        ApiErrors.install(app, gate);
     }
 
     private Map<String, Object> healthReport() {

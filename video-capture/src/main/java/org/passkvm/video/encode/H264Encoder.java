@@ -3,6 +3,7 @@ package org.passkvm.video.encode;
 import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -31,12 +32,8 @@ public final class H264Encoder implements AutoCloseable {
     private final int bitrateKbps;
     private final int gop;
     private final int threads;
-    static {
-        av_log_set_level(AV_LOG_ERROR); // encoder chatter (x264's statistics) does not belong in the appliance log
-    }
 
-    private final AVPacket packet = av_packet_alloc();
-    private AVCodecContext context;
+    private CodecContext codec;
     private PlanarConverter converter;
     private String name;
     private PixelFormat inFormat;
@@ -45,7 +42,6 @@ public final class H264Encoder implements AutoCloseable {
     private long lastPts = -1;
     private long startNanos;
     private boolean keyRequested;
-    private boolean packetHeld;
     private byte[] parameterSets = new byte[0];
 
     /**
@@ -97,10 +93,6 @@ public final class H264Encoder implements AutoCloseable {
         if (in.format() != inFormat || in.width() != width || in.height() != height) {
             open(in);
         }
-        if (packetHeld) {
-            av_packet_unref(packet);
-            packetHeld = false;
-        }
         AVFrame picture = converter.convert(in);
         // Milliseconds since the encoder opened, strictly increasing: rate control follows real time.
         long pts = Math.max(lastPts + 1, (in.captureNanos() - startNanos) / 1_000_000);
@@ -108,31 +100,33 @@ public final class H264Encoder implements AutoCloseable {
         picture.pts(pts);
         picture.pict_type(keyRequested ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
         keyRequested = false;
-        PlanarConverter.check(avcodec_send_frame(context, picture), "avcodec_send_frame(" + name + ")");
-        int ret = avcodec_receive_packet(context, packet);
-        if (ret == AVERROR_EAGAIN()) {
+        if (!codec.encode(picture)) {
             return 0;
         }
-        PlanarConverter.check(ret, "avcodec_receive_packet(" + name + ")");
-        packetHeld = true;
         if (keyframe() && parameterSets.length == 0) {
-            parameterSets = AnnexB.parameterSets(packet.data().capacity(packet.size()).asByteBuffer());
+            parameterSets = AnnexB.parameterSets(accessUnit());
         }
         return outputSize();
     }
 
     private int outputSize() {
-        return needsParameterSets() ? packet.size() + parameterSets.length : packet.size();
+        int size = codec.packet().size();
+        return needsParameterSets() ? size + parameterSets.length : size;
+    }
+
+    private ByteBuffer accessUnit() {
+        AVPacket packet = codec.packet();
+        return packet.data().capacity(packet.size()).asByteBuffer();
     }
 
     /** A keyframe without SPS/PPS in front (an encoder that sends them once) gets the saved ones. */
     private boolean needsParameterSets() {
         return keyframe() && parameterSets.length > 0
-                && !AnnexB.hasParameterSets(packet.data().capacity(packet.size()).asByteBuffer());
+                && !AnnexB.hasParameterSets(accessUnit());
     }
 
     public boolean keyframe() {
-        return (packet.flags() & AV_PKT_FLAG_KEY) != 0;
+        return codec != null && (codec.packet().flags() & AV_PKT_FLAG_KEY) != 0;
     }
 
     /** Copies the last access unit into {@code dst} from {@code offset}; returns the bytes written. */
@@ -142,6 +136,7 @@ public final class H264Encoder implements AutoCloseable {
             System.arraycopy(parameterSets, 0, dst, p, parameterSets.length);
             p += parameterSets.length;
         }
+        AVPacket packet = codec.packet();
         packet.data().get(dst, p, packet.size());
         return p + packet.size() - offset;
     }
@@ -158,26 +153,23 @@ public final class H264Encoder implements AutoCloseable {
             if (unavailable.contains(candidate) && candidates.size() > 1) {
                 continue;
             }
-            AVCodec codec = avcodec_find_encoder_by_name(candidate);
-            if (codec == null) {
+            AVCodec found = avcodec_find_encoder_by_name(candidate);
+            if (found == null) {
                 failures.add(candidate + ": not in this FFmpeg build");
                 continue;
             }
-            AVCodecContext c = avcodec_alloc_context3(codec);
-            configure(c, candidate, in);
-            int ret = avcodec_open2(c, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
-            if (ret >= 0) {
-                context = c;
+            try {
+                codec = CodecContext.open(found, candidate, c -> configure(c, candidate, in));
                 name = candidate;
                 break;
-            }
-            failures.add(candidate + ": " + PlanarConverter.errorText(ret));
-            avcodec_free_context(c);
-            if (candidate.endsWith("_v4l2m2m")) {
-                unavailable.add(candidate); // no such hardware: it will not appear later either
+            } catch (CodecContext.OpenFailed e) {
+                failures.add(candidate + ": " + e.getMessage());
+                if (candidate.endsWith("_v4l2m2m")) {
+                    unavailable.add(candidate); // no such hardware: it will not appear later either
+                }
             }
         }
-        if (context == null) {
+        if (codec == null) {
             throw new IllegalStateException("no H.264 encoder opened for " + in.width() + "x" + in.height() + ": " + failures);
         }
         if (!failures.isEmpty()) {
@@ -192,8 +184,9 @@ public final class H264Encoder implements AutoCloseable {
         keyRequested = true;
         // Only the demo's RGB goes through a colour matrix we choose; tag it so browsers do not guess BT.709.
         converter = new PlanarConverter(AV_PIX_FMT_YUV420P, false);
-        if (context.extradata_size() > 0) {
-            parameterSets = AnnexB.parameterSets(context.extradata().capacity(context.extradata_size()).asByteBuffer());
+        ByteBuffer extradata = codec.extradata();
+        if (extradata != null) {
+            parameterSets = AnnexB.parameterSets(extradata);
         }
         Logger.info("H.264 encoder: {} {}x{} {} kb/s, GOP {}", name, width, height, bitrateKbps, gop);
     }
@@ -230,17 +223,13 @@ public final class H264Encoder implements AutoCloseable {
     }
 
     private void closeCodec() {
-        if (context != null) {
-            avcodec_free_context(context);
-            context = null;
+        if (codec != null) {
+            codec.close();
+            codec = null;
         }
         if (converter != null) {
             converter.close();
             converter = null;
-        }
-        if (packetHeld) {
-            av_packet_unref(packet);
-            packetHeld = false;
         }
         inFormat = null;
         name = null;
@@ -249,6 +238,5 @@ public final class H264Encoder implements AutoCloseable {
     @Override
     public void close() {
         closeCodec();
-        av_packet_free(packet);
     }
 }

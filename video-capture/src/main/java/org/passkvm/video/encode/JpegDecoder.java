@@ -37,20 +37,20 @@ public final class JpegDecoder implements AutoCloseable {
     public JpegDecoder() {
         AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_MJPEG);
         context = avcodec_alloc_context3(codec);
-        PlanarConverter.check(avcodec_open2(context, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "mjpeg decoder");
+        Ffmpeg.check(avcodec_open2(context, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "mjpeg decoder");
     }
 
     /** The picture as YUV420P; valid until the next call. */
     public RawFrame decode(RawFrame jpeg) {
         BytePointer data = new BytePointer(jpeg.data());
-        PlanarConverter.check(av_new_packet(packet, jpeg.data().remaining()), "av_new_packet");
+        Ffmpeg.check(av_new_packet(packet, jpeg.data().remaining()), "av_new_packet");
         packet.data().put(data.limit(jpeg.data().remaining()));
         try {
-            PlanarConverter.check(avcodec_send_packet(context, packet), "avcodec_send_packet(mjpeg)");
+            Ffmpeg.check(avcodec_send_packet(context, packet), "avcodec_send_packet(mjpeg)");
         } finally {
             av_packet_unref(packet);
         }
-        PlanarConverter.check(avcodec_receive_frame(context, decoded), "avcodec_receive_frame(mjpeg)");
+        Ffmpeg.check(avcodec_receive_frame(context, decoded), "avcodec_receive_frame(mjpeg)");
         int w = decoded.width();
         int h = decoded.height();
         if (sws == null || w != swsWidth || h != swsHeight || decoded.format() != swsFormat) {

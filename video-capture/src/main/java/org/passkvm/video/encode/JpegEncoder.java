@@ -3,8 +3,6 @@ package org.passkvm.video.encode;
 import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
-import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.passkvm.video.PixelFormat;
@@ -12,25 +10,20 @@ import org.passkvm.video.RawFrame;
 
 /**
  * FFmpeg's mjpeg encoder fed straight from the capture format: YUYV/UYVY become planar 4:2:2,
- * NV12/BGR0 planar 4:2:0, and the codec context, picture and packet are reused frame after frame.
+ * NV12/BGR0 planar 4:2:0, and the {@link CodecContext}, picture and packet are reused frame after frame.
  * Not thread-safe: one capture thread owns it.
  */
 public final class JpegEncoder implements AutoCloseable {
 
     private final double qscale;
     private final int threads;
-    static {
-        av_log_set_level(AV_LOG_ERROR); // encoder chatter (x264's statistics) does not belong in the appliance log
-    }
 
-    private final AVPacket packet = av_packet_alloc();
-    private AVCodecContext context;
+    private CodecContext codec;
     private PlanarConverter converter;
     private PixelFormat inFormat;
     private int width;
     private int height;
     private long pts;
-    private boolean packetHeld;
 
     /**
      * @param quality 1..100 on libjpeg's scale (what ustreamer and PiKVM call quality); mapped to
@@ -53,20 +46,17 @@ public final class JpegEncoder implements AutoCloseable {
         if (in.format() != inFormat || in.width() != width || in.height() != height) {
             open(in);
         }
-        if (packetHeld) {
-            av_packet_unref(packet);
-            packetHeld = false;
-        }
         AVFrame picture = converter.convert(in);
         picture.pts(pts++);
-        PlanarConverter.check(avcodec_send_frame(context, picture), "avcodec_send_frame(mjpeg)");
-        PlanarConverter.check(avcodec_receive_packet(context, packet), "avcodec_receive_packet(mjpeg)");
-        packetHeld = true;
-        return packet.size();
+        if (!codec.encode(picture)) {
+            throw new IllegalStateException("the mjpeg encoder held a frame back"); // it is intra-only: never
+        }
+        return codec.packet().size();
     }
 
     /** Copies the last JPEG into {@code dst} (which must hold {@link #encode}'s result). */
     public void copyTo(byte[] dst) {
+        AVPacket packet = codec.packet();
         packet.data().get(dst, 0, packet.size());
     }
 
@@ -82,32 +72,32 @@ public final class JpegEncoder implements AutoCloseable {
         // 4:2:2 sources keep their chroma resolution: cheaper (no vertical subsampling) and sharper text.
         boolean packed422 = inFormat == PixelFormat.YUYV || inFormat == PixelFormat.UYVY;
         int planar = packed422 ? AV_PIX_FMT_YUV422P : AV_PIX_FMT_YUV420P;
-        AVCodec codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
-        context = avcodec_alloc_context3(codec);
-        context.width(width);
-        context.height(height);
-        context.pix_fmt(planar);
-        context.color_range(AVCOL_RANGE_JPEG);
-        context.time_base(av_make_q(1, 30));
-        context.flags(context.flags() | AV_CODEC_FLAG_QSCALE);
-        context.global_quality((int) Math.round(qscale * FF_QP2LAMBDA));
-        context.thread_count(threads);
-        if (threads > 1) {
-            context.thread_type(2); // FF_THREAD_SLICE (not exported by the JavaCPP presets)
-        }
-        int ret = avcodec_open2(context, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
-        if (ret < 0) {
+        try {
+            codec = CodecContext.open(avcodec_find_encoder(AV_CODEC_ID_MJPEG), "mjpeg", c -> {
+                c.width(width);
+                c.height(height);
+                c.pix_fmt(planar);
+                c.color_range(AVCOL_RANGE_JPEG);
+                c.time_base(av_make_q(1, 30));
+                c.flags(c.flags() | AV_CODEC_FLAG_QSCALE);
+                c.global_quality((int) Math.round(qscale * FF_QP2LAMBDA));
+                c.thread_count(threads);
+                if (threads > 1) {
+                    c.thread_type(2); // FF_THREAD_SLICE (not exported by the JavaCPP presets)
+                }
+            });
+        } catch (CodecContext.OpenFailed e) {
             closeCodec();
             throw new IllegalStateException("mjpeg encoder would not open for " + in.format() + " " + width + "x" + height
-                    + ": " + PlanarConverter.errorText(ret));
+                    + ": " + e.getMessage());
         }
         converter = new PlanarConverter(planar, true, threads);
     }
 
     private void closeCodec() {
-        if (context != null) {
-            avcodec_free_context(context);
-            context = null;
+        if (codec != null) {
+            codec.close();
+            codec = null;
         }
         if (converter != null) {
             converter.close();
@@ -119,6 +109,5 @@ public final class JpegEncoder implements AutoCloseable {
     @Override
     public void close() {
         closeCodec();
-        av_packet_free(packet);
     }
 }

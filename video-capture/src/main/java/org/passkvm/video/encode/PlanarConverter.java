@@ -58,7 +58,7 @@ final class PlanarConverter implements AutoCloseable {
         if (in.format() != inFormat || in.width() != width || in.height() != height) {
             reset(in);
         }
-        check(av_frame_make_writable(frame), "av_frame_make_writable");
+        Ffmpeg.check(av_frame_make_writable(frame), "av_frame_make_writable");
         if (frame.data(0).address() != frameData) { // the encoder kept the old buffers: point the bands at the new ones
             frameData = frame.data(0).address();
             for (int i = 0; i < active; i++) {
@@ -94,7 +94,7 @@ final class PlanarConverter implements AutoCloseable {
         frame.width(width);
         frame.height(height);
         frame.color_range(fullRangeOut ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG);
-        check(av_frame_get_buffer(frame, 32), "av_frame_get_buffer");
+        Ffmpeg.check(av_frame_get_buffer(frame, 32), "av_frame_get_buffer");
         frameData = frame.data(0).address();
         // Band edges on even rows, so 4:2:0 chroma rows are never split between two bands.
         active = Math.max(1, Math.min(bands.length, height / 64));
@@ -221,20 +221,6 @@ final class PlanarConverter implements AutoCloseable {
             case BGR0 -> AV_PIX_FMT_BGR0;
             case MJPEG -> throw new IllegalArgumentException("MJPEG is not a raw pixel format");
         };
-    }
-
-    static void check(int ret, String what) {
-        if (ret < 0) {
-            throw new IllegalStateException(what + " failed: " + errorText(ret));
-        }
-    }
-
-    static String errorText(int ret) {
-        BytePointer buf = new BytePointer(256);
-        av_strerror(ret, buf, 256);
-        String s = buf.getString();
-        buf.close();
-        return s + " (" + ret + ")";
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 import org.passkvm.web.Role;
 import org.tinylog.Logger;
 

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 
 /**
  * Bearer tokens for scripts. Only a SHA-256 of each token is stored: the token has 256 random

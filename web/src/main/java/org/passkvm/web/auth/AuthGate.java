@@ -1,17 +1,13 @@
 package org.passkvm.web.auth;
 
 import io.javalin.http.Context;
-import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.Header;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.HttpStatus;
-import io.javalin.http.UnauthorizedResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 
 /**
@@ -52,7 +48,7 @@ public final class AuthGate {
                 // No credential to protect, but a page elsewhere must not drive logins (and lockouts) from visitors' browsers.
                 String origin = ctx.header(Header.ORIGIN);
                 if (origin != null && !sameOrigin(origin, ctx.host(), ctx.scheme())) {
-                    throw new ForbiddenResponse("cross-origin request refused (Origin " + origin + ")");
+                    throw Refusal.forbidden("cross-origin request refused (Origin " + origin + ")");
                 }
             }
             identify(ctx).ifPresent(p -> ctx.attribute(PRINCIPAL, p));
@@ -64,10 +60,10 @@ public final class AuthGate {
         }
         User user = accounts.find(p.user()).orElseThrow(() -> unauthorized(ctx));
         if (user.mustChangePassword() && ctx.path().startsWith("/api/") && !PASSWORD_CHANGE_PATHS.contains(ctx.path())) {
-            throw new ForbiddenResponse("password change required: POST /api/auth/password first");
+            throw Refusal.forbidden("password change required: POST /api/auth/password first");
         }
         if (!p.role().allows(required)) {
-            throw new ForbiddenResponse("this needs the " + required.name().toLowerCase() + " role; "
+            throw Refusal.forbidden("this needs the " + required.name().toLowerCase() + " role; "
                     + p.user() + " is " + p.role().name().toLowerCase());
         }
         ctx.attribute(PRINCIPAL, p);
@@ -117,11 +113,11 @@ public final class AuthGate {
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new HttpResponseException(HttpStatus.BAD_REQUEST.getCode(), "malformed Basic credentials");
+            throw Refusal.invalid("malformed Basic credentials");
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            throw new HttpResponseException(HttpStatus.BAD_REQUEST.getCode(), "malformed Basic credentials");
+            throw Refusal.invalid("malformed Basic credentials");
         }
         String name = decoded.substring(0, colon);
         String address = ctx.ip();
@@ -144,16 +140,16 @@ public final class AuthGate {
         if (origin == null) {
             // Browsers always send Origin on cross-origin writes and on WebSocket upgrades; scripts may not.
             if (browserSession && ctx.header(Header.SEC_WEBSOCKET_KEY) != null) {
-                throw new ForbiddenResponse("WebSocket upgrade without Origin refused");
+                throw Refusal.forbidden("WebSocket upgrade without Origin refused");
             }
         } else if (!sameOrigin(origin, ctx.host(), ctx.scheme())) {
-            throw new ForbiddenResponse("cross-origin request refused (Origin " + origin + ")");
+            throw Refusal.forbidden("cross-origin request refused (Origin " + origin + ")");
         }
         if (browserSession && ctx.header(Header.SEC_WEBSOCKET_KEY) == null) {
             String token = ctx.header(CSRF_HEADER);
             if (token == null || !java.security.MessageDigest.isEqual(
                     token.getBytes(StandardCharsets.UTF_8), p.session().csrfToken().getBytes(StandardCharsets.UTF_8))) {
-                throw new ForbiddenResponse("missing or wrong " + CSRF_HEADER + " header");
+                throw Refusal.forbidden("missing or wrong " + CSRF_HEADER + " header");
             }
         }
     }
@@ -172,12 +168,12 @@ public final class AuthGate {
         }
     }
 
-    private static UnauthorizedResponse unauthorized(Context ctx) {
+    private static Refusal unauthorized(Context ctx) {
         // A challenge makes browsers pop up a password dialog, which the console never wants.
         if (ctx.header("X-Requested-With") == null) {
             ctx.header(Header.WWW_AUTHENTICATE, "Basic realm=\"PassKVM\", charset=\"UTF-8\"");
         }
-        return new UnauthorizedResponse("authentication required");
+        return new Refusal(Refusal.Kind.UNAUTHENTICATED, "authentication required");
     }
 
     /** The one login limiter of this server, for every other way in (Redfish, IPMI, VNC). */
@@ -185,10 +181,9 @@ public final class AuthGate {
         return limiter;
     }
 
-    static HttpResponseException tooManyAttempts(Context ctx, Duration wait) {
+    static Refusal tooManyAttempts(Context ctx, Duration wait) {
         long seconds = Math.max(1, wait.toSeconds());
         ctx.header(Header.RETRY_AFTER, Long.toString(seconds));
-        return new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(),
-                "too many failed logins; try again in " + seconds + " s", Map.of());
+        return new Refusal(Refusal.Kind.TOO_MANY_ATTEMPTS, "too many failed logins; try again in " + seconds + " s");
     }
 }

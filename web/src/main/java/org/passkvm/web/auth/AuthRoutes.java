@@ -1,14 +1,13 @@
 package org.passkvm.web.auth;
 
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
-import io.javalin.http.UnauthorizedResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 
@@ -45,11 +44,11 @@ public final class AuthRoutes implements WebModule {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             // A cross-site form or text/plain fetch needs no CORS preflight; JSON does, and we never answer one.
-            throw new io.javalin.http.HttpResponseException(415, "send the login as application/json", Map.of());
+            throw new Refusal(Refusal.Kind.WRONG_FORMAT, "send the login as application/json");
         }
         LoginRequest req = Json.read(ctx, LoginRequest.class);
         if (req.user() == null || req.password() == null) {
-            throw new BadRequestResponse("user and password are required");
+            throw Refusal.invalid("user and password are required");
         }
         String address = ctx.ip();
         Duration wait = limiter.retryAfter(address, req.user());
@@ -59,14 +58,14 @@ public final class AuthRoutes implements WebModule {
         User user = accounts.authenticate(req.user(), req.password()).orElse(null);
         if (user != null && user.totpSecret() != null && (req.totp() == null || req.totp().isBlank())) {
             // The password was right: ask for the second factor without counting a failure.
-            throw new io.javalin.http.HttpResponseException(401, "one-time code required", Map.of("totpRequired", "true"));
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "one-time code required", Map.of("totpRequired", "true"));
         }
         if (user != null && user.totpSecret() != null && !Totp.verify(user.totpSecret(), req.totp())) {
             user = null;
         }
         if (user == null) {
             limiter.failed(address, req.user()); // the limiter tells the audit log, for every way in
-            throw new UnauthorizedResponse("wrong user name, password or one-time code");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "wrong user name, password or one-time code");
         }
         limiter.succeeded(address, req.user());
         audit.record(user.name(), address, "LOGIN", "session", 200);
@@ -111,13 +110,13 @@ public final class AuthRoutes implements WebModule {
         }
         if (req.currentPassword() == null || accounts.authenticate(p.user(), req.currentPassword()).isEmpty()) {
             limiter.failed(ctx.ip(), p.user());
-            throw new BadRequestResponse("the current password is wrong");
+            throw Refusal.invalid("the current password is wrong");
         }
         limiter.succeeded(ctx.ip(), p.user());
         try {
             accounts.changePassword(p.user(), req.newPassword());
         } catch (IllegalArgumentException e) {
-            throw new BadRequestResponse(e.getMessage());
+            throw Refusal.invalid(e.getMessage());
         }
         // Whoever knew the old password is out: other sessions, tokens, sockets; this browser stays logged in.
         revocations.revoke(p.user(), p.session());
@@ -127,7 +126,7 @@ public final class AuthRoutes implements WebModule {
     public static Principal principal(Context ctx) {
         Principal p = ctx.attribute(AuthGate.PRINCIPAL);
         if (p == null) {
-            throw new UnauthorizedResponse("authentication required");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "authentication required");
         }
         return p;
     }

@@ -1,14 +1,13 @@
 package org.passkvm.web.auth;
 
-import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
-import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 
@@ -51,7 +50,7 @@ public final class UserRoutes implements WebModule {
         api.post("/api/auth/tokens", Role.VIEWER, this::createToken);
         api.delete("/api/auth/tokens/{id}", Role.VIEWER, ctx -> {
             if (!tokens.revoke(ctx.pathParam("id"), me(ctx))) {
-                throw new NotFoundResponse("no token " + ctx.pathParam("id"));
+                throw Refusal.notFound("no token " + ctx.pathParam("id"));
             }
             revocations.tokenRevoked(ctx.pathParam("id"));
             ctx.json(Map.of("revoked", true));
@@ -71,20 +70,20 @@ public final class UserRoutes implements WebModule {
     private void create(Context ctx) throws IOException {
         NewUser req = Json.read(ctx, NewUser.class);
         if (req.name() == null || req.password() == null) {
-            throw new BadRequestResponse("name, role and password are required");
+            throw Refusal.invalid("name, role and password are required");
         }
         ctx.status(201).json(Accounts.describe(accounts.create(req.name(), role(req.role()), req.password())));
     }
 
     private void change(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
-        User user = accounts.find(name).orElseThrow(() -> new NotFoundResponse("no user '" + name + "'"));
+        User user = accounts.find(name).orElseThrow(() -> Refusal.notFound("no user '" + name + "'"));
         UserChange req = Json.read(ctx, UserChange.class);
         if (req.role() != null) {
             Role role = role(req.role());
             if (user.role() == Role.ADMIN && role != Role.ADMIN
                     && accounts.all().stream().filter(u -> u.role() == Role.ADMIN).count() == 1) {
-                throw new BadRequestResponse("cannot demote the last admin");
+                throw Refusal.invalid("cannot demote the last admin");
             }
             user = accounts.update(user.withRole(role));
         }
@@ -101,7 +100,7 @@ public final class UserRoutes implements WebModule {
     private void delete(Context ctx) throws IOException {
         String name = ctx.pathParam("name");
         if (accounts.find(name).isEmpty()) {
-            throw new NotFoundResponse("no user '" + name + "'");
+            throw Refusal.notFound("no user '" + name + "'");
         }
         accounts.delete(name);
         revocations.revoke(name, null);
@@ -112,7 +111,7 @@ public final class UserRoutes implements WebModule {
         NewToken req = Json.read(ctx, NewToken.class);
         String label = req.label() == null ? "" : req.label().trim();
         if (label.isEmpty() || label.length() > 64) {
-            throw new BadRequestResponse("label must be 1 to 64 characters");
+            throw Refusal.invalid("label must be 1 to 64 characters");
         }
         ApiTokens.Issued issued = tokens.create(me(ctx), label);
         Map<String, Object> out = new LinkedHashMap<>(describe(issued.token()));
@@ -132,10 +131,10 @@ public final class UserRoutes implements WebModule {
         String user = me(ctx);
         String secret = pendingTotp.get(user);
         if (secret == null) {
-            throw new BadRequestResponse("start with POST /api/auth/totp");
+            throw Refusal.invalid("start with POST /api/auth/totp");
         }
         if (!Totp.verify(secret, Json.read(ctx, TotpConfirm.class).code())) {
-            throw new BadRequestResponse("that code does not match; check the authenticator app's clock");
+            throw Refusal.invalid("that code does not match; check the authenticator app's clock");
         }
         pendingTotp.remove(user);
         accounts.update(accounts.find(user).orElseThrow().withTotp(secret));
@@ -148,7 +147,7 @@ public final class UserRoutes implements WebModule {
 
     static Role role(String name) {
         if (name == null) {
-            throw new BadRequestResponse("role is required: admin, operator or viewer");
+            throw Refusal.invalid("role is required: admin, operator or viewer");
         }
         try {
             Role r = Role.valueOf(name.toUpperCase(Locale.ROOT));
@@ -157,7 +156,7 @@ public final class UserRoutes implements WebModule {
             }
             return r;
         } catch (IllegalArgumentException e) {
-            throw new BadRequestResponse("role must be admin, operator or viewer, got '" + name + "'");
+            throw Refusal.invalid("role must be admin, operator or viewer, got '" + name + "'");
         }
     }
 

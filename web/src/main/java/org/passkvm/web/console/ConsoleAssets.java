@@ -1,7 +1,6 @@
 package org.passkvm.web.console;
 
 import io.javalin.http.Context;
-import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.passkvm.web.Api;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 import org.passkvm.web.auth.AuthGate;
@@ -52,11 +52,11 @@ public final class ConsoleAssets implements WebModule {
 
     private void send(Context ctx, String name) {
         if (!name.matches("[a-z0-9][a-z0-9._-]*\\.[a-z]+")) {
-            throw new NotFoundResponse("no such file");
+            throw Refusal.notFound("no such file");
         }
         byte[] content = cache.computeIfAbsent(name, ConsoleAssets::load);
         if (content.length == 0) {
-            throw new NotFoundResponse("no such file: " + name);
+            throw Refusal.notFound("no such file: " + name);
         }
         String ext = name.substring(name.lastIndexOf('.') + 1);
         ctx.contentType(TYPES.getOrDefault(ext, "application/octet-stream")).result(content);

@@ -1,13 +1,13 @@
 package org.passkvm.web.hid;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.passkvm.hid.HidInput;
 import org.passkvm.hid.keymap.KeyCodes;
 
 /**
- * Decodes the console's compact binary input frames and applies them. Mouse moves arrive at
- * pointer rate, so they are 5 bytes, not JSON. All integers big-endian.
+ * Decodes the console's compact binary input frames. Mouse moves arrive at pointer rate, so they are 5 bytes, not
+ * JSON. All integers big-endian.
  * <pre>
  *   0x01 down:u8 len:u8 code:ascii[len]   key (W3C KeyboardEvent.code)
  *   0x02 x:u16 y:u16                      absolute move, 0..32767
@@ -24,8 +24,8 @@ final class InputFrames {
 
     private InputFrames() {}
 
-    /** Applies one frame; throws IllegalArgumentException with a message for the client on bad input. */
-    static void apply(ByteBuffer frame, HidInput input) {
+    /** Decodes one frame; throws IllegalArgumentException with a message for the client on bad input. */
+    static InputEvent decode(ByteBuffer frame) {
         if (!frame.hasRemaining()) {
             throw new IllegalArgumentException("empty input frame");
         }
@@ -34,7 +34,7 @@ final class InputFrames {
         }
         try {
             int type = frame.get() & 0xff;
-            switch (type) {
+            return switch (type) {
                 case 0x01 -> {
                     boolean down = frame.get() != 0;
                     int len = frame.get() & 0xff;
@@ -43,21 +43,17 @@ final class InputFrames {
                     String name = new String(code, StandardCharsets.US_ASCII);
                     int usage = KeyCodes.usage(name)
                             .orElseThrow(() -> new IllegalArgumentException("unknown key code '" + name + "'"));
-                    if (down) {
-                        input.keyDown(usage);
-                    } else {
-                        input.keyUp(usage);
-                    }
+                    yield new InputEvent.Key(usage, down);
                 }
-                case 0x02 -> input.moveTo(frame.getShort() & 0xffff, frame.getShort() & 0xffff);
-                case 0x03 -> input.moveBy(frame.getShort(), frame.getShort());
-                case 0x04 -> input.button(frame.get() & 0xff, frame.get() != 0);
-                case 0x05 -> input.scroll(frame.get(), frame.get());
-                case 0x06 -> input.releaseAll();
-                case 0x07 -> { }
+                case 0x02 -> new InputEvent.MoveTo(frame.getShort() & 0xffff, frame.getShort() & 0xffff);
+                case 0x03 -> new InputEvent.MoveBy(frame.getShort(), frame.getShort());
+                case 0x04 -> new InputEvent.Button(frame.get() & 0xff, frame.get() != 0);
+                case 0x05 -> new InputEvent.Scroll(frame.get(), frame.get());
+                case 0x06 -> new InputEvent.ReleaseAll();
+                case 0x07 -> new InputEvent.KeepAlive();
                 default -> throw new IllegalArgumentException("unknown input frame type 0x" + Integer.toHexString(type));
-            }
-        } catch (java.nio.BufferUnderflowException e) {
+            };
+        } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("input frame too short");
         }
     }

@@ -1,10 +1,6 @@
 package org.passkvm.web.hid;
 
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import io.javalin.http.NotFoundResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +11,7 @@ import org.passkvm.hid.paste.Typist;
 import org.passkvm.hid.paste.UntypableTextException;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 
@@ -26,9 +23,6 @@ import org.passkvm.web.WebModule;
 public final class PasteRoutes implements WebModule {
 
     record PasteRequest(String text, String layout, Integer delayMs, Boolean skipUntypable) {}
-
-    /** Unprocessable: the request is well formed, but the layout cannot type the text. */
-    private static final int UNTYPABLE_STATUS = 422;
 
     private final Typist typist;
     private final Layout defaultLayout;
@@ -43,7 +37,7 @@ public final class PasteRoutes implements WebModule {
         api.get("/api/hid/layouts", Role.VIEWER, ctx -> ctx.json(layouts()));
         api.get("/api/hid/layouts/{name}", Role.VIEWER, ctx -> {
             Layout layout = Layout.find(ctx.pathParam("name")).orElseThrow(() ->
-                    new NotFoundResponse("unknown layout '" + ctx.pathParam("name") + "'"));
+                    Refusal.notFound("unknown layout '" + ctx.pathParam("name") + "'"));
             ctx.json(Map.of("name", layout.name(), "title", layout.title(), "keys", layout.legend()));
         });
         api.get("/api/hid/paste", Role.VIEWER, ctx -> ctx.json(describe(typist.progress())));
@@ -54,19 +48,19 @@ public final class PasteRoutes implements WebModule {
     private void start(Context ctx) {
         PasteRequest req = Json.read(ctx, PasteRequest.class);
         if (req.text() == null) {
-            throw new BadRequestResponse("text is required");
+            throw Refusal.invalid("text is required");
         }
         Layout layout = req.layout() == null ? defaultLayout : Layout.find(req.layout()).orElseThrow(() ->
-                new BadRequestResponse("unknown layout '" + req.layout() + "'; GET /api/hid/layouts lists them"));
+                Refusal.invalid("unknown layout '" + req.layout() + "'; GET /api/hid/layouts lists them"));
         try {
             PasteProgress started = typist.start(req.text(), layout, req.delayMs(), Boolean.TRUE.equals(req.skipUntypable()));
             ctx.status(202).json(describe(started));
         } catch (Typist.BusyException e) {
-            throw new ConflictResponse(e.getMessage());
+            throw Refusal.conflict(e.getMessage());
         } catch (UntypableTextException e) {
-            throw new HttpResponseException(UNTYPABLE_STATUS, e.getMessage());
+            throw new Refusal(Refusal.Kind.UNPROCESSABLE, e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new BadRequestResponse(e.getMessage());
+            throw Refusal.invalid(e.getMessage());
         }
     }
 

@@ -38,7 +38,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.passkvm.web.DataFiles;
+import org.passkvm.files.DataFiles;
 import org.tinylog.Logger;
 
 /**

@@ -1,7 +1,6 @@
 package org.passkvm.web.video;
 
 import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
@@ -9,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.passkvm.video.stream.EncodedFrame;
 import org.passkvm.video.stream.VideoStream;
 import org.passkvm.web.Api;
+import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
 import org.passkvm.web.auth.Revocations;
@@ -77,7 +77,7 @@ public final class VideoRoutes implements WebModule {
             }
         }
         if (frame == null) {
-            throw new HttpResponseException(503, "no picture within " + SNAPSHOT_WAIT_SECONDS + " s: " + stream.status().detail());
+            throw Refusal.unavailable("no picture within " + SNAPSHOT_WAIT_SECONDS + " s: " + stream.status().detail());
         }
         try {
             ctx.header("X-PassKVM-State", frame.state().name());

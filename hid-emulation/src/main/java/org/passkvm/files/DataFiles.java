@@ -1,4 +1,4 @@
-package org.passkvm.web;
+package org.passkvm.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
