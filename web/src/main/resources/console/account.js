@@ -72,6 +72,27 @@ const PassKVMAccount = (() => {
     return h("div", {}, h("h3", {}, "API tokens"), list, form, msg);
   }
 
+  // VNC authentication has no user name and keys DES with the password: each user gets a generated VNC password of
+  // their own, shown once here. Viewers get a picture-only login.
+  function vncAccess() {
+    const msg = h("p", { class: "muted", role: "status" });
+    const state = h("p", { class: "muted" });
+    const secret = h("code", { class: "secret" });
+    const disable = h("button", { type: "button", hidden: true, onclick: async () => {
+      try { show(await PassKVM.del("/api/vnc/credentials")); } catch (err) { note(msg, err.message, true); }
+    } }, "Turn off");
+    const show = (r) => {
+      state.textContent = r.enabled ? `VNC is on for ${r.user} (port ${r.port}).` : `VNC is off for ${r.user}.`;
+      disable.hidden = !r.enabled;
+      secret.textContent = r.password ? `VNC password (shown once): ${r.password}` : "";
+    };
+    const enable = h("button", { type: "button", onclick: async () => {
+      try { show(await PassKVM.post("/api/vnc/credentials")); } catch (err) { note(msg, err.message, true); }
+    } }, "New VNC password");
+    PassKVM.get("/api/vnc/credentials").then(show, (err) => note(msg, err.message, true));
+    return h("div", { "data-capability": "vnc" }, h("h3", {}, "VNC"), state, enable, " ", disable, h("br"), secret, msg);
+  }
+
   function users() {
     const msg = h("p", { class: "muted", role: "status" });
     const table = h("table", { class: "grid" });
@@ -118,7 +139,7 @@ const PassKVMAccount = (() => {
 
   return {
     mount(el, me) {
-      el.append(passwordForm(), totpForm(me), tokens());
+      el.append(passwordForm(), totpForm(me), tokens(), vncAccess());
       if (me.role === "admin") el.append(users(), audit());
     },
   };

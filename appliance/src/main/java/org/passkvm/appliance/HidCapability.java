@@ -77,6 +77,7 @@ final class HidCapability extends Capability {
         parts.provide(Layout.class, layout);
         int pasteDelay = hid.has(PASTE_DELAY) ? hid.get(PASTE_DELAY) : Math.max(hid.get(PASTE_DELAY), pasteFloor);
         Typist typist = parts.own(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)));
+        parts.provide(Typist.class, typist);
         new PasteRoutes(typist, layout).register(parts.web().api());
         if (part.equals("demo")) {
             parts.simulator().setKeyboardLayout(layout.decoder()); // the demo target reads keys in the same layout

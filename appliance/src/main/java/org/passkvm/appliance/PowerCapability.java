@@ -112,7 +112,7 @@ final class PowerCapability extends Capability {
         int maxSessions = c.get(IPMI_MAX_SESSIONS);
         int port = parts.options().ipmiPort();
         IpmiUsers users = new IpmiUsers(parts.dataDir(), parts.web().accounts());
-        new IpmiUserRoutes(users, port).register(parts.web().api());
+        IpmiUserRoutes.of(users, port).register(parts.web().api());
         if (port == 0) {
             Logger.info("IPMI over LAN is off (--ipmi-port 0)");
             return;

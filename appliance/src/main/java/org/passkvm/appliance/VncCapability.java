@@ -9,8 +9,8 @@ import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.keymap.Layout;
+import org.passkvm.hid.paste.Typist;
 import org.passkvm.video.stream.VideoStream;
-import org.passkvm.vnc.VncPasswordRoutes;
 import org.passkvm.vnc.VncPasswords;
 import org.passkvm.vnc.VncServer;
 import org.passkvm.web.Health;
@@ -49,12 +49,12 @@ final class VncCapability extends Capability {
         }
         VncPasswords passwords = new VncPasswords(parts.dataDir(), parts.web().accounts());
         int port = vnc.get(PORT);
-        new VncPasswordRoutes(passwords, port).register(parts.web().api());
+        passwords.routes(port).register(parts.web().api());
         VncServer server;
         try {
             server = parts.own(new VncServer(new VncServer.Listen(parts.options().bind(), port, vnc.get(MAX_CLIENTS), "PassKVM"),
                     parts.provided(VideoStream.class).orElseThrow(), parts.provided(HidInput.class).orElse(null),
-                    parts.provided(Layout.class).orElse(Layout.byName("us")), passwords, parts.web().accounts(),
+                    parts.provided(Typist.class).orElse(null), parts.provided(Layout.class).orElse(Layout.byName("us")), passwords, parts.web().accounts(),
                     parts.web().certificate().keyStore(), parts.web().gate().limiter()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

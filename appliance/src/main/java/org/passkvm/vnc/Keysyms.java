@@ -84,6 +84,10 @@ final class Keysyms {
         this.layout = layout;
     }
 
+    Layout layout() {
+        return layout;
+    }
+
     /** The key for this keysym, or empty when neither the table nor the layout has one. */
     OptionalInt usage(int keysym) {
         String code = KEYS.get(keysym);

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.passkvm.files.DataFiles;
 import org.passkvm.web.Role;
 import org.passkvm.web.auth.Accounts;
+import org.passkvm.web.auth.CredentialRoutes;
 import org.passkvm.web.auth.User;
 
 /**
@@ -105,6 +106,13 @@ public final class VncPasswords {
             sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
         return sb.toString();
+    }
+
+    /** {@code GET/POST/DELETE /api/vnc/credentials[?user=NAME]}: every user may have one (viewers watch only). */
+    public CredentialRoutes routes(int port) {
+        return new CredentialRoutes("/api/vnc/credentials", "VNC", Role.VIEWER, port,
+                new CredentialRoutes.Store(this::enabled, (user, body) -> enable(user), this::disable),
+                (user, password) -> "vncviewer <address>::" + port + "   (VNC password: " + password + ")");
     }
 
     static boolean mayType(Role role) {

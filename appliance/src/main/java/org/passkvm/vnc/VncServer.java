@@ -20,6 +20,7 @@ import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import org.passkvm.hid.keymap.Layout;
+import org.passkvm.hid.paste.Typist;
 import org.passkvm.web.tls.DeviceCertificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +40,7 @@ public final class VncServer implements AutoCloseable {
     static final int LOGIN_TIMEOUT_SECONDS = 30;
 
     /** What every session of this server works with. {@code input} is null when HID is off. */
-    record Shared(Screens feed, HidInput input, Keysyms keysyms, Logins logins, Accounts accounts, SslContext tls,
+    record Shared(Screens feed, HidInput input, Typist typist, Keysyms keysyms, Logins logins, Accounts accounts, SslContext tls,
             LoginLimiter limiter, String name, Map<Channel, String> users) {
         void loggedIn(Channel channel, String user) {
             users.put(channel, user);
@@ -78,16 +79,17 @@ public final class VncServer implements AutoCloseable {
 
     /**
      * @param input null when HID is off: viewers then only watch
+     * @param typist types what operators' viewers put on the clipboard; null when HID is off
      * @param accounts PassKVM's accounts, for VeNCrypt Plain
      * @param tls the device's certificate and key (VeNCrypt); null offers VNC authentication only
      */
-    public VncServer(Listen listen, VideoStream stream, HidInput input, Layout layout, VncPasswords passwords,
+    public VncServer(Listen listen, VideoStream stream, HidInput input, Typist typist, Layout layout, VncPasswords passwords,
             org.passkvm.web.auth.Accounts accounts, KeyStore tls, LoginLimiter limiter) throws InterruptedException {
         String bind = listen.bind();
         int port = listen.port();
         int maxClients = listen.maxClients();
         this.feed = new ScreenFeed(stream);
-        Shared shared = new Shared(feed, input, new Keysyms(layout), passwords::match, (user, password) -> accounts
+        Shared shared = new Shared(feed, input, typist, new Keysyms(layout), passwords::match, (user, password) -> accounts
                 .authenticate(user, password)
                 // Plain has no room for a second factor: TOTP users log in with their VNC password.
                 .filter(u -> !u.mustChangePassword() && u.totpSecret() == null)

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import io.netty.handler.ssl.SslHandler;
 import org.passkvm.hid.HidInput;
+import org.passkvm.hid.paste.Typist;
 import org.passkvm.web.auth.LoginLimiter;
 import org.tinylog.Logger;
 
@@ -111,8 +112,22 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             key(k.down(), exact.isPresent() ? exact : shared.keysyms().usage(k.keysym()));
         } else if (message instanceof RfbMessage.Pointer p) {
             pointer(p.buttons(), p.x(), p.y());
+        } else if (message instanceof RfbMessage.CutText t) {
+            typeClipboard(t.text());
         }
-        // CutText: typing the clipboard comes with the paste job's rules; until then it is read and dropped.
+    }
+
+    /** An operator's clipboard is typed on the target as a paste job, with its rules (one at a time, its pace). */
+    private void typeClipboard(String text) {
+        Typist typist = shared.typist();
+        if (typist == null || text.isEmpty() || !VncPasswords.mayType(login.role())) {
+            return;
+        }
+        try {
+            typist.start(text, shared.keysyms().layout(), null, true);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            Logger.info("VNC: clipboard of {} not typed: {}", login.user(), e.getMessage());
+        }
     }
 
     private void version(int minor) {

@@ -4,13 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /** Zlib (6): raw pixels through the connection's zlib stream. */
-final class ZlibEncoder implements RectEncoder {
-
-    private final ZlibStream zlib = new ZlibStream(1);
-    private final ByteBufAllocator alloc;
+final class ZlibEncoder extends ZlibRects {
 
     ZlibEncoder(ByteBufAllocator alloc) {
-        this.alloc = alloc;
+        super(alloc);
     }
 
     @Override
@@ -19,19 +16,7 @@ final class ZlibEncoder implements RectEncoder {
     }
 
     @Override
-    public void encode(Screen screen, int x, int y, int width, int height, ClientPixelFormat format, ByteBuf out) {
-        ServerMessages.rectHeader(out, x, y, width, height, ServerMessages.ZLIB);
-        ByteBuf plain = alloc.heapBuffer(width * height * format.bytesPerPixel());
-        try {
-            RawEncoder.writePixels(screen, x, y, width, height, format, plain);
-            zlib.writeCompressed(plain, out);
-        } finally {
-            plain.release();
-        }
-    }
-
-    @Override
-    public void close() {
-        zlib.close();
+    void writePlain(Screen screen, int x, int y, int width, int height, ClientPixelFormat format, ByteBuf plain) {
+        RawEncoder.writePixels(screen, x, y, width, height, format, plain);
     }
 }

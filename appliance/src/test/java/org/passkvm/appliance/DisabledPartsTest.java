@@ -67,5 +67,9 @@ class DisabledPartsTest {
             assertThat((Boolean) page.evaluate("s => document.querySelector(s).hidden", selector)).as(selector).isTrue();
         }
         assertThat((Boolean) page.evaluate("() => document.querySelector('#btn-fullscreen').hidden")).isFalse();
+        page.waitForSelector("#panel-account [data-capability=vnc]", new Page.WaitForSelectorOptions()
+                .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
+        assertThat((Boolean) page.evaluate("() => getComputedStyle(document.querySelector('#panel-account [data-capability=vnc]'))"
+                + ".display === 'none'")).as("the account panel's VNC section with VNC off").isTrue();
     }
 }

@@ -22,6 +22,7 @@ import org.passkvm.hid.HidOutput;
 import org.passkvm.hid.HidStatus;
 import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.Layout;
+import org.passkvm.hid.paste.Typist;
 import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
 import org.passkvm.hid.report.RelativeMouseReport;
@@ -36,12 +37,14 @@ class VncSessionTest {
     private static final int NAVY = 0x102030;
 
     private final RecordingHid hid = new RecordingHid();
+    private final HidInput input = new HidInput(hid);
+    private final Typist typist = new Typist(input, new Typist.Settings(0, 0, 1000, 1024));
     private final FixedScreens screens = new FixedScreens(solid(128, 64, NAVY));
     private final Map<Channel, String> users = new ConcurrentHashMap<>();
     /** Locks a source out after one wrong password, so one refusal shows it was counted. */
     private final LoginLimiter limiter = new LoginLimiter(1, Duration.ofMinutes(15), Duration.ofSeconds(60), Clock.systemUTC());
     private final EmbeddedChannel channel = new EmbeddedChannel(new RfbDecoder(), new VncSession(
-            new VncServer.Shared(screens, new HidInput(hid), new Keysyms(Layout.byName("us")), this::login,
+            new VncServer.Shared(screens, input, typist, new Keysyms(Layout.byName("us")), this::login,
                     (user, password) -> Optional.empty(), null, limiter, "PassKVM", users)));
 
     @Test
@@ -181,6 +184,22 @@ class VncSessionTest {
     }
 
     @Test
+    void aViewersClipboardIsNotTyped() throws Exception {
+        loginAs(VIEWER_PASSWORD);
+        send(cutText("no"));
+        assertThat(typist.awaitIdle(5_000)).isTrue();
+        assertThat(hid.keyboard).isEmpty();
+    }
+
+    @Test
+    void anOperatorsClipboardIsTyped() throws Exception {
+        loginAs(OPERATOR_PASSWORD);
+        send(cutText("Hi"));
+        assertThat(typist.awaitIdle(5_000)).isTrue();
+        assertThat(hid.keyboard).contains(KeyboardReport.of(0x02, 0x0B), KeyboardReport.of(0, 0x0C)); // Shift+h, i
+    }
+
+    @Test
     void clipboardTextOverTheLimitClosesTheConnectionUnread() {
         loginAs(OPERATOR_PASSWORD);
         send(Unpooled.buffer().writeByte(6).writeZero(3).writeInt(RfbDecoder.MAX_CUT_TEXT + 1));
@@ -241,6 +260,11 @@ class VncSessionTest {
 
     private static ByteBuf key(boolean down, int keysym) {
         return Unpooled.buffer().writeByte(4).writeByte(down ? 1 : 0).writeZero(2).writeInt(keysym);
+    }
+
+    private static ByteBuf cutText(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        return Unpooled.buffer().writeByte(6).writeZero(3).writeInt(bytes.length).writeBytes(bytes);
     }
 
     private static ByteBuf pointer(int buttons, int x, int y) {

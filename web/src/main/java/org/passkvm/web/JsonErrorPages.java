@@ -40,6 +40,9 @@ final class JsonErrorPages extends ErrorHandler {
         headers.put("X-Frame-Options", "DENY");
         headers.put("Referrer-Policy", "no-referrer");
         headers.put("Cache-Control", "no-store");
+        // Jetty drops the connection after most of these (a request it could not parse is not read to its end):
+        // say so, or a client that reuses connections sends its next request into a closed socket.
+        headers.put(HttpHeader.CONNECTION, "close");
         byte[] body = json(status);
         headers.put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
