@@ -6,10 +6,7 @@ import java.awt.image.DataBufferInt;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.passkvm.video.stream.EncodedFrame;
 import org.passkvm.video.stream.VideoStream;
@@ -20,13 +17,11 @@ import org.tinylog.Logger;
  * connected, takes the newest JPEG of the shared stream (skipping any it was too slow for) and decodes it once for
  * every client. Decoding, not a second capture: the device is opened once, whoever watches.
  */
-final class ScreenFeed implements Screens, AutoCloseable {
+final class ScreenFeed extends Screens implements AutoCloseable {
 
     private final VideoStream stream;
-    private final List<Consumer<Screen>> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private final Thread thread;
-    private volatile Screen latest;
     private volatile boolean closed;
 
     ScreenFeed(VideoStream stream) {
@@ -37,21 +32,10 @@ final class ScreenFeed implements Screens, AutoCloseable {
     }
 
     @Override
-    public Screen latest() {
-        return latest;
-    }
-
-    @Override
-    public void join(Consumer<Screen> listener) {
-        listeners.add(listener);
+    void joined() {
         synchronized (lock) {
             lock.notifyAll();
         }
-    }
-
-    @Override
-    public void leave(Consumer<Screen> listener) {
-        listeners.remove(listener);
     }
 
     private void run() {
@@ -59,21 +43,19 @@ final class ScreenFeed implements Screens, AutoCloseable {
         while (!closed) {
             try {
                 synchronized (lock) {
-                    while (listeners.isEmpty() && !closed) {
+                    while (!watched() && !closed) {
                         lock.wait();
                     }
                 }
                 try (VideoStream.Viewer viewer = stream.watch()) {
-                    while (!listeners.isEmpty() && !closed) {
+                    while (watched() && !closed) {
                         EncodedFrame frame = stream.jpeg().awaitNewer(seen, 500, TimeUnit.MILLISECONDS);
                         if (frame == null) {
                             continue;
                         }
                         try {
                             seen = frame.sequence();
-                            Screen screen = decode(frame);
-                            latest = screen;
-                            listeners.forEach(l -> l.accept(screen));
+                            publish(decode(frame));
                         } finally {
                             frame.release();
                         }

@@ -1,14 +1,38 @@
 package org.passkvm.vnc;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** Where sessions get the target's picture: the newest screen, and every new one while they are joined. */
-interface Screens {
+/** The newest screen and the sessions that want every new one: a feed publishes, sessions join and leave. */
+class Screens {
+
+    private final List<Consumer<Screen>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Screen latest;
 
     /** The newest screen, or null before the first. */
-    Screen latest();
+    Screen latest() {
+        return latest;
+    }
 
-    void join(Consumer<Screen> listener);
+    void join(Consumer<Screen> listener) {
+        listeners.add(listener);
+        joined();
+    }
 
-    void leave(Consumer<Screen> listener);
+    void leave(Consumer<Screen> listener) {
+        listeners.remove(listener);
+    }
+
+    void publish(Screen screen) {
+        latest = screen;
+        listeners.forEach(l -> l.accept(screen));
+    }
+
+    boolean watched() {
+        return !listeners.isEmpty();
+    }
+
+    /** Someone joined: a feed that sleeps while nobody watches wakes up here. */
+    void joined() {}
 }

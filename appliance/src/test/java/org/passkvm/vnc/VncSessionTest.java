@@ -39,13 +39,17 @@ class VncSessionTest {
     private final RecordingHid hid = new RecordingHid();
     private final HidInput input = new HidInput(hid);
     private final Typist typist = new Typist(input, new Typist.Settings(0, 0, 1000, 1024));
-    private final FixedScreens screens = new FixedScreens(solid(128, 64, NAVY));
+    private final Screens screens = new Screens();
     private final Map<Channel, String> users = new ConcurrentHashMap<>();
     /** Locks a source out after one wrong password, so one refusal shows it was counted. */
     private final LoginLimiter limiter = new LoginLimiter(1, Duration.ofMinutes(15), Duration.ofSeconds(60), Clock.systemUTC());
     private final EmbeddedChannel channel = new EmbeddedChannel(new RfbDecoder(), new VncSession(
             new VncServer.Shared(screens, input, typist, new Keysyms(Layout.byName("us")), this::login,
                     (user, password) -> Optional.empty(), null, limiter, "PassKVM", users)));
+
+    VncSessionTest() {
+        screens.publish(solid(128, 64, NAVY));
+    }
 
     @Test
     void anRfb38ClientLogsInWithVncAuthAndGetsTheScreensSizeAndFormat() {
@@ -288,35 +292,6 @@ class VncSessionTest {
         int[] pixels = new int[width * height];
         Arrays.fill(pixels, rgb);
         return new Screen(width, height, pixels, new byte[0], 1);
-    }
-
-    private static final class FixedScreens implements Screens {
-        private Screen latest;
-        private final List<Consumer<Screen>> listeners = new ArrayList<>();
-
-        FixedScreens(Screen first) {
-            this.latest = first;
-        }
-
-        void publish(Screen screen) {
-            latest = screen;
-            listeners.forEach(l -> l.accept(screen));
-        }
-
-        @Override
-        public Screen latest() {
-            return latest;
-        }
-
-        @Override
-        public void join(Consumer<Screen> listener) {
-            listeners.add(listener);
-        }
-
-        @Override
-        public void leave(Consumer<Screen> listener) {
-            listeners.remove(listener);
-        }
     }
 
     private static final class RecordingHid implements HidOutput {
