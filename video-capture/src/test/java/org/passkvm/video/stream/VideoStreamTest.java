@@ -85,6 +85,18 @@ class VideoStreamTest {
         return f;
     }
 
+    /** The first frame after {@code seen} showing {@code state}, held; frames passed over on the way are released. */
+    static EncodedFrame nextIn(VideoStream stream, long seen, SourceState state) throws InterruptedException {
+        while (true) {
+            EncodedFrame f = next(stream, seen);
+            if (f.state() == state) {
+                return f;
+            }
+            seen = f.sequence();
+            f.release();
+        }
+    }
+
     @Test
     void capturesOnlyWhileSomeoneWatchesPlusTheLinger() throws Exception {
         FakeSource source = new FakeSource();
@@ -118,15 +130,7 @@ class VideoStreamTest {
             f.release();
 
             source.failure = SourceState.NO_SIGNAL;
-            EncodedFrame reason;
-            do {
-                reason = next(stream, seen);
-                seen = reason.sequence();
-                if (reason.state() != SourceState.NO_SIGNAL) {
-                    reason.release();
-                    reason = null;
-                }
-            } while (reason == null);
+            EncodedFrame reason = nextIn(stream, seen, SourceState.NO_SIGNAL);
             long firstReason = reason.sequence();
             BufferedImage picture = ImageIO.read(new ByteArrayInputStream(reason.data(), 0, reason.length()));
             assertThat(picture.getWidth()).as("the reason screen keeps the stream's size").isEqualTo(160);
@@ -139,12 +143,7 @@ class VideoStreamTest {
 
             long back = System.nanoTime();
             source.failure = null;
-            EncodedFrame live;
-            do {
-                live = next(stream, seen);
-                seen = live.sequence();
-                live.release();
-            } while (live.state() != SourceState.STREAMING);
+            nextIn(stream, seen, SourceState.STREAMING).release();
             assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(2));
             assertThat(stream.status().state()).isEqualTo("STREAMING");
         }
@@ -161,12 +160,7 @@ class VideoStreamTest {
             f.release();
             Await.value(Duration.ofSeconds(5), source.opens::get, n -> n >= 2, "the missing device retried");
             source.failure = null;
-            EncodedFrame live;
-            do {
-                live = next(stream, seen);
-                seen = live.sequence();
-                live.release();
-            } while (live.state() != SourceState.STREAMING);
+            nextIn(stream, seen, SourceState.STREAMING).release();
         }
     }
 
