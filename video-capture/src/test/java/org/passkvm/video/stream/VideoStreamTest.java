@@ -19,6 +19,15 @@ import org.passkvm.video.VideoSource;
 
 class VideoStreamTest {
 
+    /** Sleeps out a fake source's frame time; an interrupted sleep ends the grab as IDLE. */
+    static void pace(long frameMillis) throws SourceException {
+        try {
+            Thread.sleep(frameMillis);
+        } catch (InterruptedException e) {
+            throw new SourceException(SourceState.IDLE, "interrupted");
+        }
+    }
+
     /** A grey 160x120 YUYV source at ~100 fps that can be told to lose its signal. */
     static final class FakeSource implements VideoSource {
         final ByteBuffer pixels = ByteBuffer.allocateDirect(160 * 120 * 2);
@@ -51,11 +60,7 @@ class VideoStreamTest {
 
         @Override
         public RawFrame grab() throws SourceException {
-            try {
-                Thread.sleep(10); // a source's pace: ~100 fps
-            } catch (InterruptedException e) {
-                throw new SourceException(SourceState.IDLE, "interrupted");
-            }
+            pace(10); // ~100 fps
             if (failure != null) {
                 throw new SourceException(failure, "test says so");
             }
@@ -213,11 +218,7 @@ class VideoStreamTest {
 
         @Override
         public RawFrame grab() throws SourceException {
-            try {
-                Thread.sleep(20); // a dongle's pace: ~50 fps
-            } catch (InterruptedException e) {
-                throw new SourceException(SourceState.IDLE, "interrupted");
-            }
+            pace(20); // a dongle's ~50 fps
             return new RawFrame(PixelFormat.MJPEG, 64, 32, 0, jpeg.duplicate(), System.nanoTime());
         }
 
