@@ -1,6 +1,8 @@
 package org.passkvm.ipmi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.passkvm.ipmi.IpmiTestUsers.OTTO_IPMI;
+import static org.passkvm.ipmi.IpmiTestUsers.ROOT_IPMI;
 import static org.passkvm.ipmi.LittleEndian.le32;
 
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -15,9 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.web.HandClock;
-import org.passkvm.web.Role;
-import org.passkvm.web.TestWebServer;
-import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.LoginLimiter;
 
 /**
@@ -26,9 +25,6 @@ import org.passkvm.web.auth.LoginLimiter;
  * out a real login.
  */
 class IpmiLoginTest {
-
-    static final String ROOT_IPMI = "ipmi-secret-1";
-    static final String OTTO_IPMI = "otto-secret-1";
 
     @TempDir
     Path dir;
@@ -41,13 +37,7 @@ class IpmiLoginTest {
 
     @BeforeEach
     void start() throws Exception {
-        Accounts accounts = Accounts.open(dir, TestWebServer.FAST_HASHER, "console password");
-        accounts.create("root", Role.ADMIN, "root console password");
-        accounts.create("otto", Role.OPERATOR, "otto console password");
-        accounts.create("vera", Role.VIEWER, "vera console password");
-        users = new IpmiUsers(dir, accounts);
-        users.enable("root", ROOT_IPMI);
-        users.enable("otto", OTTO_IPMI);
+        users = IpmiTestUsers.create(dir);
         LoginLimiter limiter = new LoginLimiter(5, Duration.ofMinutes(15), Duration.ofSeconds(60), clock);
         sessions = new IpmiSessions(16, Duration.ofSeconds(60), clock);
         bmc = new EmbeddedChannel(new IpmiPipeline(sessions, users, guid, null, limiter, clock));

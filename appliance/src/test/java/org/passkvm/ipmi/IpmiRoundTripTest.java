@@ -1,6 +1,8 @@
 package org.passkvm.ipmi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.passkvm.ipmi.IpmiTestUsers.OTTO_IPMI;
+import static org.passkvm.ipmi.IpmiTestUsers.ROOT_IPMI;
 import static org.passkvm.ipmi.LanConsole.NETFN_APP;
 import static org.passkvm.ipmi.LanConsole.NETFN_CHASSIS;
 import static org.passkvm.ipmi.LanConsole.le32;
@@ -20,14 +22,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.passkvm.ipmi.LanConsole.Reply;
 import org.passkvm.ipmi.LanConsole.Suite;
-import org.passkvm.power.Atx;
+import org.passkvm.power.FakeAtx;
 import org.passkvm.power.PowerAction;
 import org.passkvm.power.PowerControl;
 import org.passkvm.power.PressTimings;
 import org.passkvm.web.HandClock;
-import org.passkvm.web.Role;
-import org.passkvm.web.TestWebServer;
-import org.passkvm.web.auth.Accounts;
 import org.passkvm.web.auth.LoginLimiter;
 
 /**
@@ -38,8 +37,6 @@ import org.passkvm.web.auth.LoginLimiter;
  */
 class IpmiRoundTripTest {
 
-    static final String ROOT_IPMI = "ipmi-secret-1";
-    static final String OTTO_IPMI = "otto-secret-1";
     static final int USER = 0x02;
     static final int OPERATOR = 0x03;
     static final int ADMINISTRATOR = 0x04;
@@ -50,7 +47,8 @@ class IpmiRoundTripTest {
 
     private final HandClock clock = new HandClock();
     private final byte[] guid = "passkvm-guid-16b".getBytes(StandardCharsets.US_ASCII);
-    private final Board board = new Board();
+    /** Button presses only hold the presser thread. */
+    private final FakeAtx board = new FakeAtx();
     private PowerControl power;
     private IpmiSessions sessions;
     private EmbeddedChannel bmc;
@@ -58,12 +56,7 @@ class IpmiRoundTripTest {
 
     @BeforeEach
     void start() throws Exception {
-        Accounts accounts = Accounts.open(dir, TestWebServer.FAST_HASHER, "console password");
-        accounts.create("root", Role.ADMIN, "root console password");
-        accounts.create("otto", Role.OPERATOR, "otto console password");
-        IpmiUsers users = new IpmiUsers(dir, accounts);
-        users.enable("root", ROOT_IPMI);
-        users.enable("otto", OTTO_IPMI);
+        IpmiUsers users = IpmiTestUsers.create(dir);
         // Presses long enough that an action is still running when the next request comes.
         power = new PowerControl(board, new PressTimings(Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(1),
                 Duration.ofMinutes(1)));
@@ -352,37 +345,5 @@ class IpmiRoundTripTest {
         int[] start = unsigned(le32(outboundStart));
         System.arraycopy(start, 0, d, 18, 4);
         return d;
-    }
-
-    /** A front panel whose power LED the test sets; button presses only hold the presser thread. */
-    static final class Board implements Atx {
-        volatile boolean led;
-
-        @Override
-        public String kind() {
-            return "test";
-        }
-
-        @Override
-        public void setPowerButton(boolean pressed) {}
-
-        @Override
-        public void setResetButton(boolean pressed) {}
-
-        @Override
-        public boolean powerLed() {
-            return led;
-        }
-
-        @Override
-        public boolean hddLed() {
-            return false;
-        }
-
-        @Override
-        public void onLedChange(Runnable listener) {}
-
-        @Override
-        public void close() {}
     }
 }

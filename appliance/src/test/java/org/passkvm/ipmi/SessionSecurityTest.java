@@ -8,11 +8,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.passkvm.web.HandClock;
 
 /** The pieces that keep a session honest: the replay window, the AES trailer, the integrity pad, the framing. */
 class SessionSecurityTest {
+
+    private final HandClock clock = new HandClock();
+
+    /** An RMCP+ session whose handshake has begun (Open Session answered) but not finished. */
+    private static Optional<IpmiSession> handshakeBegun(IpmiSessions table, InetSocketAddress peer, int consoleId) {
+        return table.open(peer, consoleId, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED);
+    }
 
     @Test
     void sequenceNumbersAreAcceptedOnceAndOnlyNearTheHighestSeen() {
@@ -30,35 +38,31 @@ class SessionSecurityTest {
 
     @Test
     void idleSessionsExpireSessionsAreBoundToTheirAddressAndOnlyEstablishedOnesFillTheTable() {
-        HandClock clock = new HandClock();
         IpmiSessions table = new IpmiSessions(2, Duration.ofSeconds(60), clock);
         InetSocketAddress peer = new InetSocketAddress("127.0.0.1", 40000);
         IpmiSession a = table.open(peer, 1, CipherSuite.SUITE_3, true, IpmiSession.Stage.ACTIVE).orElseThrow();
         IpmiSession b = table.open(peer, 2, CipherSuite.SUITE_17, true, IpmiSession.Stage.ACTIVE).orElseThrow();
-        assertThat(table.open(peer, 3, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED))
-                .as("full of established sessions").isEmpty();
+        assertThat(handshakeBegun(table, peer, 3)).as("full of established sessions").isEmpty();
         table.close(b);
-        IpmiSession half = table.open(peer, 4, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED).orElseThrow();
+        IpmiSession half = handshakeBegun(table, peer, 4).orElseThrow();
         assertThat(table.find(a.bmcId, new InetSocketAddress("127.0.0.2", 40000))).as("another address").isEmpty();
         clock.advance(IpmiSessions.HANDSHAKE_TIMEOUT.plusMillis(1));
         assertThat(table.find(half.bmcId, peer)).as("a half-made handshake expires fast").isEmpty();
         assertThat(table.find(a.bmcId, peer)).as("an established session does not").isPresent();
         clock.advance(Duration.ofSeconds(61));
         assertThat(table.find(a.bmcId, peer)).as("idle too long").isEmpty();
-        assertThat(table.open(peer, 6, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED)).isPresent();
+        assertThat(handshakeBegun(table, peer, 6)).isPresent();
     }
 
     @Test
     void aSourceHoldsOnlyAFewHalfMadeHandshakesAndMakesRoomFromItsOwn() {
-        HandClock clock = new HandClock();
         IpmiSessions table = new IpmiSessions(16, Duration.ofSeconds(60), clock);
         InetSocketAddress other = new InetSocketAddress("127.0.0.3", 40000);
-        IpmiSession theirs = table.open(other, 1, CipherSuite.SUITE_3, true, IpmiSession.Stage.OPENED).orElseThrow();
+        IpmiSession theirs = handshakeBegun(table, other, 1).orElseThrow();
         List<IpmiSession> flood = new ArrayList<>();
         for (int i = 0; i < IpmiSessions.HALF_OPEN_PER_SOURCE + 1; i++) {
             clock.advance(Duration.ofMillis(1));
-            flood.add(table.open(new InetSocketAddress("127.0.0.2", 40000 + i), i, CipherSuite.SUITE_3, true,
-                    IpmiSession.Stage.OPENED).orElseThrow());
+            flood.add(handshakeBegun(table, new InetSocketAddress("127.0.0.2", 40000 + i), i).orElseThrow());
         }
         assertThat(table.find(flood.get(0).bmcId, flood.get(0).peer)).as("the flooder's oldest").isEmpty();
         for (IpmiSession s : flood.subList(1, flood.size())) {
@@ -69,8 +73,7 @@ class SessionSecurityTest {
         flood.forEach(table::close);
         table.close(theirs);
         for (int i = 0; i < IpmiSessions.HALF_OPEN + 10; i++) {
-            table.open(new InetSocketAddress("10.1." + (i >> 8) + "." + (i & 255), 1), i, CipherSuite.SUITE_3, true,
-                    IpmiSession.Stage.OPENED).orElseThrow();
+            handshakeBegun(table, new InetSocketAddress("10.1." + (i >> 8) + "." + (i & 255), 1), i).orElseThrow();
         }
         assertThat(table.size()).as("half-made handshakes in all").isEqualTo(IpmiSessions.HALF_OPEN);
     }

@@ -108,6 +108,14 @@ class MediaFetchTest {
             name + " fetched or failed");
     }
 
+    /** Fetches {@code name} as {@code request} asks, expects the fetch to fail, and returns the reason it gives. */
+    private static String failedFetch(String name, String request) throws Exception {
+        api.post("/api/media/images/" + name + "/fetch", request);
+        JsonNode failed = waitForEnd(name);
+        assertThat(failed.get("state").asText()).isEqualTo("failed");
+        return failed.get("error").asText();
+    }
+
     @Test
     void fetchFollowsARedirectToHttpsAndStoresTheImageWithItsSha256() throws Exception {
         HttpResponse<String> r = api.post("/api/media/images/debian.iso/fetch",
@@ -121,10 +129,8 @@ class MediaFetchTest {
 
     @Test
     void untrustedCertificateFailsWithAClearMessageUnlessInsecure() throws Exception {
-        api.post("/api/media/images/checked.iso/fetch", "{\"url\":\"" + httpsUrl("/debian.iso") + "\"}");
-        JsonNode failed = waitForEnd("checked.iso");
-        assertThat(failed.get("state").asText()).isEqualTo("failed");
-        assertThat(failed.get("error").asText()).contains("TLS").contains("insecure");
+        assertThat(failedFetch("checked.iso", "{\"url\":\"" + httpsUrl("/debian.iso") + "\"}"))
+            .contains("TLS").contains("insecure");
         assertThat(app.dataDir().resolve("images").resolve("checked.iso")).doesNotExist();
         // A failed entry is dropped with DELETE, then the same name can be fetched again.
         assertThat(api.delete("/api/media/images/checked.iso").statusCode()).isEqualTo(204);
@@ -133,17 +139,14 @@ class MediaFetchTest {
 
     @Test
     void imageOverTheSizeLimitIsRefusedFromItsContentLength() throws Exception {
-        api.post("/api/media/images/huge.iso/fetch", "{\"url\":\"" + httpsUrl("/huge.iso") + "\",\"insecure\":true}");
-        JsonNode failed = waitForEnd("huge.iso");
-        assertThat(failed.get("state").asText()).isEqualTo("failed");
-        assertThat(failed.get("error").asText()).contains("largest allowed").contains("media.max_image_mb");
+        assertThat(failedFetch("huge.iso", "{\"url\":\"" + httpsUrl("/huge.iso") + "\",\"insecure\":true}"))
+            .contains("largest allowed").contains("media.max_image_mb");
     }
 
     @Test
     void serverErrorsAndBadUrlsAreReported() throws Exception {
-        api.post("/api/media/images/missing.iso/fetch",
-            "{\"url\":\"http://127.0.0.1:" + http.getAddress().getPort() + "/missing.iso\"}");
-        assertThat(waitForEnd("missing.iso").get("error").asText()).contains("404");
+        assertThat(failedFetch("missing.iso", "{\"url\":\"http://127.0.0.1:" + http.getAddress().getPort() + "/missing.iso\"}"))
+            .contains("404");
         HttpResponse<String> file = api.post("/api/media/images/x.iso/fetch", "{\"url\":\"file:///etc/passwd\"}");
         assertThat(file.statusCode()).isEqualTo(400);
         assertThat(api.json(file).get("error").asText()).contains("only http and https");

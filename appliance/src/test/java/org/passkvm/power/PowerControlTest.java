@@ -20,18 +20,12 @@ class PowerControlTest {
     static final long LONG_PRESS_THRESHOLD_MS = 500;
 
     /** A header that records every button edge with its time, and whose LED follows the power button like a board. */
-    static final class RecordingAtx implements Atx {
+    static final class RecordingAtx extends FakeAtx {
         record Edge(String button, boolean pressed, long nanos) {}
 
         final List<Edge> edges = new CopyOnWriteArrayList<>();
         final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-        volatile boolean led;
         volatile long powerDownAt;
-
-        @Override
-        public String kind() {
-            return "test";
-        }
 
         @Override
         public void setPowerButton(boolean pressed) {
@@ -50,16 +44,6 @@ class PowerControlTest {
             edges.add(new Edge("reset", pressed, System.nanoTime()));
         }
 
-        @Override
-        public boolean powerLed() {
-            return led;
-        }
-
-        @Override
-        public boolean hddLed() {
-            return false;
-        }
-
         void setLed(boolean on) {
             if (on != led) {
                 led = on;
@@ -71,9 +55,6 @@ class PowerControlTest {
         public void onLedChange(Runnable listener) {
             listeners.add(listener);
         }
-
-        @Override
-        public void close() {}
 
         List<Long> pressLengthsMillis(String button) {
             List<Long> out = new ArrayList<>();

@@ -39,14 +39,18 @@ class MassStorageDriveTest {
         }
     }
 
+    private MassStorageDrive driveOnAStockLun() throws IOException {
+        stockLun();
+        return MassStorageDrive.of(gadget, sysfs);
+    }
+
     private String attr(String name) throws IOException {
         return Files.readString(lun.resolve(name)).strip();
     }
 
     @Test
     void cdromInsertSetsModeReadOnlyIdentityAndFileAndRebinds() throws IOException {
-        stockLun();
-        MassStorageDrive drive = MassStorageDrive.of(gadget, sysfs);
+        MassStorageDrive drive = driveOnAStockLun();
         drive.insert(image, DriveMode.CDROM, true, InquiryString.DEFAULT, false);
         assertThat(attr("cdrom")).isEqualTo("1");
         assertThat(attr("ro")).isEqualTo("1");
@@ -61,8 +65,7 @@ class MassStorageDriveTest {
 
     @Test
     void ejectEmptiesTheFileAttribute() throws IOException {
-        stockLun();
-        MassStorageDrive drive = MassStorageDrive.of(gadget, sysfs);
+        MassStorageDrive drive = driveOnAStockLun();
         drive.insert(image, DriveMode.FLASH, false, InquiryString.DEFAULT, false);
         assertThat(attr("ro")).isEqualTo("0");
         drive.eject(false);
@@ -72,8 +75,7 @@ class MassStorageDriveTest {
 
     @Test
     void writableCdromIsRefused() throws IOException {
-        stockLun();
-        MassStorageDrive drive = MassStorageDrive.of(gadget, sysfs);
+        MassStorageDrive drive = driveOnAStockLun();
         assertThatThrownBy(() -> drive.insert(image, DriveMode.CDROM, false, InquiryString.DEFAULT, false))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
     }
@@ -114,8 +116,7 @@ class MassStorageDriveTest {
 
     @Test
     void missingImageIsReported() throws IOException {
-        stockLun();
-        MassStorageDrive drive = MassStorageDrive.of(gadget, sysfs);
+        MassStorageDrive drive = driveOnAStockLun();
         assertThatThrownBy(() -> drive.insert(tmp.resolve("gone.iso"), DriveMode.FLASH, true, InquiryString.DEFAULT, false))
             .isInstanceOf(IOException.class).hasMessageContaining("gone.iso");
     }

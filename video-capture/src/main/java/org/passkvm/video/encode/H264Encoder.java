@@ -33,10 +33,8 @@ public final class H264Encoder implements AutoCloseable {
     private final int gop;
     private final int threads;
 
-    private CodecContext codec;
-    private PlanarConverter converter;
+    private ConvertingCodec current;
     private String name;
-    private PixelFormat inFormat;
     private int width;
     private int height;
     private long lastPts = -1;
@@ -90,17 +88,17 @@ public final class H264Encoder implements AutoCloseable {
      * available through {@link #copyTo} and {@link #keyframe} until the next call.
      */
     public int encode(RawFrame in) {
-        if (in.format() != inFormat || in.width() != width || in.height() != height) {
+        if (current == null || !current.takes(in)) {
             open(in);
         }
-        AVFrame picture = converter.convert(in);
+        AVFrame picture = current.convert(in);
         // Milliseconds since the encoder opened, strictly increasing: rate control follows real time.
         long pts = Math.max(lastPts + 1, (in.captureNanos() - startNanos) / 1_000_000);
         lastPts = pts;
         picture.pts(pts);
         picture.pict_type(keyRequested ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE);
         keyRequested = false;
-        if (!codec.encode(picture)) {
+        if (!current.codec().encode(picture)) {
             return 0;
         }
         if (keyframe() && parameterSets.length == 0) {
@@ -110,12 +108,12 @@ public final class H264Encoder implements AutoCloseable {
     }
 
     private int outputSize() {
-        int size = codec.packet().size();
+        int size = current.codec().packet().size();
         return needsParameterSets() ? size + parameterSets.length : size;
     }
 
     private ByteBuffer accessUnit() {
-        AVPacket packet = codec.packet();
+        AVPacket packet = current.codec().packet();
         return packet.data().capacity(packet.size()).asByteBuffer();
     }
 
@@ -126,7 +124,7 @@ public final class H264Encoder implements AutoCloseable {
     }
 
     public boolean keyframe() {
-        return codec != null && (codec.packet().flags() & AV_PKT_FLAG_KEY) != 0;
+        return current != null && (current.codec().packet().flags() & AV_PKT_FLAG_KEY) != 0;
     }
 
     /** Copies the last access unit into {@code dst} from {@code offset}; returns the bytes written. */
@@ -136,7 +134,7 @@ public final class H264Encoder implements AutoCloseable {
             System.arraycopy(parameterSets, 0, dst, p, parameterSets.length);
             p += parameterSets.length;
         }
-        AVPacket packet = codec.packet();
+        AVPacket packet = current.codec().packet();
         packet.data().get(dst, p, packet.size());
         return p + packet.size() - offset;
     }
@@ -149,6 +147,7 @@ public final class H264Encoder implements AutoCloseable {
     private void open(RawFrame in) {
         closeCodec();
         List<String> failures = new ArrayList<>();
+        CodecContext codec = null;
         for (String candidate : candidates) {
             if (unavailable.contains(candidate) && candidates.size() > 1) {
                 continue;
@@ -175,7 +174,6 @@ public final class H264Encoder implements AutoCloseable {
         if (!failures.isEmpty()) {
             Logger.debug("H.264 encoders skipped: {}", failures);
         }
-        inFormat = in.format();
         width = in.width();
         height = in.height();
         startNanos = in.captureNanos();
@@ -183,7 +181,7 @@ public final class H264Encoder implements AutoCloseable {
         parameterSets = new byte[0];
         keyRequested = true;
         // Only the demo's RGB goes through a colour matrix we choose; tag it so browsers do not guess BT.709.
-        converter = new PlanarConverter(AV_PIX_FMT_YUV420P, false);
+        current = new ConvertingCodec(in, codec, new PlanarConverter(AV_PIX_FMT_YUV420P, false));
         ByteBuffer extradata = codec.extradata();
         if (extradata != null) {
             parameterSets = AnnexB.parameterSets(extradata);
@@ -223,15 +221,10 @@ public final class H264Encoder implements AutoCloseable {
     }
 
     private void closeCodec() {
-        if (codec != null) {
-            codec.close();
-            codec = null;
+        if (current != null) {
+            current.close();
+            current = null;
         }
-        if (converter != null) {
-            converter.close();
-            converter = null;
-        }
-        inFormat = null;
         name = null;
     }
 

@@ -18,9 +18,7 @@ public final class JpegEncoder implements AutoCloseable {
     private final double qscale;
     private final int threads;
 
-    private CodecContext codec;
-    private PlanarConverter converter;
-    private PixelFormat inFormat;
+    private ConvertingCodec current;
     private int width;
     private int height;
     private long pts;
@@ -43,20 +41,20 @@ public final class JpegEncoder implements AutoCloseable {
 
     /** Encodes one frame; the JPEG stays available through {@link #copyTo} until the next call. */
     public int encode(RawFrame in) {
-        if (in.format() != inFormat || in.width() != width || in.height() != height) {
+        if (current == null || !current.takes(in)) {
             open(in);
         }
-        AVFrame picture = converter.convert(in);
+        AVFrame picture = current.convert(in);
         picture.pts(pts++);
-        if (!codec.encode(picture)) {
+        if (!current.codec().encode(picture)) {
             throw new IllegalStateException("the mjpeg encoder held a frame back"); // it is intra-only: never
         }
-        return codec.packet().size();
+        return current.codec().packet().size();
     }
 
     /** Copies the last JPEG into {@code dst} (which must hold {@link #encode}'s result). */
     public void copyTo(byte[] dst) {
-        AVPacket packet = codec.packet();
+        AVPacket packet = current.codec().packet();
         packet.data().get(dst, 0, packet.size());
     }
 
@@ -66,12 +64,12 @@ public final class JpegEncoder implements AutoCloseable {
 
     private void open(RawFrame in) {
         closeCodec();
-        inFormat = in.format();
         width = in.width();
         height = in.height();
         // 4:2:2 sources keep their chroma resolution: cheaper (no vertical subsampling) and sharper text.
-        boolean packed422 = inFormat == PixelFormat.YUYV || inFormat == PixelFormat.UYVY;
+        boolean packed422 = in.format() == PixelFormat.YUYV || in.format() == PixelFormat.UYVY;
         int planar = packed422 ? AV_PIX_FMT_YUV422P : AV_PIX_FMT_YUV420P;
+        CodecContext codec;
         try {
             codec = CodecContext.open(avcodec_find_encoder(AV_CODEC_ID_MJPEG), "mjpeg", c -> {
                 c.width(width);
@@ -87,23 +85,17 @@ public final class JpegEncoder implements AutoCloseable {
                 }
             });
         } catch (CodecContext.OpenFailed e) {
-            closeCodec();
             throw new IllegalStateException("mjpeg encoder would not open for " + in.format() + " " + width + "x" + height
                     + ": " + e.getMessage());
         }
-        converter = new PlanarConverter(planar, true, threads);
+        current = new ConvertingCodec(in, codec, new PlanarConverter(planar, true, threads));
     }
 
     private void closeCodec() {
-        if (codec != null) {
-            codec.close();
-            codec = null;
+        if (current != null) {
+            current.close();
+            current = null;
         }
-        if (converter != null) {
-            converter.close();
-            converter = null;
-        }
-        inFormat = null;
     }
 
     @Override

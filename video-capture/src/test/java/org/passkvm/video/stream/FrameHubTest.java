@@ -8,7 +8,10 @@ import org.passkvm.video.SourceState;
 
 class FrameHubTest {
 
-    static void publish(FrameHub hub, FramePool pool, int marker) {
+    private final FramePool pool = new FramePool(16);
+    private final FrameHub hub = new FrameHub();
+
+    private void publish(int marker) {
         EncodedFrame f = pool.take();
         f.buffer(1)[0] = (byte) marker;
         hub.publish(f.describe(1, 1, System.nanoTime(), true, SourceState.STREAMING));
@@ -16,14 +19,12 @@ class FrameHubTest {
 
     @Test
     void slowClientSkipsFramesInsteadOfQueueing() throws Exception {
-        FramePool pool = new FramePool(16);
-        FrameHub hub = new FrameHub();
-        publish(hub, pool, 1);
+        publish(1);
         EncodedFrame first = hub.awaitNewer(0, 1, TimeUnit.SECONDS);
         assertThat(first.data()[0]).isEqualTo((byte) 1);
         // While the slow client still writes frame 1, frames 2..100 are published.
         for (int i = 2; i <= 100; i++) {
-            publish(hub, pool, i);
+            publish(i);
         }
         long seen = first.sequence();
         first.release();
@@ -35,12 +36,10 @@ class FrameHubTest {
 
     @Test
     void aFrameIsReusedOnlyAfterItsLastReaderReleasedIt() throws Exception {
-        FramePool pool = new FramePool(16);
-        FrameHub hub = new FrameHub();
-        publish(hub, pool, 7);
+        publish(7);
         EncodedFrame held = hub.awaitNewer(0, 1, TimeUnit.SECONDS);
         for (int i = 0; i < 50; i++) {
-            publish(hub, pool, i);
+            publish(i);
         }
         assertThat(held.data()[0]).as("not overwritten while held").isEqualTo((byte) 7);
         held.release();
@@ -49,7 +48,6 @@ class FrameHubTest {
 
     @Test
     void waitingForANewerFrameTimesOutWithNull() throws Exception {
-        FrameHub hub = new FrameHub();
         assertThat(hub.awaitNewer(0, 50, TimeUnit.MILLISECONDS)).isNull();
     }
 }

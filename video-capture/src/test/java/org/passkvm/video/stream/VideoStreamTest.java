@@ -19,6 +19,15 @@ import org.passkvm.video.VideoSource;
 
 class VideoStreamTest {
 
+    /** Sleeps out a fake source's frame time; an interrupted sleep ends the grab as IDLE. */
+    static void pace(long frameMillis) throws SourceException {
+        try {
+            Thread.sleep(frameMillis);
+        } catch (InterruptedException e) {
+            throw new SourceException(SourceState.IDLE, "interrupted");
+        }
+    }
+
     /** A grey 160x120 YUYV source at ~100 fps that can be told to lose its signal. */
     static final class FakeSource implements VideoSource {
         final ByteBuffer pixels = ByteBuffer.allocateDirect(160 * 120 * 2);
@@ -51,11 +60,7 @@ class VideoStreamTest {
 
         @Override
         public RawFrame grab() throws SourceException {
-            try {
-                Thread.sleep(10); // a source's pace: ~100 fps
-            } catch (InterruptedException e) {
-                throw new SourceException(SourceState.IDLE, "interrupted");
-            }
+            pace(10); // ~100 fps
             if (failure != null) {
                 throw new SourceException(failure, "test says so");
             }
@@ -83,6 +88,18 @@ class VideoStreamTest {
         EncodedFrame f = stream.jpeg().awaitNewer(seen, 3, TimeUnit.SECONDS);
         assertThat(f).as("a frame within 3 s").isNotNull();
         return f;
+    }
+
+    /** The first frame after {@code seen} showing {@code state}, held; frames passed over on the way are released. */
+    static EncodedFrame nextIn(VideoStream stream, long seen, SourceState state) throws InterruptedException {
+        while (true) {
+            EncodedFrame f = next(stream, seen);
+            if (f.state() == state) {
+                return f;
+            }
+            seen = f.sequence();
+            f.release();
+        }
     }
 
     @Test
@@ -118,15 +135,7 @@ class VideoStreamTest {
             f.release();
 
             source.failure = SourceState.NO_SIGNAL;
-            EncodedFrame reason;
-            do {
-                reason = next(stream, seen);
-                seen = reason.sequence();
-                if (reason.state() != SourceState.NO_SIGNAL) {
-                    reason.release();
-                    reason = null;
-                }
-            } while (reason == null);
+            EncodedFrame reason = nextIn(stream, seen, SourceState.NO_SIGNAL);
             long firstReason = reason.sequence();
             BufferedImage picture = ImageIO.read(new ByteArrayInputStream(reason.data(), 0, reason.length()));
             assertThat(picture.getWidth()).as("the reason screen keeps the stream's size").isEqualTo(160);
@@ -139,12 +148,7 @@ class VideoStreamTest {
 
             long back = System.nanoTime();
             source.failure = null;
-            EncodedFrame live;
-            do {
-                live = next(stream, seen);
-                seen = live.sequence();
-                live.release();
-            } while (live.state() != SourceState.STREAMING);
+            nextIn(stream, seen, SourceState.STREAMING).release();
             assertThat(Duration.ofNanos(System.nanoTime() - back)).isLessThan(Duration.ofSeconds(2));
             assertThat(stream.status().state()).isEqualTo("STREAMING");
         }
@@ -161,12 +165,7 @@ class VideoStreamTest {
             f.release();
             Await.value(Duration.ofSeconds(5), source.opens::get, n -> n >= 2, "the missing device retried");
             source.failure = null;
-            EncodedFrame live;
-            do {
-                live = next(stream, seen);
-                seen = live.sequence();
-                live.release();
-            } while (live.state() != SourceState.STREAMING);
+            nextIn(stream, seen, SourceState.STREAMING).release();
         }
     }
 
@@ -219,11 +218,7 @@ class VideoStreamTest {
 
         @Override
         public RawFrame grab() throws SourceException {
-            try {
-                Thread.sleep(20); // a dongle's pace: ~50 fps
-            } catch (InterruptedException e) {
-                throw new SourceException(SourceState.IDLE, "interrupted");
-            }
+            pace(20); // a dongle's ~50 fps
             return new RawFrame(PixelFormat.MJPEG, 64, 32, 0, jpeg.duplicate(), System.nanoTime());
         }
 

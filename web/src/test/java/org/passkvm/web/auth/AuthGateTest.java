@@ -2,7 +2,6 @@ package org.passkvm.web.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +36,12 @@ class AuthGateTest {
         server.api().post("/api/admin-thing", Role.ADMIN, ctx -> ctx.json(java.util.Map.of("changed", true)));
         server.start();
         return server.port();
+    }
+
+    /** Logs {@code browser} in as the admin {@code start("correct horse")} made; returns its session's CSRF token. */
+    private static String logInAsAdmin(TestHttps browser) throws Exception {
+        return Json.MAPPER.readTree(browser.post("/api/auth/login",
+                "{\"user\":\"admin\",\"password\":\"correct horse\"}").body()).get("csrfToken").asText();
     }
 
     @Test
@@ -100,9 +105,7 @@ class AuthGateTest {
     void browserChangesNeedTheCsrfTokenAndOurOrigin() throws Exception {
         int port = start("correct horse");
         TestHttps browser = TestHttps.browser(port);
-        JsonNode login = Json.MAPPER.readTree(browser.post("/api/auth/login",
-                "{\"user\":\"admin\",\"password\":\"correct horse\"}").body());
-        String csrf = login.get("csrfToken").asText();
+        String csrf = logInAsAdmin(browser);
 
         assertThat(browser.get("/api/thing").statusCode()).isEqualTo(200);
         assertThat(browser.post("/api/thing", "{}").statusCode()).isEqualTo(403);
@@ -115,8 +118,7 @@ class AuthGateTest {
     void logoutEndsTheSession() throws Exception {
         int port = start("correct horse");
         TestHttps browser = TestHttps.browser(port);
-        String csrf = Json.MAPPER.readTree(browser.post("/api/auth/login",
-                "{\"user\":\"admin\",\"password\":\"correct horse\"}").body()).get("csrfToken").asText();
+        String csrf = logInAsAdmin(browser);
         assertThat(browser.withCsrf(csrf).post("/api/auth/logout", "{}").statusCode()).isEqualTo(200);
         assertThat(browser.get("/api/thing").statusCode()).isEqualTo(401);
     }
@@ -188,8 +190,7 @@ class AuthGateTest {
     void guessingTheCurrentPasswordWithAStolenSessionIsRateLimited() throws Exception {
         int port = start("correct horse");
         TestHttps browser = TestHttps.browser(port);
-        String csrf = Json.MAPPER.readTree(browser.post("/api/auth/login",
-                "{\"user\":\"admin\",\"password\":\"correct horse\"}").body()).get("csrfToken").asText();
+        String csrf = logInAsAdmin(browser);
         browser.withCsrf(csrf);
         for (int i = 0; i < 5; i++) {
             assertThat(browser.post("/api/auth/password", "{\"currentPassword\":\"guess" + i
