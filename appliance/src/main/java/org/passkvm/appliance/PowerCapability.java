@@ -89,6 +89,7 @@ final class PowerCapability extends Capability {
         PressTimings timings = new PressTimings(atxValues.get(PRESS), atxValues.get(LONG_PRESS), atxValues.get(RESET_PRESS),
                 atxValues.get(CYCLE_OFF));
         PowerControl power = parts.own(new PowerControl(atx, timings));
+        parts.provide(PowerControl.class, power);
 
         WakeOnLan wol = wakeOnLan(parts.settings().section("wol"));
         new PowerRoutes(power, wol).register(parts.web().api());

@@ -10,6 +10,7 @@ import org.passkvm.appliance.settings.Values;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
+import org.passkvm.power.PowerControl;
 import org.passkvm.video.stream.VideoStream;
 import org.passkvm.vnc.VncPasswords;
 import org.passkvm.vnc.VncServer;
@@ -33,7 +34,7 @@ final class VncCapability extends Capability {
 
     @Override
     List<String> needs() {
-        return List.of("video", "hid");
+        return List.of("video", "hid", "atx");
     }
 
     @Override
@@ -52,10 +53,11 @@ final class VncCapability extends Capability {
         passwords.routes(port).register(parts.web().api());
         VncServer server;
         try {
+            VncServer.Target target = new VncServer.Target(parts.provided(VideoStream.class).orElseThrow(),
+                    parts.provided(HidInput.class).orElse(null), parts.provided(Typist.class).orElse(null),
+                    parts.provided(Layout.class).orElse(Layout.byName("us")), parts.provided(PowerControl.class).orElse(null));
             server = parts.own(new VncServer(new VncServer.Listen(parts.options().bind(), port, vnc.get(MAX_CLIENTS), "PassKVM"),
-                    parts.provided(VideoStream.class).orElseThrow(), parts.provided(HidInput.class).orElse(null),
-                    parts.provided(Typist.class).orElse(null), parts.provided(Layout.class).orElse(Layout.byName("us")), passwords, parts.web().accounts(),
-                    parts.web().certificate().keyStore(), parts.web().gate().limiter()));
+                    target, passwords, parts.web().accounts(), parts.web().certificate().keyStore(), parts.web().gate().limiter()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while opening the VNC port", e);

@@ -136,6 +136,13 @@ final class RfbDecoder extends ByteToMessageDecoder {
             case 5 -> in.readableBytes() < 5 ? null
                     : new RfbMessage.Pointer(in.readUnsignedByte(), in.readUnsignedShort(), in.readUnsignedShort());
             case 6 -> cutText(in);
+            case 250 -> {
+                if (in.readableBytes() < 3) {
+                    yield null;
+                }
+                in.skipBytes(1);
+                yield new RfbMessage.Xvp(in.readUnsignedByte(), in.readUnsignedByte());
+            }
             case 255 -> qemu(in);
             default -> throw new DecoderException("unknown client message type " + type);
         };

@@ -38,6 +38,9 @@ sealed interface RfbMessage {
     /** Latin-1 text from the viewer's clipboard. */
     record CutText(String text) implements RfbMessage {}
 
+    /** An xvp request (2 shutdown, 3 reboot, 4 reset) for the target's power. */
+    record Xvp(int version, int code) implements RfbMessage {}
+
     /** QEMU extended key event: the keysym plus the key's XT scancode ("qnum"), so the layout does not matter. */
     record QemuKey(boolean down, int keysym, int scancode) implements RfbMessage {}
 }

@@ -23,6 +23,12 @@ final class ServerMessages {
     static final int DESKTOP_SIZE = -223;
     static final int LAST_RECT = -224;
     static final int QEMU_EXTENDED_KEY = -258;
+    static final int XVP = -309;
+    static final int XVP_FAIL = 0;
+    static final int XVP_INIT = 1;
+    static final int XVP_SHUTDOWN = 2;
+    static final int XVP_REBOOT = 3;
+    static final int XVP_RESET = 4;
     /** Tight's JPEG quality levels 0..9 are -32..-23. */
     static final int JPEG_QUALITY_0 = -32;
     static final int JPEG_QUALITY_9 = -23;
@@ -88,6 +94,11 @@ final class ServerMessages {
 
     static void rectHeader(ByteBuf b, int x, int y, int width, int height, int encoding) {
         b.writeShort(x).writeShort(y).writeShort(width).writeShort(height).writeInt(encoding);
+    }
+
+    /** An xvp server message: {@link #XVP_INIT} (power actions available) or {@link #XVP_FAIL}. */
+    static ByteBuf xvp(ByteBufAllocator alloc, int code) {
+        return alloc.buffer(4).writeByte(250).writeByte(0).writeByte(1).writeByte(code);
     }
 
     static ByteBuf serverCutText(ByteBufAllocator alloc, String text) {

@@ -21,6 +21,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
+import org.passkvm.power.PowerControl;
 import org.passkvm.web.tls.DeviceCertificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +41,8 @@ public final class VncServer implements AutoCloseable {
     static final int LOGIN_TIMEOUT_SECONDS = 30;
 
     /** What every session of this server works with. {@code input} is null when HID is off. */
-    record Shared(Screens feed, HidInput input, Typist typist, Keysyms keysyms, Logins logins, Accounts accounts, SslContext tls,
-            LoginLimiter limiter, String name, Map<Channel, String> users) {
+    record Shared(Screens feed, HidInput input, Typist typist, Keysyms keysyms, PowerControl power, Logins logins,
+            Accounts accounts, SslContext tls, LoginLimiter limiter, String name, Map<Channel, String> users) {
         void loggedIn(Channel channel, String user) {
             users.put(channel, user);
             if (channel.pipeline().get(ReadTimeoutHandler.class) != null) {
@@ -78,18 +79,23 @@ public final class VncServer implements AutoCloseable {
     public record Listen(String bind, int port, int maxClients, String name) {}
 
     /**
-     * @param input null when HID is off: viewers then only watch
-     * @param typist types what operators' viewers put on the clipboard; null when HID is off
+     * The target as VNC reaches it: its picture, and (each null when that part is off) its keyboard and mouse, the
+     * typist for clipboards, and its power buttons for xvp.
+     */
+    public record Target(VideoStream stream, HidInput input, Typist typist, Layout layout, PowerControl power) {}
+
+    /**
      * @param accounts PassKVM's accounts, for VeNCrypt Plain
      * @param tls the device's certificate and key (VeNCrypt); null offers VNC authentication only
      */
-    public VncServer(Listen listen, VideoStream stream, HidInput input, Typist typist, Layout layout, VncPasswords passwords,
-            org.passkvm.web.auth.Accounts accounts, KeyStore tls, LoginLimiter limiter) throws InterruptedException {
+    public VncServer(Listen listen, Target target, VncPasswords passwords, org.passkvm.web.auth.Accounts accounts,
+            KeyStore tls, LoginLimiter limiter) throws InterruptedException {
         String bind = listen.bind();
         int port = listen.port();
         int maxClients = listen.maxClients();
-        this.feed = new ScreenFeed(stream);
-        Shared shared = new Shared(feed, input, typist, new Keysyms(layout), passwords::match, (user, password) -> accounts
+        this.feed = new ScreenFeed(target.stream());
+        Shared shared = new Shared(feed, target.input(), target.typist(), new Keysyms(target.layout()), target.power(),
+                passwords::match, (user, password) -> accounts
                 .authenticate(user, password)
                 // Plain has no room for a second factor: TOTP users log in with their VNC password.
                 .filter(u -> !u.mustChangePassword() && u.totpSecret() == null)
@@ -159,6 +165,7 @@ public final class VncServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        open.keySet().forEach(Channel::close); // viewers see the server go, not a connection that hangs
         feed.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 import io.netty.handler.ssl.SslHandler;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.paste.Typist;
+import org.passkvm.power.PowerAction;
+import org.passkvm.power.PowerControl;
 import org.passkvm.web.auth.LoginLimiter;
 import org.tinylog.Logger;
 
@@ -43,6 +45,7 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     private boolean desktopSize;
     private boolean tight;
     private boolean qemuKeysAcknowledged;
+    private boolean xvpAnnounced;
 
     private Screen latest;
     private Screen sent;
@@ -114,7 +117,29 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             pointer(p.buttons(), p.x(), p.y());
         } else if (message instanceof RfbMessage.CutText t) {
             typeClipboard(t.text());
+        } else if (message instanceof RfbMessage.Xvp x) {
+            xvp(x.code());
         }
+    }
+
+    /**
+     * xvp's power buttons, for operators: shutdown is the short press an OS shuts down on, reset the reset button.
+     * A clean reboot cannot be made of button presses, so it fails, as does anything a viewer may not do.
+     */
+    private void xvp(int code) {
+        PowerControl power = shared.power();
+        PowerAction action = code == ServerMessages.XVP_SHUTDOWN ? PowerAction.OFF
+                : code == ServerMessages.XVP_RESET ? PowerAction.RESET : null;
+        if (power == null || action == null || !VncPasswords.mayType(login.role())) {
+            ctx.writeAndFlush(ServerMessages.xvp(ctx.alloc(), ServerMessages.XVP_FAIL));
+            return;
+        }
+        Logger.info("VNC: {} asked for power {} (xvp)", login.user(), action.id());
+        power.start(action).whenComplete((outcome, error) -> {
+            if (error != null || !outcome.pressed()) {
+                ctx.writeAndFlush(ServerMessages.xvp(ctx.alloc(), ServerMessages.XVP_FAIL));
+            }
+        });
     }
 
     /** An operator's clipboard is typed on the target as a paste job, with its rules (one at a time, its pace). */
@@ -258,6 +283,11 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         encoder = chosen == null ? new RawEncoder() : chosen;
         tight = encoder instanceof TightJpegEncoder;
+        if (!xvpAnnounced && shared.power() != null && VncPasswords.mayType(login.role())
+                && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.XVP)) {
+            xvpAnnounced = true; // the viewer shows its power buttons
+            ctx.writeAndFlush(ServerMessages.xvp(ctx.alloc(), ServerMessages.XVP_INIT));
+        }
         if (!qemuKeysAcknowledged && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.QEMU_EXTENDED_KEY)) {
             // The acknowledgement is a rectangle of that pseudo-encoding, sent at once as QEMU does; from then on the
             // viewer sends scancodes, so keys are exact whatever its keyboard layout.

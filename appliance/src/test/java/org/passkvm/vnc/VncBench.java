@@ -60,8 +60,8 @@ public final class VncBench {
         for (String encoding : encodings) {
             try (VideoStream stream = new VideoStream(new Synthetic(changing),
                     new StreamSettings(80, FPS, Duration.ofSeconds(5), 1, Duration.ofSeconds(1), Duration.ofSeconds(2)));
-                    VncServer server = new VncServer(new VncServer.Listen("127.0.0.1", 0, 64, "bench"), stream, null, null,
-                            Layout.byName("us"), passwords, accounts, null, limiter)) {
+                    VncServer server = new VncServer(new VncServer.Listen("127.0.0.1", 0, 64, "bench"),
+                            new VncServer.Target(stream, null, null, Layout.byName("us"), null), passwords, accounts, null, limiter)) {
                 run(server.port(), password, encoding, seconds, clients);
             }
         }
@@ -83,6 +83,7 @@ public final class VncBench {
                     }
                 }
             }, "bench-client-" + i);
+            t.setDaemon(true);
             t.start();
             threads.add(t);
         }

@@ -23,6 +23,11 @@ import org.passkvm.hid.HidStatus;
 import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
+import org.passkvm.power.PowerControl;
+import org.passkvm.power.PressTimings;
+import org.passkvm.simulator.DemoAtx;
+import org.passkvm.simulator.SimulatedTarget;
+import org.passkvm.testkit.Await;
 import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
 import org.passkvm.hid.report.RelativeMouseReport;
@@ -43,9 +48,13 @@ class VncSessionTest {
     private final Map<Channel, String> users = new ConcurrentHashMap<>();
     /** Locks a source out after one wrong password, so one refusal shows it was counted. */
     private final LoginLimiter limiter = new LoginLimiter(1, Duration.ofMinutes(15), Duration.ofSeconds(60), Clock.systemUTC());
-    private final EmbeddedChannel channel = new EmbeddedChannel(new RfbDecoder(), new VncSession(
-            new VncServer.Shared(screens, input, typist, new Keysyms(Layout.byName("us")), this::login,
-                    (user, password) -> Optional.empty(), null, limiter, "PassKVM", users)));
+    private EmbeddedChannel channel = connect(null);
+
+    private EmbeddedChannel connect(PowerControl power) {
+        return new EmbeddedChannel(new RfbDecoder(), new VncSession(new VncServer.Shared(screens, input, typist,
+                new Keysyms(Layout.byName("us")), power, this::login, (user, password) -> Optional.empty(), null, limiter,
+                "PassKVM", users)));
+    }
 
     VncSessionTest() {
         screens.publish(solid(128, 64, NAVY));
@@ -204,6 +213,31 @@ class VncSessionTest {
     }
 
     @Test
+    void xvpGivesOperatorsTheResetButtonAndViewersNothing() throws Exception {
+        try (SimulatedTarget target = new SimulatedTarget(true, 60_000);
+                PowerControl power = new PowerControl(new DemoAtx(target), new PressTimings(Duration.ofMillis(100),
+                        Duration.ofMillis(1000), Duration.ofMillis(60), Duration.ofMillis(150)))) {
+            channel = connect(power);
+            loginAs(VIEWER_PASSWORD);
+            send(setEncodings(ServerMessages.RAW, ServerMessages.XVP));
+            assertThat(drain().readableBytes()).as("no power buttons announced to a viewer").isZero();
+            send(xvp(ServerMessages.XVP_RESET));
+            assertThat(bytes(drain())).as("XVP_FAIL").containsExactly(250, 0, 1, ServerMessages.XVP_FAIL);
+            assertThat(target.power()).isEqualTo(SimulatedTarget.Power.ON);
+
+            channel = connect(power);
+            loginAs(OPERATOR_PASSWORD);
+            send(setEncodings(ServerMessages.RAW, ServerMessages.XVP));
+            assertThat(bytes(drain())).as("XVP_INIT").containsExactly(250, 0, 1, ServerMessages.XVP_INIT);
+            send(xvp(ServerMessages.XVP_RESET));
+            Await.until(Duration.ofSeconds(5), () -> target.power() == SimulatedTarget.Power.BOOTING, "the target rebooting");
+            send(xvp(ServerMessages.XVP_REBOOT));
+            assertThat(bytes(drain())).as("a clean reboot is not made of button presses").containsExactly(250, 0, 1,
+                    ServerMessages.XVP_FAIL);
+        }
+    }
+
+    @Test
     void clipboardTextOverTheLimitClosesTheConnectionUnread() {
         loginAs(OPERATOR_PASSWORD);
         send(Unpooled.buffer().writeByte(6).writeZero(3).writeInt(RfbDecoder.MAX_CUT_TEXT + 1));
@@ -264,6 +298,10 @@ class VncSessionTest {
 
     private static ByteBuf key(boolean down, int keysym) {
         return Unpooled.buffer().writeByte(4).writeByte(down ? 1 : 0).writeZero(2).writeInt(keysym);
+    }
+
+    private static ByteBuf xvp(int code) {
+        return Unpooled.buffer().writeByte(250).writeByte(0).writeByte(1).writeByte(code);
     }
 
     private static ByteBuf cutText(String text) {
