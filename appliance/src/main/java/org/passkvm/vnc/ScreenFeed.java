@@ -55,7 +55,11 @@ final class ScreenFeed extends Screens implements AutoCloseable {
                         }
                         try {
                             seen = frame.sequence();
-                            publish(decode(frame));
+                            Screen last = latest();
+                            // A still picture encodes to the same JPEG: nothing to decode, nothing for sessions to compare.
+                            if (last == null || !Arrays.equals(last.jpeg(), 0, last.jpeg().length, frame.data(), 0, frame.length())) {
+                                publish(decode(frame));
+                            }
                         } finally {
                             frame.release();
                         }
