@@ -33,6 +33,8 @@ public final class LibvirtHost implements VmHost {
 
     /** VIR_DOMAIN_XML_INACTIVE: the persistent definition rather than the running one. */
     private static final int XML_INACTIVE = 2;
+    /** VIR_DOMAIN_START_PAUSED. */
+    private static final int START_PAUSED = 1;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     /** How long a close waits for calls in flight; a call still stuck after that keeps its connection (leaked). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
@@ -142,9 +144,10 @@ public final class LibvirtHost implements VmHost {
 
     @Override
     public void power(String name, PowerAction action) {
-        onDomain(name, action.name().toLowerCase() + " of", d -> {
+        onDomain(name, (action == PowerAction.START_PAUSED ? "start" : action.name().toLowerCase()) + " of", d -> {
             switch (action) {
                 case START -> d.create();
+                case START_PAUSED -> d.create(START_PAUSED);
                 case SHUTDOWN -> d.shutdown();
                 case DESTROY -> d.destroy();
                 case REBOOT -> d.reboot(0);
@@ -328,13 +331,24 @@ public final class LibvirtHost implements VmHost {
             case VIR_ERR_OPERATION_INVALID -> Kind.CONFLICT;
             case VIR_ERR_NO_SUPPORT, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_ARGUMENT_UNSUPPORTED,
                     VIR_ERR_OPERATION_UNSUPPORTED -> Kind.UNSUPPORTED;
-            case VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN -> Kind.UNAVAILABLE;
+            case VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN -> Kind.UNAVAILABLE;
+            // Both a lost link ("Cannot recv data") and a failure on the host (a file libvirtd cannot write) are
+            // system errors; only the first means the host is unreachable.
+            case VIR_ERR_SYSTEM_ERROR -> alive(c) ? Kind.FAILED : Kind.UNAVAILABLE;
             default -> Kind.FAILED;
         };
         if (kind == Kind.UNAVAILABLE) {
             later(this::check);
         }
         return new VmHostException(kind, what + ": " + message);
+    }
+
+    private static boolean alive(OpenConnection c) {
+        try {
+            return c.isAlive();
+        } catch (LibvirtException e) {
+            return false;
+        }
     }
 
     /** A libvirt connection that also hands out its C pointer, for the calls bound in {@link LibvirtCalls}. */

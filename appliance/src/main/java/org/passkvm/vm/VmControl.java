@@ -128,15 +128,25 @@ public final class VmControl implements AutoCloseable {
                 done.add(c);
             }
         } catch (VmHostException e) {
+            if (done.isEmpty()) {
+                throw e;
+            }
             // Put back what was already changed, newest first, so no device is lost between two VMs.
+            List<String> restored = new ArrayList<>();
+            List<String> lost = new ArrayList<>();
             for (int i = done.size() - 1; i >= 0; i--) {
+                Plan.Change c = done.get(i);
                 try {
-                    host.define(done.get(i).before());
+                    host.define(c.before());
+                    restored.add(c.vm());
                 } catch (VmHostException undo) {
-                    Logger.error("Could not restore the definition of {}: {}", done.get(i).vm(), undo.getMessage());
+                    Logger.error("Could not restore the definition of {}: {}", c.vm(), undo.getMessage());
+                    lost.add(c.vm() + " (" + undo.getMessage() + ")");
                 }
             }
-            throw e;
+            String outcome = lost.isEmpty() ? "; nothing was changed: put back the definition of " + String.join(", ", restored)
+                    : "; could not put back the definition of " + String.join(", ", lost) + ": check it on the host";
+            throw new VmHostException(e.kind(), e.getMessage() + outcome);
         }
         Logger.info("VM definitions changed: {}", plan.summary());
     }

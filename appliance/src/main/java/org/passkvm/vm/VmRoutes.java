@@ -20,6 +20,9 @@ public final class VmRoutes implements WebModule {
 
     record ShutdownRequest(Integer timeoutSeconds, Boolean force) {}
 
+    /** {@code paused}: start with the CPUs stopped (devices set up, guest not running yet). */
+    record StartRequest(Boolean paused) {}
+
     record AssignRequest(String vm, String method, String vf, String mdevType, Boolean primary, String romFile,
             Boolean usb, Boolean dryRun, Boolean shutdownHolder, Boolean force, Integer timeoutSeconds) {}
 
@@ -40,7 +43,12 @@ public final class VmRoutes implements WebModule {
     public void register(Api api) {
         api.get("/api/vms", Role.VIEWER, guard(ctx -> ctx.json(Map.of("connection", link(), "vms", control.vms()))));
         api.get("/api/vms/{name}", Role.VIEWER, guard(ctx -> ctx.json(control.vm(ctx.pathParam("name")))));
-        power(api, "start", PowerAction.START);
+        api.post("/api/vms/{name}/start", Role.OPERATOR, guard(ctx -> {
+            StartRequest req = ctx.body().isBlank() ? new StartRequest(null) : Json.read(ctx, StartRequest.class);
+            String vm = ctx.pathParam("name");
+            control.power(vm, Boolean.TRUE.equals(req.paused()) ? PowerAction.START_PAUSED : PowerAction.START);
+            ctx.json(control.vm(vm));
+        }));
         power(api, "force-off", PowerAction.DESTROY);
         power(api, "reboot", PowerAction.REBOOT);
         power(api, "reset", PowerAction.RESET);

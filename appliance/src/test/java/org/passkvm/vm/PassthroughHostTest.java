@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,8 @@ import org.passkvm.web.TestHttps;
 class PassthroughHostTest {
 
     private static final String GUEST = "gpu-guest";
+    /** The VM the GPU moves to and back from, through PassKVM's API. */
+    private static final String OTHER = "gpu-guest-b";
     private static final Pattern GROUP = Pattern.compile("<iommuGroup number='(\\d+)'>(.*?)</iommuGroup>", Pattern.DOTALL);
 
     @TempDir
@@ -105,7 +108,7 @@ class PassthroughHostTest {
             startAppliance();
         }
         Path xml = tmp.resolve(GUEST + ".xml");
-        Files.writeString(xml, smallGuest());
+        Files.writeString(xml, smallGuest(GUEST));
         host.virsh("define " + xml);
 
         var given = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
@@ -130,6 +133,97 @@ class PassthroughHostTest {
         assertThat(after).isEqualTo(before);
     }
 
+    @Test
+    @Order(5)
+    void theWholeGpuMovesThroughTheApiToBWhichHoldsItOnVfioPciWhileRunningAndThenBackToA() throws Exception {
+        requireGuests();
+        String original = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+
+        HttpResponse<String> toB = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", OTHER, "usb", false));
+        assertThat(toB.statusCode()).as(toB.body()).isEqualTo(200);
+        JsonNode changes = TestHttps.json(toB).path("plan").path("changes");
+        assertThat(changes.findValuesAsText("vm")).as("the holder gives it up first").containsExactly(GUEST, OTHER);
+        assertThat(changes.get(1).path("diff").asText()).contains("+        <address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/>");
+
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(TestHttps.json(started).path("state").asText()).isEqualTo("paused");
+        String whileRunning = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        JsonNode gpu = gpu(admin.json("GET", "/api/gpus", null), HostVm.DISPLAY);
+
+        HttpResponse<String> backWhileRunning = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
+
+        HttpResponse<String> off = admin.call("POST", "/api/vms/" + OTHER + "/force-off", null);
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        String afterStop = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        HttpResponse<String> back = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
+        String definitions = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+        System.out.printf("inside the host, while %s (paused) holds the GPU:%n%safter it stopped:%n%s", OTHER, whileRunning,
+                afterStop);
+
+        assertThat(whileRunning.lines()).containsExactly(HostVm.DISPLAY + " vfio-pci", HostVm.AUDIO + " vfio-pci");
+        assertThat(gpu.path("heldBy").asText()).isEqualTo(OTHER);
+        assertThat(gpu.path("groupMembers").findValuesAsText("driver")).containsExactly("vfio-pci", "vfio-pci");
+        assertThat(backWhileRunning.statusCode()).as(backWhileRunning.body()).isEqualTo(409);
+        assertThat(TestHttps.json(backWhileRunning).path("error").asText())
+                .isEqualTo(OTHER + " is running and would lose a device: shut it down first, or ask to (shutdownHolder: true)");
+        assertThat(afterStop).isEqualTo(original);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(holders(definitions)).containsExactly(GUEST + " 0000:01:00.0", GUEST + " 0000:01:00.1");
+    }
+
+    @Test
+    @Order(6)
+    void aStartLibvirtRefusesIs502WithLibvirtsMessageAndLeavesNothingBound() throws Exception {
+        requireGuests();
+        String before = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        // A vBIOS file that is not on the host: libvirt binds both functions to vfio-pci, then QEMU refuses to start.
+        HttpResponse<String> moved = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign",
+                Map.of("vm", OTHER, "usb", false, "romFile", "/nonexistent/vbios.rom"));
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        String after = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        String state = admin.json("GET", "/api/vms/" + OTHER, null).path("state").asText();
+        HttpResponse<String> back = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
+        System.out.printf("PassKVM answered %d %s%ninside the host, after the failed start:%n%s", started.statusCode(),
+                started.body(), after);
+
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(502);
+        assertThat(TestHttps.json(started).path("error").asText()).startsWith("start of VM '" + OTHER + "': internal error: ")
+                .contains("failed to find romfile \"/nonexistent/vbios.rom\"");
+        assertThat(started.body()).doesNotContain("Exception", "\tat ");
+        assertThat(after).isEqualTo(before);
+        assertThat(state).isEqualTo("shut-off");
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void aMoveWhoseSecondDefineFailsPutsTheFirstBack() throws Exception {
+        requireGuests();
+        String before = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+        // libvirtd writes OTHER's new definition to NAME.xml.new and renames it: a folder in the way fails that write
+        // only, after the holder's definition (written first) has already lost the GPU.
+        host.ssh("mkdir /etc/libvirt/qemu/" + OTHER + ".xml.new");
+        HttpResponse<String> moved;
+        try {
+            moved = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", OTHER, "usb", false));
+        } finally {
+            host.ssh("rmdir /etc/libvirt/qemu/" + OTHER + ".xml.new");
+        }
+        String after = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+        JsonNode gpu = gpu(admin.json("GET", "/api/gpus", null), HostVm.DISPLAY);
+        System.out.printf("PassKVM answered %d %s%n", moved.statusCode(), moved.body());
+
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(502);
+        assertThat(TestHttps.json(moved).path("error").asText()).isEqualTo("defining a VM: Failed to create file '/etc/libvirt/qemu/"
+                + OTHER + ".xml.new': Is a directory; nothing was changed: put back the definition of " + GUEST);
+        assertThat(holders(after)).containsExactly(GUEST + " 0000:01:00.0", GUEST + " 0000:01:00.1");
+        assertThat(after).isEqualTo(before);
+        assertThat(gpu.path("heldBy").asText()).isEqualTo(GUEST);
+    }
+
     private static void startAppliance() throws IOException, InterruptedException {
         app = TestAppliance.start(tmp.resolve("appliance"), """
                 vm:
@@ -148,6 +242,36 @@ class PassthroughHostTest {
             Thread.sleep(200);
         }
         throw new AssertionError("PassKVM did not connect to the host VM: " + vm);
+    }
+
+    /** Both guests defined and PassKVM connected, whichever test runs first. */
+    private static void requireGuests() throws Exception {
+        if (app == null) {
+            startAppliance();
+        }
+        for (String vm : List.of(GUEST, OTHER)) {
+            if (!host.virsh("list --all --name").lines().anyMatch(vm::equals)) {
+                Path xml = tmp.resolve(vm + ".xml");
+                Files.writeString(xml, smallGuest(vm));
+                host.virsh("define " + xml);
+            }
+        }
+    }
+
+    /** "VM address" for each PCI hostdev in a series of virsh dumpxml outputs. */
+    private static List<String> holders(String dumps) {
+        List<String> out = new ArrayList<>();
+        for (String domain : dumps.split("</domain>")) {
+            Matcher name = Pattern.compile("<name>([^<]+)</name>").matcher(domain);
+            if (!name.find()) {
+                continue;
+            }
+            Matcher h = Pattern.compile("<hostdev mode='subsystem' type='pci'.*?</hostdev>", Pattern.DOTALL).matcher(domain);
+            while (h.find()) {
+                addresses(h.group()).stream().limit(1).forEach(a -> out.add(name.group(1) + " " + a));
+            }
+        }
+        return out;
     }
 
     private static int requireGroup() throws Exception {
@@ -180,7 +304,7 @@ class PassthroughHostTest {
     }
 
     /** As small as a nested, emulated guest can be: no disk, no OS, no emulated display; PassKVM adds the GPU. */
-    private static String smallGuest() {
+    private static String smallGuest(String name) {
         return """
                 <domain type='qemu'>
                   <name>%s</name>
@@ -191,6 +315,6 @@ class PassthroughHostTest {
                     <video><model type='none'/></video>
                   </devices>
                 </domain>
-                """.formatted(GUEST);
+                """.formatted(name);
     }
 }
