@@ -54,6 +54,24 @@ final class GpuMoves {
         return f;
     }
 
+    /**
+     * An SR-IOV physical function: a GPU, or any other PCI device with SR-IOV (a VF passes through the same way
+     * whatever its class).
+     */
+    static PciFunction sriovPf(HostSnapshot snap, String id) {
+        PciAddress a;
+        try {
+            a = PciAddress.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw new VmHostException(Kind.NOT_FOUND, "no device '" + id + "': " + e.getMessage());
+        }
+        PciFunction f = snap.devices().pci(a);
+        if (f == null || f.physFunction() != null || (f.maxVfs() == null && f.vfs().isEmpty())) {
+            throw new VmHostException(Kind.NOT_FOUND, "no SR-IOV physical function at " + a + " on this host");
+        }
+        return f;
+    }
+
     Plan assign(PciFunction gpu, Assignment req) {
         snap.definition(req.vm());
         String what;

@@ -32,11 +32,13 @@ public final class VmControl implements AutoCloseable {
     private final Map<String, String> driverHints;
     private final VmJobs jobs = new VmJobs();
     private final Object changes = new Object();
+    private final HostShell shell;
 
     public VmControl(VmHost host, Settings settings, Map<String, String> driverHints) {
         this.host = host;
         this.settings = settings;
         this.driverHints = driverHints;
+        this.shell = HostShell.forUri(host.link().uri());
     }
 
     public VmHost host() {
@@ -73,12 +75,14 @@ public final class VmControl implements AutoCloseable {
 
     Plan planAssign(String gpuId, GpuMoves.Assignment a) {
         HostSnapshot snap = snapshot();
-        return new GpuMoves(snap, settings.gadget()).assign(GpuMoves.gpu(snap, gpuId), a);
+        var device = a.method() == GpuMoves.Method.VF ? GpuMoves.sriovPf(snap, gpuId) : GpuMoves.gpu(snap, gpuId);
+        return new GpuMoves(snap, settings.gadget()).assign(device, a);
     }
 
     Plan planRelease(String gpuId, String vf, String mdev) {
         HostSnapshot snap = snapshot();
-        return new GpuMoves(snap, settings.gadget()).release(GpuMoves.gpu(snap, gpuId), vf, mdev);
+        var device = vf != null ? GpuMoves.sriovPf(snap, gpuId) : GpuMoves.gpu(snap, gpuId);
+        return new GpuMoves(snap, settings.gadget()).release(device, vf, mdev);
     }
 
     Plan planDisplay(String vm, DisplayMode mode) {
@@ -149,6 +153,78 @@ public final class VmControl implements AutoCloseable {
             throw new VmHostException(e.kind(), e.getMessage() + outcome);
         }
         Logger.info("VM definitions changed: {}", plan.summary());
+    }
+
+    // ---- SR-IOV ----
+
+    /** How long libvirt may take to list new virtual functions (it hears of them from udev on the host). */
+    private static final Duration VFS_APPEAR = Duration.ofSeconds(30);
+
+    /** What an SR-IOV change did: the count before and after, and the virtual functions libvirt now lists. */
+    record SriovChange(String pf, int before, int after, GpuInventory.Sriov sriov) {}
+
+    /**
+     * Sets the number of virtual functions of an SR-IOV physical function ({@code sriov_numvfs} on the host: libvirt
+     * has no API for it). Every existing VF is removed first (the kernel allows no other change), so no VF may be in
+     * a running VM, and none that would disappear may be in any VM's definition.
+     *
+     * @param confirmed the caller has seen what this does; without it the answer says what it would do
+     */
+    SriovChange setSriov(String pfId, int numVfs, boolean confirmed) {
+        synchronized (changes) {
+            HostSnapshot snap = snapshot();
+            HostDevices.PciFunction pf = GpuMoves.sriovPf(snap, pfId);
+            Integer max = pf.maxVfs();
+            if (numVfs < 0 || (max != null && numVfs > max)) {
+                throw new VmHostException(Kind.INVALID, "numvfs must be from 0 to " + (max == null ? "the device's maximum" : max)
+                        + " for " + pf.address() + "; got " + numVfs);
+            }
+            int before = pf.vfs().size();
+            List<String> inUse = new ArrayList<>();
+            for (int i = 0; i < pf.vfs().size(); i++) {
+                PciAddress vf = pf.vfs().get(i);
+                for (String vm : snap.pciHolders(vf)) {
+                    if (snap.state(vm).active()) {
+                        inUse.add(vf + " is in " + vm + ", which is running");
+                    } else if (i >= numVfs) {
+                        inUse.add(vf + " would disappear from the definition of " + vm + " (release it first)");
+                    }
+                }
+            }
+            if (!inUse.isEmpty() && numVfs != before) {
+                throw new VmHostException(Kind.CONFLICT, "cannot change the virtual functions of " + pf.address() + ": "
+                        + String.join("; ", inUse));
+            }
+            if (numVfs == before) {
+                return new SriovChange(pf.address().toString(), before, before, GpuInventory.sriov(snap, pf));
+            }
+            if (!confirmed) {
+                throw new VmHostException(Kind.INVALID, "confirm: true is required: setting " + pf.address() + " from "
+                        + before + " to " + numVfs + " virtual functions removes every one it has now"
+                        + (before == 0 ? "" : " (" + pf.vfs().stream().map(PciAddress::toString).toList() + ")")
+                        + " and creates " + numVfs + " new ones");
+            }
+            // The kernel only accepts a new count when there are none: 0 first, then the new one.
+            String file = "/sys/bus/pci/devices/" + pf.address() + "/sriov_numvfs";
+            String now = shell.run("setting sriov_numvfs of " + pf.address(),
+                    "set -e; f=" + file + "; [ \"$(cat $f)\" = 0 ] || echo 0 > $f; [ " + numVfs + " = 0 ] || echo " + numVfs
+                            + " > $f; cat $f", Duration.ofSeconds(60)).strip();
+            Logger.info("SR-IOV: {} now has {} virtual functions (was {})", pf.address(), now, before);
+            long end = System.nanoTime() + VFS_APPEAR.toNanos();
+            HostSnapshot after = snapshot();
+            HostDevices.PciFunction seen = GpuMoves.sriovPf(after, pfId);
+            while (seen.vfs().size() != numVfs && System.nanoTime() < end) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                after = snapshot();
+                seen = GpuMoves.sriovPf(after, pfId);
+            }
+            return new SriovChange(pf.address().toString(), before, numVfs, GpuInventory.sriov(after, seen));
+        }
     }
 
     // ---- power ----

@@ -14,6 +14,9 @@ import org.passkvm.web.Api;
 import org.passkvm.web.Json;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
+import org.passkvm.web.auth.Audit;
+import org.passkvm.web.auth.AuthGate;
+import org.passkvm.web.auth.Principal;
 
 /** The VM and GPU REST API: viewers see the inventory, operators act. */
 public final class VmRoutes implements WebModule {
@@ -31,12 +34,17 @@ public final class VmRoutes implements WebModule {
 
     record DisplayRequest(String mode, Boolean dryRun) {}
 
+    record SriovRequest(Integer numvfs, Boolean confirm) {}
+
     private static final Pattern ROM_FILE = Pattern.compile("/[A-Za-z0-9._/+-]+");
 
     private final VmControl control;
+    private final Audit audit;
 
-    public VmRoutes(VmControl control) {
+    /** @param audit where SR-IOV changes are recorded with their before and after (null: only the request line) */
+    public VmRoutes(VmControl control, Audit audit) {
         this.control = control;
+        this.audit = audit;
     }
 
     @Override
@@ -67,6 +75,7 @@ public final class VmRoutes implements WebModule {
         }));
         api.post("/api/gpus/{id}/assign", Role.OPERATOR, guard(this::assign));
         api.post("/api/gpus/{id}/release", Role.OPERATOR, guard(this::release));
+        api.put("/api/gpus/{id}/sriov", Role.ADMIN, guard(this::sriov));
     }
 
     private void power(Api api, String path, PowerAction action) {
@@ -118,6 +127,21 @@ public final class VmRoutes implements WebModule {
         String gpu = ctx.pathParam("id");
         change(ctx, c -> c.planRelease(gpu, req.vf(), req.mdev()), Boolean.TRUE.equals(req.dryRun()),
                 Boolean.TRUE.equals(req.shutdownHolder()), Boolean.TRUE.equals(req.force()), req.timeoutSeconds());
+    }
+
+    /** Admin only and confirmed: every VF of the device is removed and re-created, whoever uses them. */
+    private void sriov(Context ctx) {
+        SriovRequest req = Json.read(ctx, SriovRequest.class);
+        if (req.numvfs() == null) {
+            throw new BadRequestResponse("numvfs is required: how many virtual functions the device should have");
+        }
+        VmControl.SriovChange change = control.setSriov(ctx.pathParam("id"), req.numvfs(), Boolean.TRUE.equals(req.confirm()));
+        if (audit != null && change.before() != change.after()) {
+            Principal p = ctx.attribute(AuthGate.PRINCIPAL);
+            audit.record(p == null ? null : p.user(), ctx.ip(), "SRIOV",
+                    change.pf() + " sriov_numvfs " + change.before() + " -> " + change.after(), 200);
+        }
+        ctx.json(change);
     }
 
     /** Dry run: the plan. Else apply it; if running VMs stand in the way, shut them down first when asked to. */

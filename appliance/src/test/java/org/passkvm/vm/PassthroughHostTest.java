@@ -38,6 +38,9 @@ class PassthroughHostTest {
     private static final String GUEST = "gpu-guest";
     /** The VM the GPU moves to and back from, through PassKVM's API. */
     private static final String OTHER = "gpu-guest-b";
+    /** The host's SR-IOV physical function (an NVMe controller: QEMU has no SR-IOV GPU) and its first VF. */
+    private static final String PF = "0000:02:00.0";
+    private static final String VF0 = "0000:02:00.1";
     private static final Pattern GROUP = Pattern.compile("<iommuGroup number='(\\d+)'>(.*?)</iommuGroup>", Pattern.DOTALL);
 
     @TempDir
@@ -244,6 +247,53 @@ class PassthroughHostTest {
         throw new AssertionError("PassKVM did not connect to the host VM: " + vm);
     }
 
+    @Test
+    @Order(8)
+    void anAdminSetsTheVirtualFunctionsOfAnSriovDeviceAndAVfGivenToAVmIsOnVfioPciWhileItRuns() throws Exception {
+        requireGuests();
+        HttpResponse<String> unconfirmed = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 2));
+        HttpResponse<String> tooMany = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 5, "confirm", true));
+        String untouched = host.ssh("cat /sys/bus/pci/devices/" + PF + "/sriov_numvfs").strip();
+
+        HttpResponse<String> set = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 2, "confirm", true));
+        String inside = host.ssh("cat /sys/bus/pci/devices/" + PF + "/sriov_numvfs; ls -d /sys/bus/pci/devices/" + PF + "/virtfn*");
+        HttpResponse<String> given = admin.call("POST", "/api/gpus/" + PF + "/assign", Map.of("vm", OTHER, "method", "vf", "usb", false));
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        String whileRunning = host.drivers(VF0);
+        String running = host.virsh("dumpxml " + OTHER);
+        HttpResponse<String> whileHeld = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 0, "confirm", true));
+        admin.call("POST", "/api/vms/" + OTHER + "/force-off", null);
+        String afterStop = host.drivers(VF0);
+        HttpResponse<String> wouldVanish = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 0, "confirm", true));
+        String audit = Files.readString(tmp.resolve("appliance").resolve("data").resolve("audit.log"));
+        System.out.printf("sriov_numvfs and VFs inside the host after PUT …/sriov {numvfs: 2, confirm: true}:%n%s"
+                + "while %s (paused) runs with the VF:%n%s%s%nafter it stopped:%n%s", inside, OTHER, whileRunning,
+                hostdevLines(running), afterStop);
+
+        assertThat(unconfirmed.statusCode()).as(unconfirmed.body()).isEqualTo(400);
+        assertThat(TestHttps.json(unconfirmed).path("error").asText()).isEqualTo("confirm: true is required: setting " + PF
+                + " from 0 to 2 virtual functions removes every one it has now and creates 2 new ones");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(TestHttps.json(tooMany).path("error").asText()).isEqualTo("numvfs must be from 0 to 4 for " + PF + "; got 5");
+        assertThat(untouched).isEqualTo("0");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(TestHttps.json(set).path("sriov").path("vfs").findValuesAsText("address")).containsExactly(VF0, "0000:02:00.2");
+        assertThat(inside.lines()).containsExactly("2", "/sys/bus/pci/devices/" + PF + "/virtfn0", "/sys/bus/pci/devices/" + PF + "/virtfn1");
+        assertThat(audit).contains("\"action\":\"SRIOV\",\"target\":\"" + PF + " sriov_numvfs 0 -> 2\"");
+        assertThat(given.statusCode()).as(given.body()).isEqualTo(200);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(whileRunning.lines()).containsExactly(VF0 + " vfio-pci");
+        assertThat(running).contains("<address domain='0x0000' bus='0x02' slot='0x00' function='0x1'/>");
+        assertThat(whileHeld.statusCode()).isEqualTo(409);
+        assertThat(TestHttps.json(whileHeld).path("error").asText()).contains(VF0 + " is in " + OTHER + ", which is running");
+        assertThat(afterStop).doesNotContain("vfio-pci");
+        assertThat(wouldVanish.statusCode()).isEqualTo(409);
+        assertThat(TestHttps.json(wouldVanish).path("error").asText())
+                .contains(VF0 + " would disappear from the definition of " + OTHER + " (release it first)");
+        HttpResponse<String> released = admin.call("POST", "/api/gpus/" + PF + "/release", Map.of("vf", VF0));
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    }
+
     /** Both guests defined and PassKVM connected, whichever test runs first. */
     private static void requireGuests() throws Exception {
         if (app == null) {
@@ -256,6 +306,16 @@ class PassthroughHostTest {
                 host.virsh("define " + xml);
             }
         }
+    }
+
+    /** The hostdev elements of a dumpxml, for the log. */
+    private static String hostdevLines(String xml) {
+        Matcher h = Pattern.compile("\\s*<hostdev .*?</hostdev>", Pattern.DOTALL).matcher(xml);
+        StringBuilder b = new StringBuilder();
+        while (h.find()) {
+            b.append(h.group());
+        }
+        return b.toString();
     }
 
     /** "VM address" for each PCI hostdev in a series of virsh dumpxml outputs. */
