@@ -78,6 +78,7 @@ final class GpuMoves {
         switch (req.method()) {
             case WHOLE -> {
                 List<PciAddress> functions = wholeDevice(gpu);
+                noteOtherMembers(gpu, functions, req.vm());
                 give(req.vm(), functions, req.primary() ? new DomainDefinition.Rom(true, req.romFile()) : null);
                 if (req.primary() && edit(req.vm()).displayMode() != DisplayMode.NONE) {
                     edit(req.vm()).setDisplay(DisplayMode.NONE);
@@ -156,6 +157,26 @@ final class GpuMoves {
             }
         }
         return out;
+    }
+
+    /**
+     * Names each group member that is not the GPU's picture or sound, and what passing it means: another device in
+     * the group (no ACS isolation between them) or a function on the card that is not display or audio (a USB-C
+     * controller on some cards, or anything the board put there) goes to the VM as well and is gone from the host.
+     */
+    private void noteOtherMembers(PciFunction gpu, List<PciAddress> functions, String vm) {
+        for (PciAddress a : functions) {
+            PciFunction f = snap.devices().pci(a);
+            if (a.equals(gpu.address()) || (f != null && (f.display() || (f.classCode() >> 8) == 0x0403))) {
+                continue;
+            }
+            String what = f == null ? "a device libvirt does not list" : f.label() + String.format(" (class 0x%06x", f.classCode())
+                    + (f.driver() == null ? ")" : ", driver " + f.driver() + ")");
+            boolean sameCard = a.domain() == gpu.address().domain() && a.bus() == gpu.address().bus() && a.slot() == gpu.address().slot();
+            notes.add("IOMMU group " + gpu.iommuGroup() + " also holds " + a + ", " + what + ", which is "
+                    + (sameCard ? "on the GPU's slot but neither display nor audio" : "another device: the group is not isolated")
+                    + ": VFIO passes whole groups, so " + vm + " gets it too and the host loses it while " + vm + " runs");
+        }
     }
 
     private void give(String vm, List<PciAddress> functions, DomainDefinition.Rom firstRom) {
