@@ -33,6 +33,8 @@ public final class LibvirtHost implements VmHost {
 
     /** VIR_DOMAIN_XML_INACTIVE: the persistent definition rather than the running one. */
     private static final int XML_INACTIVE = 2;
+    /** VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG: the running VM and its persistent definition. */
+    private static final int LIVE_AND_CONFIG = 1 | 2;
     /** VIR_DOMAIN_START_PAUSED. */
     private static final int START_PAUSED = 1;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
@@ -155,6 +157,72 @@ public final class LibvirtHost implements VmHost {
             }
             return null;
         });
+    }
+
+    @Override
+    public String createMdev(String parentNodeDevice, String type, String uuid) {
+        String xml = "<device><parent>" + XmlText.escape(parentNodeDevice) + "</parent><capability type='mdev'><type id='"
+                + XmlText.escape(type) + "'/><uuid>" + XmlText.escape(uuid) + "</uuid></capability></device>";
+        String what = "creating mediated device " + uuid;
+        return call(what, c -> {
+            Pointer dev = LibvirtCalls.C.virNodeDeviceDefineXML(c.pointer(), xml, 0);
+            if (dev == null) {
+                throw lastError(what, c);
+            }
+            try {
+                String name = LibvirtCalls.C.virNodeDeviceGetName(dev);
+                if (LibvirtCalls.C.virNodeDeviceCreate(dev, 0) < 0) {
+                    VmHostException e = lastError(what, c);
+                    LibvirtCalls.C.virNodeDeviceUndefine(dev, 0);
+                    throw e;
+                }
+                return name;
+            } finally {
+                LibvirtCalls.C.virNodeDeviceFree(dev);
+            }
+        });
+    }
+
+    @Override
+    public void removeMdev(String nodeDevice) {
+        String what = "removing mediated device " + nodeDevice;
+        call(what, c -> {
+            Pointer dev = LibvirtCalls.C.virNodeDeviceLookupByName(c.pointer(), nodeDevice);
+            if (dev == null) {
+                throw lastError(what, c);
+            }
+            try {
+                if (LibvirtCalls.C.virNodeDeviceIsActive(dev) == 1 && LibvirtCalls.C.virNodeDeviceDestroy(dev) < 0) {
+                    throw lastError(what, c);
+                }
+                if (LibvirtCalls.C.virNodeDeviceIsPersistent(dev) == 1 && LibvirtCalls.C.virNodeDeviceUndefine(dev, 0) < 0) {
+                    throw lastError(what, c);
+                }
+                return null;
+            } finally {
+                LibvirtCalls.C.virNodeDeviceFree(dev);
+            }
+        });
+    }
+
+    @Override
+    public void attach(String vm, String deviceXml) {
+        onDomain(vm, "plugging a device into", d -> {
+            d.attachDeviceFlags(deviceXml, LIVE_AND_CONFIG);
+            return null;
+        });
+    }
+
+    @Override
+    public void detach(String vm, String deviceXml) {
+        onDomain(vm, "unplugging a device from", d -> {
+            d.detachDeviceFlags(deviceXml, LIVE_AND_CONFIG);
+            return null;
+        });
+    }
+
+    private VmHostException lastError(String what, OpenConnection c) {
+        return failure(what, LibvirtCalls.C.virGetLastErrorCode(), LibvirtCalls.C.virGetLastErrorMessage(), c);
     }
 
     @Override

@@ -41,6 +41,8 @@ class PassthroughHostTest {
     /** The host's SR-IOV physical function (an NVMe controller: QEMU has no SR-IOV GPU) and its first VF. */
     private static final String PF = "0000:02:00.0";
     private static final String VF0 = "0000:02:00.1";
+    /** The kernel's mtty sample, loaded with --mtty: a mediated-device parent that is not a PCI function. */
+    private static final String MDEV_PARENT = "mtty_mtty";
     private static final Pattern GROUP = Pattern.compile("<iommuGroup number='(\\d+)'>(.*?)</iommuGroup>", Pattern.DOTALL);
 
     @TempDir
@@ -54,7 +56,7 @@ class PassthroughHostTest {
     @BeforeAll
     static void bootTheHost() throws Exception {
         long start = System.nanoTime();
-        host = HostVm.start(tmp.resolve("host"));
+        host = HostVm.start(tmp.resolve("host"), "--mtty");
         System.out.printf("host VM ready in %d s%n", Duration.ofNanos(System.nanoTime() - start).toSeconds());
     }
 
@@ -294,6 +296,91 @@ class PassthroughHostTest {
         assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
     }
 
+    @Test
+    @Order(9)
+    void aMediatedDeviceIsCreatedForTheVmRunsInItAndIsRemovedWhenReleased() throws Exception {
+        requireGuests();
+        HttpResponse<String> given = admin.call("POST", "/api/gpus/" + MDEV_PARENT + "/assign",
+                Map.of("vm", OTHER, "method", "mdev", "mdevType", "mtty-1", "usb", false));
+        assertThat(given.statusCode()).as(given.body()).isEqualTo(200);
+        JsonNode created = TestHttps.json(given).path("plan").path("mdevs").get(0);
+        String uuid = created.path("uuid").asText();
+        String instance = "/sys/bus/mdev/devices/" + uuid;
+        String afterCreate = host.ssh("ls /sys/bus/mdev/devices; mdevctl list");
+        String defined = host.virsh("dumpxml --inactive " + OTHER);
+
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        // The instance stays on its parent's driver; QEMU reaches it through its VFIO group, which it holds open.
+        String whileRunning = host.ssh("basename $(readlink " + instance + "/driver); basename $(readlink " + instance + "/mdev_type); "
+                + "g=$(basename $(readlink " + instance + "/iommu_group)); echo group $g; "
+                + "for p in $(pidof qemu-system-x86_64); do ls -l /proc/$p/fd; done | grep -o \"/dev/vfio/$g\\$\" | sort -u");
+        String running = host.virsh("dumpxml " + OTHER);
+        admin.call("POST", "/api/vms/" + OTHER + "/force-off", null);
+        HttpResponse<String> released = admin.call("POST", "/api/gpus/" + MDEV_PARENT + "/release", Map.of("mdev", uuid));
+        String afterRelease = host.ssh("ls /sys/bus/mdev/devices; mdevctl list --defined");
+        String definedAfter = host.virsh("dumpxml --inactive " + OTHER);
+        System.out.printf("inside the host after assign (mdev %s):%n%swhile %s (paused) runs, the instance's driver and type:%n%s%s%n"
+                + "after release, /sys/bus/mdev/devices and mdevctl list --defined: [%s]%n", uuid, afterCreate, OTHER, whileRunning,
+                hostdevLines(running), afterRelease.strip());
+
+        assertThat(created.path("action").asText()).isEqualTo("create");
+        assertThat(created.path("parent").asText()).isEqualTo(MDEV_PARENT);
+        assertThat(afterCreate).contains(uuid + "\n", uuid + " mtty mtty-1");
+        assertThat(defined).contains("<address uuid='" + uuid + "'/>");
+        Matcher recorded = Pattern.compile("<passkvm:mdev [^>]*uuid=\"" + uuid + "\"[^>]*/>").matcher(defined);
+        assertThat(recorded.find()).as(defined).isTrue();
+        assertThat(recorded.group()).contains("parent=\"" + MDEV_PARENT + "\"", "type=\"mtty-1\"", "created=\"yes\"");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        List<String> seen = whileRunning.lines().toList();
+        assertThat(seen).hasSize(4);
+        assertThat(seen.subList(0, 2)).containsExactly("mtty", "mtty-1");
+        assertThat(seen.get(3)).isEqualTo("/dev/vfio/" + seen.get(2).substring("group ".length()));
+        assertThat(running).contains("<hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci'", "<address uuid='" + uuid + "'/>");
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        assertThat(TestHttps.json(released).path("plan").path("mdevs").findValuesAsText("action")).containsExactly("remove");
+        assertThat(afterRelease).doesNotContain(uuid);
+        assertThat(definedAfter).doesNotContain(uuid).doesNotContain("passkvm:");
+    }
+
+    @Test
+    @Order(10)
+    void keyboardAndMouseFollowTheScreenIntoARunningVmAndOutOfThePreviousOne() throws Exception {
+        requireGuests();
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        HttpResponse<String> toOther = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", OTHER, "usb", true));
+        String otherLive = host.virsh("dumpxml " + OTHER);
+        String otherDefined = host.virsh("dumpxml --inactive " + OTHER);
+
+        HttpResponse<String> guestStarted = admin.call("POST", "/api/vms/" + GUEST + "/start", Map.of("paused", true));
+        HttpResponse<String> toGuest = admin.call("POST", "/api/gpus/" + PF + "/assign", Map.of("vm", GUEST, "method", "vf", "usb", true));
+        String guestLive = host.virsh("dumpxml " + GUEST);
+        String otherLiveAfter = host.virsh("dumpxml " + OTHER);
+        String otherDefinedAfter = host.virsh("dumpxml --inactive " + OTHER);
+        JsonNode gadget = admin.json("GET", "/api/gpus", null).path("gadget");
+        host.virsh("destroy " + OTHER + "; destroy " + GUEST);
+        System.out.printf("GPU to running %s with usb: %s%nits live definition's hostdevs:%n%s%n"
+                + "VF to running %s with usb: %s%n%s live:%n%s%n%s live after:%s%n", OTHER, toOther.body(), hostdevLines(otherLive),
+                GUEST, toGuest.body(), GUEST, hostdevLines(guestLive), OTHER, hostdevLines(otherLiveAfter));
+
+        assertThat(toOther.statusCode()).as(toOther.body()).isEqualTo(200);
+        JsonNode plan = TestHttps.json(toOther).path("plan");
+        assertThat(plan.path("hotplugs").toString()).isEqualTo("[{\"vm\":\"" + OTHER + "\",\"action\":\"plug-in\",\"device\":\"USB "
+                + HostVm.KEYBOARD + "\"}]");
+        assertThat(plan.path("notes").toString()).contains(OTHER + " is running: it gets the device when it next starts; keyboard and mouse now");
+        assertThat(usbHostdev(otherLive)).as("plugged into the running VM").contains("<vendor id='0x0627'/>", "<product id='0x0001'/>",
+                "<address bus='2' device='2'/>");
+        assertThat(usbHostdev(otherDefined)).as("and into its definition").contains("<vendor id='0x0627'/>");
+        assertThat(otherDefined).contains("<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>");
+        assertThat(guestStarted.statusCode()).as(guestStarted.body()).isEqualTo(200);
+        assertThat(toGuest.statusCode()).as(toGuest.body()).isEqualTo(200);
+        assertThat(TestHttps.json(toGuest).path("plan").path("hotplugs").findValuesAsText("action")).containsExactly("unplug", "plug-in");
+        assertThat(usbHostdev(guestLive)).contains("<vendor id='0x0627'/>");
+        assertThat(usbHostdev(otherLiveAfter)).as("unplugged from the previous holder").isEmpty();
+        assertThat(usbHostdev(otherDefinedAfter)).isEmpty();
+        assertThat(gadget.path("heldBy").toString()).isEqualTo("[\"" + GUEST + "\"]");
+    }
+
     /** Both guests defined and PassKVM connected, whichever test runs first. */
     private static void requireGuests() throws Exception {
         if (app == null) {
@@ -316,6 +403,12 @@ class PassthroughHostTest {
             b.append(h.group());
         }
         return b.toString();
+    }
+
+    /** The USB hostdev of a dumpxml, or "". */
+    private static String usbHostdev(String xml) {
+        Matcher h = Pattern.compile("<hostdev mode='subsystem' type='usb'.*?</hostdev>", Pattern.DOTALL).matcher(xml);
+        return h.find() ? h.group() : "";
     }
 
     /** "VM address" for each PCI hostdev in a series of virsh dumpxml outputs. */
