@@ -249,7 +249,9 @@ final class GpuMoves {
             if (a.equals(gpu.address()) || (f != null && (f.display() || (f.classCode() >> 8) == 0x0403))) {
                 continue;
             }
-            String what = f == null ? "a device libvirt does not list" : f.label() + String.format(" (class 0x%06x", f.classCode())
+            String name = f == null ? null : f.product() != null && !f.product().isBlank() ? f.product()
+                    : "[" + f.vendorId() + ":" + f.productId() + "]";
+            String what = f == null ? "a device libvirt does not list" : name + String.format(" (class 0x%06x", f.classCode())
                     + (f.driver() == null ? ")" : ", driver " + f.driver() + ")");
             boolean sameCard = a.domain() == gpu.address().domain() && a.bus() == gpu.address().bus() && a.slot() == gpu.address().slot();
             notes.add("IOMMU group " + gpu.iommuGroup() + " also holds " + a + ", " + what + ", which is "
