@@ -74,7 +74,7 @@ final class VmCapability extends Capability {
             return disabled(parts, settings, "libvirt", "unavailable", "libvirt0 is not installed");
         }
         VmControl control = parts.own(new VmControl(host, settings, hints));
-        new VmRoutes(control).register(parts.web().api());
+        new VmRoutes(control, parts.web().audit()).register(parts.web().api());
         String scheme = connectTo.substring(0, connectTo.indexOf(':'));
         return () -> {
             var link = host.link();
@@ -91,7 +91,7 @@ final class VmCapability extends Capability {
     /** The disabled part: the same routes, each answering 503 with why. */
     private static Supplier<Health.Capability> disabled(Parts parts, VmControl.Settings settings, String implementation,
             String state, String why) {
-        new VmRoutes(parts.own(new VmControl(new AbsentHost(why), settings, Map.of()))).register(parts.web().api());
+        new VmRoutes(parts.own(new VmControl(new AbsentHost(why), settings, Map.of())), parts.web().audit()).register(parts.web().api());
         return () -> new Health.Capability(implementation, state, Map.of("detail", why));
     }
 }

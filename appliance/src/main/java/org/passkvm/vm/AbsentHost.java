@@ -52,6 +52,26 @@ public final class AbsentHost implements VmHost {
     }
 
     @Override
+    public String createMdev(String parentNodeDevice, String type, String uuid) {
+        throw off();
+    }
+
+    @Override
+    public void removeMdev(String nodeDevice) {
+        throw off();
+    }
+
+    @Override
+    public void attach(String vm, String deviceXml) {
+        throw off();
+    }
+
+    @Override
+    public void detach(String vm, String deviceXml) {
+        throw off();
+    }
+
+    @Override
     public void close() {
         // nothing was opened
     }

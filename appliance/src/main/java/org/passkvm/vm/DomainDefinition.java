@@ -21,8 +21,12 @@ public final class DomainDefinition {
     /** A display-related device: a video adapter (model type) or a graphics console (spice, vnc, …). */
     public record DisplayDevice(String kind, String type, boolean gl) {}
 
-    /** Where a mediated device in this VM was cut from. */
-    public record MdevOrigin(String uuid, String parent, String type) {}
+    /**
+     * Where a mediated device in this VM was cut from.
+     *
+     * @param created PassKVM created it for this VM, and removes it from the host when the VM lets go of it
+     */
+    public record MdevOrigin(String uuid, String parent, String type, boolean created) {}
 
     /** Primary-display options for a passed-through GPU's first function. */
     public record Rom(boolean bar, String file) {}
@@ -139,7 +143,8 @@ public final class DomainDefinition {
         Element ours = passkvmMetadata(false);
         if (ours != null) {
             for (Element m : ourMdevs(ours)) {
-                out.add(new MdevOrigin(m.getAttribute("uuid"), m.getAttribute("parent"), m.getAttribute("type")));
+                out.add(new MdevOrigin(m.getAttribute("uuid"), m.getAttribute("parent"), m.getAttribute("type"),
+                        "yes".equals(m.getAttribute("created"))));
             }
         }
         return out;
@@ -223,21 +228,39 @@ public final class DomainDefinition {
     }
 
     public void addUsb(UsbId id) {
-        Element h = hostdev("usb");
+        devices().appendChild(usbHostdev(doc, id));
+    }
+
+    /** The {@code <hostdev>} for a USB device by vendor and product, on its own (for hot-plugging). */
+    static String usbHostdevXml(UsbId id) {
+        Document d = XmlText.parse("<devices/>");
+        d.replaceChild(usbHostdev(d, id), d.getDocumentElement());
+        return XmlText.write(d);
+    }
+
+    private static Element usbHostdev(Document doc, UsbId id) {
+        Element h = doc.createElementNS(null, "hostdev");
+        h.setAttribute("mode", "subsystem");
+        h.setAttribute("type", "usb");
         h.setAttribute("managed", "yes");
-        Element source = el("source");
-        Element vendor = el("vendor");
+        Element source = doc.createElementNS(null, "source");
+        Element vendor = doc.createElementNS(null, "vendor");
         vendor.setAttribute("id", id.vendorHex());
-        Element product = el("product");
+        Element product = doc.createElementNS(null, "product");
         product.setAttribute("id", id.productHex());
         source.appendChild(vendor);
         source.appendChild(product);
         h.appendChild(source);
-        devices().appendChild(h);
+        return h;
     }
 
     /** Adds a mediated device by UUID and remembers its parent GPU and type in PassKVM's metadata. */
     public void addMdev(String uuid, String parentDevice, String type) {
+        addMdev(uuid, parentDevice, type, false);
+    }
+
+    /** @param created PassKVM creates it for this VM (and so removes it when the VM lets go of it) */
+    public void addMdev(String uuid, String parentDevice, String type, boolean created) {
         Element h = hostdev("mdev");
         h.setAttribute("model", "vfio-pci");
         Element address = el("address");
@@ -249,6 +272,9 @@ public final class DomainDefinition {
         m.setAttribute("uuid", uuid);
         m.setAttribute("parent", parentDevice);
         m.setAttribute("type", type);
+        if (created) {
+            m.setAttribute("created", "yes");
+        }
         ours.appendChild(m);
     }
 

@@ -52,17 +52,9 @@ final class GpuInventory {
                     m != null && m.bridge(), first(snap.pciHolders(a))));
         }
         List<String> methods = new ArrayList<>(List.of("whole"));
-        Sriov sriov = null;
-        if (f.maxVfs() != null || !f.vfs().isEmpty()) {
-            List<Vf> vfs = new ArrayList<>();
-            for (PciAddress a : f.vfs()) {
-                PciFunction vf = snap.devices().pci(a);
-                vfs.add(new Vf(a.deviceName(), a.toString(), vf == null ? null : vf.driver(), first(snap.pciHolders(a))));
-            }
-            sriov = new Sriov(f.maxVfs(), vfs.size(), vfs);
-            if (!vfs.isEmpty()) {
-                methods.add("vf");
-            }
+        Sriov sriov = sriov(snap, f);
+        if (sriov != null && !sriov.vfs().isEmpty()) {
+            methods.add("vf");
         }
         List<MdevTypeView> types = new ArrayList<>();
         for (MdevType t : f.mdevTypes()) {
@@ -73,6 +65,19 @@ final class GpuInventory {
         }
         return new Gpu(f.name(), f.address().toString(), f.vendorId(), f.vendor(), f.productId(), f.product(), f.driver(),
                 f.iommuGroup(), members, first(snap.pciHolders(f.address())), methods, sriov, types);
+    }
+
+    /** A physical function's SR-IOV side, or null when it has none. */
+    static Sriov sriov(HostSnapshot snap, PciFunction f) {
+        if (f.maxVfs() == null && f.vfs().isEmpty()) {
+            return null;
+        }
+        List<Vf> vfs = new ArrayList<>();
+        for (PciAddress a : f.vfs()) {
+            PciFunction vf = snap.devices().pci(a);
+            vfs.add(new Vf(a.deviceName(), a.toString(), vf == null ? null : vf.driver(), first(snap.pciHolders(a))));
+        }
+        return new Sriov(f.maxVfs(), vfs.size(), vfs);
     }
 
     /** Mediated devices of this type cut from this GPU: those the host lists, and those VMs reference. */

@@ -40,14 +40,26 @@ public final class HostDevices {
 
     public record Mdev(String name, String uuid, String parent, String type) {}
 
+    /**
+     * A device that mediated devices are cut from: a GPU (GVT-g, vGPU) or any other parent the kernel offers, such
+     * as the mtty sample.
+     *
+     * @param name libvirt's node-device name
+     * @param sysfsName its name under {@code /sys/class/mdev_bus} (a PCI address for a PCI parent)
+     */
+    public record MdevParent(String name, String sysfsName, String label, List<MdevType> types) {}
+
     private final Map<PciAddress, PciFunction> pci;
     private final List<UsbDevice> usb;
     private final List<Mdev> mdevs;
+    private final List<MdevParent> otherMdevParents;
 
-    private HostDevices(Map<PciAddress, PciFunction> pci, List<UsbDevice> usb, List<Mdev> mdevs) {
+    private HostDevices(Map<PciAddress, PciFunction> pci, List<UsbDevice> usb, List<Mdev> mdevs,
+            List<MdevParent> otherMdevParents) {
         this.pci = pci;
         this.usb = usb;
         this.mdevs = mdevs;
+        this.otherMdevParents = otherMdevParents;
     }
 
     /**
@@ -70,20 +82,32 @@ public final class HostDevices {
             }
         }
         List<Mdev> mdevs = new ArrayList<>();
-        try {
-            for (String xml : host.nodeDevices("mdev")) {
-                Mdev m = mdev(XmlText.parse(xml).getDocumentElement());
-                if (m != null) {
-                    mdevs.add(m);
-                }
+        for (String xml : optional(host, "mdev")) {
+            Mdev m = mdev(XmlText.parse(xml).getDocumentElement());
+            if (m != null) {
+                mdevs.add(m);
             }
+        }
+        List<MdevParent> others = new ArrayList<>();
+        for (String xml : optional(host, "mdev_types")) {
+            Element device = XmlText.parse(xml).getDocumentElement();
+            if (capability(device, "pci") == null) {
+                others.add(otherMdevParent(device));
+            }
+        }
+        return new HostDevices(pci, usb, mdevs, others);
+    }
+
+    /** Hosts without mediated-device support refuse these capability names: none there. */
+    private static List<String> optional(VmHost host, String capability) {
+        try {
+            return host.nodeDevices(capability);
         } catch (VmHostException e) {
             if (e.kind() == VmHostException.Kind.UNAVAILABLE) {
                 throw e;
             }
-            // Hosts without mediated-device support refuse the capability name: none there.
+            return List.of();
         }
-        return new HostDevices(pci, usb, mdevs);
     }
 
     public Map<PciAddress, PciFunction> pci() {
@@ -100,6 +124,15 @@ public final class HostDevices {
 
     public List<Mdev> mdevs() {
         return mdevs;
+    }
+
+    /** Every mediated-device parent: GPUs and other PCI functions with types first, then the rest (e.g. mtty). */
+    public List<MdevParent> mdevParents() {
+        List<MdevParent> out = new ArrayList<>();
+        pci.values().stream().filter(f -> !f.mdevTypes().isEmpty())
+                .forEach(f -> out.add(new MdevParent(f.name(), f.address().toString(), f.label(), f.mdevTypes())));
+        out.addAll(otherMdevParents);
+        return out;
     }
 
     /** The GPUs one can give a VM: display controllers that are not themselves SR-IOV virtual functions. */
@@ -146,9 +179,7 @@ public final class HostDevices {
                 }
                 case "mdev_types" -> {
                     for (Element t : XmlText.children(sub, "type")) {
-                        String avail = XmlText.text(t, "availableInstances");
-                        types.add(new MdevType(t.getAttribute("id"), XmlText.text(t, "name"), XmlText.text(t, "deviceAPI"),
-                                avail == null ? 0 : Integer.parseInt(avail)));
+                        types.add(mdevType(t));
                     }
                 }
                 default -> { }
@@ -162,6 +193,28 @@ public final class HostDevices {
                 vendor == null ? null : vendor.getAttribute("id"), vendor == null ? null : vendor.getTextContent().trim(),
                 product == null ? null : product.getAttribute("id"), product == null ? null : product.getTextContent().trim(),
                 driver, group, members, bridge, maxVfs, vfs, pf, types);
+    }
+
+    /** A parent that is not a PCI function: its types sit in a top-level {@code mdev_types} capability. */
+    private static MdevParent otherMdevParent(Element device) {
+        List<MdevType> types = new ArrayList<>();
+        var all = device.getElementsByTagName("type");
+        for (int i = 0; i < all.getLength(); i++) {
+            Element t = (Element) all.item(i);
+            if (t.getParentNode() instanceof Element c && "mdev_types".equals(c.getAttribute("type"))) {
+                types.add(mdevType(t));
+            }
+        }
+        String name = XmlText.text(device, "name");
+        String path = XmlText.text(device, "path");
+        String sysfs = path == null ? name : path.substring(path.lastIndexOf('/') + 1);
+        return new MdevParent(name, sysfs, name, types);
+    }
+
+    private static MdevType mdevType(Element t) {
+        String avail = XmlText.text(t, "availableInstances");
+        return new MdevType(t.getAttribute("id"), XmlText.text(t, "name"), XmlText.text(t, "deviceAPI"),
+                avail == null ? 0 : Integer.parseInt(avail));
     }
 
     private static UsbDevice usbDevice(Element device) {

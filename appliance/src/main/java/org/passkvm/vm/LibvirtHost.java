@@ -33,6 +33,10 @@ public final class LibvirtHost implements VmHost {
 
     /** VIR_DOMAIN_XML_INACTIVE: the persistent definition rather than the running one. */
     private static final int XML_INACTIVE = 2;
+    /** VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG: the running VM and its persistent definition. */
+    private static final int LIVE_AND_CONFIG = 1 | 2;
+    /** VIR_DOMAIN_START_PAUSED. */
+    private static final int START_PAUSED = 1;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     /** How long a close waits for calls in flight; a call still stuck after that keeps its connection (leaked). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
@@ -142,9 +146,10 @@ public final class LibvirtHost implements VmHost {
 
     @Override
     public void power(String name, PowerAction action) {
-        onDomain(name, action.name().toLowerCase() + " of", d -> {
+        onDomain(name, (action == PowerAction.START_PAUSED ? "start" : action.name().toLowerCase()) + " of", d -> {
             switch (action) {
                 case START -> d.create();
+                case START_PAUSED -> d.create(START_PAUSED);
                 case SHUTDOWN -> d.shutdown();
                 case DESTROY -> d.destroy();
                 case REBOOT -> d.reboot(0);
@@ -152,6 +157,72 @@ public final class LibvirtHost implements VmHost {
             }
             return null;
         });
+    }
+
+    @Override
+    public String createMdev(String parentNodeDevice, String type, String uuid) {
+        String xml = "<device><parent>" + XmlText.escape(parentNodeDevice) + "</parent><capability type='mdev'><type id='"
+                + XmlText.escape(type) + "'/><uuid>" + XmlText.escape(uuid) + "</uuid></capability></device>";
+        String what = "creating mediated device " + uuid;
+        return call(what, c -> {
+            Pointer dev = LibvirtCalls.C.virNodeDeviceDefineXML(c.pointer(), xml, 0);
+            if (dev == null) {
+                throw lastError(what, c);
+            }
+            try {
+                String name = LibvirtCalls.C.virNodeDeviceGetName(dev);
+                if (LibvirtCalls.C.virNodeDeviceCreate(dev, 0) < 0) {
+                    VmHostException e = lastError(what, c);
+                    LibvirtCalls.C.virNodeDeviceUndefine(dev, 0);
+                    throw e;
+                }
+                return name;
+            } finally {
+                LibvirtCalls.C.virNodeDeviceFree(dev);
+            }
+        });
+    }
+
+    @Override
+    public void removeMdev(String nodeDevice) {
+        String what = "removing mediated device " + nodeDevice;
+        call(what, c -> {
+            Pointer dev = LibvirtCalls.C.virNodeDeviceLookupByName(c.pointer(), nodeDevice);
+            if (dev == null) {
+                throw lastError(what, c);
+            }
+            try {
+                if (LibvirtCalls.C.virNodeDeviceIsActive(dev) == 1 && LibvirtCalls.C.virNodeDeviceDestroy(dev) < 0) {
+                    throw lastError(what, c);
+                }
+                if (LibvirtCalls.C.virNodeDeviceIsPersistent(dev) == 1 && LibvirtCalls.C.virNodeDeviceUndefine(dev, 0) < 0) {
+                    throw lastError(what, c);
+                }
+                return null;
+            } finally {
+                LibvirtCalls.C.virNodeDeviceFree(dev);
+            }
+        });
+    }
+
+    @Override
+    public void attach(String vm, String deviceXml) {
+        onDomain(vm, "plugging a device into", d -> {
+            d.attachDeviceFlags(deviceXml, LIVE_AND_CONFIG);
+            return null;
+        });
+    }
+
+    @Override
+    public void detach(String vm, String deviceXml) {
+        onDomain(vm, "unplugging a device from", d -> {
+            d.detachDeviceFlags(deviceXml, LIVE_AND_CONFIG);
+            return null;
+        });
+    }
+
+    private VmHostException lastError(String what, OpenConnection c) {
+        return failure(what, LibvirtCalls.C.virGetLastErrorCode(), LibvirtCalls.C.virGetLastErrorMessage(), c);
     }
 
     @Override
@@ -328,13 +399,24 @@ public final class LibvirtHost implements VmHost {
             case VIR_ERR_OPERATION_INVALID -> Kind.CONFLICT;
             case VIR_ERR_NO_SUPPORT, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_ARGUMENT_UNSUPPORTED,
                     VIR_ERR_OPERATION_UNSUPPORTED -> Kind.UNSUPPORTED;
-            case VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN -> Kind.UNAVAILABLE;
+            case VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN -> Kind.UNAVAILABLE;
+            // Both a lost link ("Cannot recv data") and a failure on the host (a file libvirtd cannot write) are
+            // system errors; only the first means the host is unreachable.
+            case VIR_ERR_SYSTEM_ERROR -> alive(c) ? Kind.FAILED : Kind.UNAVAILABLE;
             default -> Kind.FAILED;
         };
         if (kind == Kind.UNAVAILABLE) {
             later(this::check);
         }
         return new VmHostException(kind, what + ": " + message);
+    }
+
+    private static boolean alive(OpenConnection c) {
+        try {
+            return c.isAlive();
+        } catch (LibvirtException e) {
+            return false;
+        }
     }
 
     /** A libvirt connection that also hands out its C pointer, for the calls bound in {@link LibvirtCalls}. */

@@ -32,11 +32,13 @@ public final class VmControl implements AutoCloseable {
     private final Map<String, String> driverHints;
     private final VmJobs jobs = new VmJobs();
     private final Object changes = new Object();
+    private final HostShell shell;
 
     public VmControl(VmHost host, Settings settings, Map<String, String> driverHints) {
         this.host = host;
         this.settings = settings;
         this.driverHints = driverHints;
+        this.shell = HostShell.forUri(host.link().uri());
     }
 
     public VmHost host() {
@@ -73,12 +75,21 @@ public final class VmControl implements AutoCloseable {
 
     Plan planAssign(String gpuId, GpuMoves.Assignment a) {
         HostSnapshot snap = snapshot();
-        return new GpuMoves(snap, settings.gadget()).assign(GpuMoves.gpu(snap, gpuId), a);
+        GpuMoves moves = new GpuMoves(snap, settings.gadget());
+        return switch (a.method()) {
+            case WHOLE -> moves.assign(GpuMoves.gpu(snap, gpuId), a);
+            case VF -> moves.assign(GpuMoves.sriovPf(snap, gpuId), a);
+            case MDEV -> moves.assignMdev(GpuMoves.mdevParent(snap, gpuId), a);
+        };
     }
 
     Plan planRelease(String gpuId, String vf, String mdev) {
         HostSnapshot snap = snapshot();
-        return new GpuMoves(snap, settings.gadget()).release(GpuMoves.gpu(snap, gpuId), vf, mdev);
+        GpuMoves moves = new GpuMoves(snap, settings.gadget());
+        if (mdev != null) {
+            return moves.releaseMdev(GpuMoves.mdevParent(snap, gpuId), mdev);
+        }
+        return moves.release(vf != null ? GpuMoves.sriovPf(snap, gpuId) : GpuMoves.gpu(snap, gpuId), vf, null);
     }
 
     Plan planDisplay(String vm, DisplayMode mode) {
@@ -99,8 +110,7 @@ public final class VmControl implements AutoCloseable {
                         + " running and would lose a device: shut " + (blockers.size() == 1 ? "it" : "them")
                         + " down first, or ask to (shutdownHolder: true)");
             }
-            define(plan);
-            return plan;
+            return execute(plan);
         }
     }
 
@@ -120,25 +130,252 @@ public final class VmControl implements AutoCloseable {
         });
     }
 
-    private void define(Plan plan) {
-        List<Plan.Change> done = new ArrayList<>();
+    /** One thing applying a plan does on the host, and how to take it back. */
+    private interface Step {
+        /** Does it; a note for the user when it had to be done another way or left to them, else null. */
+        String apply();
+
+        void undo();
+
+        String what();
+    }
+
+    /**
+     * Applies a plan step by step: mediated devices it creates, then the definitions (releasing VMs first), then
+     * PassKVM's USB device out of and into running VMs, then the mediated devices it removes. When a step fails, the
+     * steps already done are taken back, newest first, so no device is lost between two VMs or left half-made.
+     */
+    private Plan execute(Plan plan) {
+        List<Step> steps = new ArrayList<>();
+        plan.mdevs().stream().filter(Plan.MdevChange::create).forEach(m -> steps.add(mdevStep(m)));
+        plan.changes().forEach(c -> steps.add(defineStep(c)));
+        plan.hotplugs().stream().filter(h -> !h.attach()).forEach(h -> steps.add(hotplugStep(h)));
+        plan.hotplugs().stream().filter(Plan.HotPlug::attach).forEach(h -> steps.add(hotplugStep(h)));
+        plan.mdevs().stream().filter(m -> !m.create()).forEach(m -> steps.add(mdevStep(m)));
+        List<Step> done = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         try {
-            for (Plan.Change c : plan.changes()) {
-                host.define(c.after());
-                done.add(c);
+            for (Step step : steps) {
+                String note = step.apply();
+                if (note != null) {
+                    notes.add(note);
+                }
+                done.add(step);
             }
         } catch (VmHostException e) {
-            // Put back what was already changed, newest first, so no device is lost between two VMs.
+            if (done.isEmpty()) {
+                throw e;
+            }
+            List<String> undone = new ArrayList<>();
+            List<String> failed = new ArrayList<>();
             for (int i = done.size() - 1; i >= 0; i--) {
+                Step step = done.get(i);
                 try {
-                    host.define(done.get(i).before());
+                    step.undo();
+                    undone.add(step.what());
                 } catch (VmHostException undo) {
-                    Logger.error("Could not restore the definition of {}: {}", done.get(i).vm(), undo.getMessage());
+                    Logger.error("Could not take back '{}': {}", step.what(), undo.getMessage());
+                    failed.add(step.what() + " (" + undo.getMessage() + ")");
                 }
             }
-            throw e;
+            String outcome = failed.isEmpty() ? "; nothing was changed: " + String.join(", ", undone)
+                    : "; could not take back " + String.join(", ", failed) + ": check it on the host";
+            throw new VmHostException(e.kind(), e.getMessage() + outcome);
         }
-        Logger.info("VM definitions changed: {}", plan.summary());
+        Logger.info("VM host changed: {}", plan.summary());
+        return plan.withNotes(notes);
+    }
+
+    private Step defineStep(Plan.Change c) {
+        return new Step() {
+            @Override
+            public String apply() {
+                host.define(c.after());
+                return null;
+            }
+
+            @Override
+            public void undo() {
+                host.define(c.before());
+            }
+
+            @Override
+            public String what() {
+                return "put back the definition of " + c.vm();
+            }
+        };
+    }
+
+    private Step hotplugStep(Plan.HotPlug h) {
+        return new Step() {
+            @Override
+            public String apply() {
+                if (h.attach()) {
+                    host.attach(h.vm(), h.deviceXml());
+                } else {
+                    host.detach(h.vm(), h.deviceXml());
+                }
+                Logger.info("VM {}: {} {}", h.vm(), h.attach() ? "plugged in" : "unplugged", h.device());
+                return null;
+            }
+
+            @Override
+            public void undo() {
+                if (h.attach()) {
+                    host.detach(h.vm(), h.deviceXml());
+                } else {
+                    host.attach(h.vm(), h.deviceXml());
+                }
+            }
+
+            @Override
+            public String what() {
+                return (h.attach() ? "unplugged " : "plugged back ") + h.device() + (h.attach() ? " from " : " into ") + h.vm();
+            }
+        };
+    }
+
+    /** Through libvirt (mdevctl on the host); where that is missing, the kernel's sysfs files over the link's ssh. */
+    private Step mdevStep(Plan.MdevChange m) {
+        return new Step() {
+            private String nodeDevice = m.nodeDevice();
+            private boolean viaSysfs;
+            private boolean skipped;
+
+            @Override
+            public String apply() {
+                try {
+                    if (m.create()) {
+                        nodeDevice = host.createMdev(m.parent(), m.type(), m.uuid());
+                    } else {
+                        host.removeMdev(m.nodeDevice());
+                    }
+                    return null;
+                } catch (VmHostException e) {
+                    if (e.kind() != Kind.UNSUPPORTED && !e.getMessage().contains("mdevctl")) {
+                        throw e;
+                    }
+                    Logger.info("{} mediated device {} through sysfs: {}", m.create() ? "creating" : "removing", m.uuid(),
+                            e.getMessage());
+                }
+                try {
+                    sysfs(m.create());
+                    viaSysfs = true;
+                    return null;
+                } catch (VmHostException e) {
+                    if (e.kind() != Kind.UNSUPPORTED) {
+                        throw e;
+                    }
+                    skipped = true;
+                    return m.create() ? "mediated device " + m.uuid() + " (" + m.type() + ") must exist before the VM starts, "
+                            + "and this host cannot make it from here: virsh nodedev-define/nodedev-start or mdevctl on the host"
+                            : "mediated device " + m.uuid() + " is no longer used; remove it on the host (mdevctl stop/undefine)";
+                }
+            }
+
+            @Override
+            public void undo() {
+                if (skipped) {
+                    return;
+                }
+                if (viaSysfs) {
+                    sysfs(!m.create());
+                } else if (m.create()) {
+                    host.removeMdev(nodeDevice);
+                } else {
+                    host.createMdev(m.parent(), m.type(), m.uuid());
+                }
+            }
+
+            @Override
+            public String what() {
+                return (m.create() ? "removed mediated device " : "re-created mediated device ") + m.uuid();
+            }
+
+            private void sysfs(boolean create) {
+                String safe = "[A-Za-z0-9_.:-]+";
+                if (!m.uuid().matches("[0-9a-f-]{36}") || m.type() == null || !m.type().matches(safe)
+                        || m.parentSysfs() == null || !m.parentSysfs().matches(safe)) {
+                    throw new VmHostException(Kind.FAILED, "mediated device " + m.uuid() + ": unexpected names from the host");
+                }
+                String script = create
+                        ? "echo " + m.uuid() + " > /sys/class/mdev_bus/" + m.parentSysfs() + "/mdev_supported_types/" + m.type() + "/create"
+                        : "echo 1 > /sys/bus/mdev/devices/" + m.uuid() + "/remove";
+                shell.run((create ? "creating" : "removing") + " mediated device " + m.uuid(), script, Duration.ofSeconds(60));
+            }
+        };
+    }
+
+    // ---- SR-IOV ----
+
+    /** How long libvirt may take to list new virtual functions (it hears of them from udev on the host). */
+    private static final Duration VFS_APPEAR = Duration.ofSeconds(30);
+
+    /** What an SR-IOV change did: the count before and after, and the virtual functions libvirt now lists. */
+    record SriovChange(String pf, int before, int after, GpuInventory.Sriov sriov) {}
+
+    /**
+     * Sets the number of virtual functions of an SR-IOV physical function ({@code sriov_numvfs} on the host: libvirt
+     * has no API for it). Every existing VF is removed first (the kernel allows no other change), so no VF may be in
+     * a running VM, and none that would disappear may be in any VM's definition.
+     *
+     * @param confirmed the caller has seen what this does; without it the answer says what it would do
+     */
+    SriovChange setSriov(String pfId, int numVfs, boolean confirmed) {
+        synchronized (changes) {
+            HostSnapshot snap = snapshot();
+            HostDevices.PciFunction pf = GpuMoves.sriovPf(snap, pfId);
+            Integer max = pf.maxVfs();
+            if (numVfs < 0 || (max != null && numVfs > max)) {
+                throw new VmHostException(Kind.INVALID, "numvfs must be from 0 to " + (max == null ? "the device's maximum" : max)
+                        + " for " + pf.address() + "; got " + numVfs);
+            }
+            int before = pf.vfs().size();
+            List<String> inUse = new ArrayList<>();
+            for (int i = 0; i < pf.vfs().size(); i++) {
+                PciAddress vf = pf.vfs().get(i);
+                for (String vm : snap.pciHolders(vf)) {
+                    if (snap.state(vm).active()) {
+                        inUse.add(vf + " is in " + vm + ", which is running");
+                    } else if (i >= numVfs) {
+                        inUse.add(vf + " would disappear from the definition of " + vm + " (release it first)");
+                    }
+                }
+            }
+            if (!inUse.isEmpty() && numVfs != before) {
+                throw new VmHostException(Kind.CONFLICT, "cannot change the virtual functions of " + pf.address() + ": "
+                        + String.join("; ", inUse));
+            }
+            if (numVfs == before) {
+                return new SriovChange(pf.address().toString(), before, before, GpuInventory.sriov(snap, pf));
+            }
+            if (!confirmed) {
+                throw new VmHostException(Kind.INVALID, "confirm: true is required: setting " + pf.address() + " from "
+                        + before + " to " + numVfs + " virtual functions removes every one it has now"
+                        + (before == 0 ? "" : " (" + pf.vfs().stream().map(PciAddress::toString).toList() + ")")
+                        + " and creates " + numVfs + " new ones");
+            }
+            // The kernel only accepts a new count when there are none: 0 first, then the new one.
+            String file = "/sys/bus/pci/devices/" + pf.address() + "/sriov_numvfs";
+            String now = shell.run("setting sriov_numvfs of " + pf.address(),
+                    "set -e; f=" + file + "; [ \"$(cat $f)\" = 0 ] || echo 0 > $f; [ " + numVfs + " = 0 ] || echo " + numVfs
+                            + " > $f; cat $f", Duration.ofSeconds(60)).strip();
+            Logger.info("SR-IOV: {} now has {} virtual functions (was {})", pf.address(), now, before);
+            long end = System.nanoTime() + VFS_APPEAR.toNanos();
+            HostSnapshot after = snapshot();
+            HostDevices.PciFunction seen = GpuMoves.sriovPf(after, pfId);
+            while (seen.vfs().size() != numVfs && System.nanoTime() < end) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                after = snapshot();
+                seen = GpuMoves.sriovPf(after, pfId);
+            }
+            return new SriovChange(pf.address().toString(), before, numVfs, GpuInventory.sriov(after, seen));
+        }
     }
 
     // ---- power ----
@@ -201,6 +438,25 @@ public final class VmControl implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("summary", plan.summary());
         out.put("changes", changes);
+        List<Map<String, Object>> mdevs = new ArrayList<>();
+        for (Plan.MdevChange m : plan.mdevs()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("action", m.create() ? "create" : "remove");
+            v.put("uuid", m.uuid());
+            v.put("parent", m.parent());
+            v.put("type", m.type());
+            mdevs.add(v);
+        }
+        List<Map<String, Object>> hotplugs = new ArrayList<>();
+        for (Plan.HotPlug h : plan.hotplugs()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("vm", h.vm());
+            v.put("action", h.attach() ? "plug-in" : "unplug");
+            v.put("device", h.device());
+            hotplugs.add(v);
+        }
+        out.put("mdevs", mdevs);
+        out.put("hotplugs", hotplugs);
         out.put("notes", plan.notes());
         out.put("blockers", plan.blockers());
         return out;

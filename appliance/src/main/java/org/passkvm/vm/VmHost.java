@@ -26,6 +26,29 @@ public interface VmHost extends AutoCloseable {
 
     void power(String name, PowerAction action);
 
+    /**
+     * Creates a mediated device and starts it (libvirt's node-device define + start, which uses mdevctl on the host);
+     * libvirt's name for it.
+     */
+    default String createMdev(String parentNodeDevice, String type, String uuid) {
+        throw new VmHostException(VmHostException.Kind.UNSUPPORTED, "this host cannot create mediated devices");
+    }
+
+    /** Stops a mediated device and removes its definition. */
+    default void removeMdev(String nodeDevice) {
+        throw new VmHostException(VmHostException.Kind.UNSUPPORTED, "this host cannot remove mediated devices");
+    }
+
+    /** Plugs a device into a running VM, live and into its persistent definition. */
+    default void attach(String vm, String deviceXml) {
+        throw new VmHostException(VmHostException.Kind.UNSUPPORTED, "this host cannot plug devices into running VMs");
+    }
+
+    /** Unplugs a device from a running VM, live and from its persistent definition. */
+    default void detach(String vm, String deviceXml) {
+        throw new VmHostException(VmHostException.Kind.UNSUPPORTED, "this host cannot unplug devices from running VMs");
+    }
+
     @Override
     void close();
 }

@@ -11,11 +11,17 @@ import org.passkvm.web.Json;
 import org.passkvm.web.Refusal;
 import org.passkvm.web.Role;
 import org.passkvm.web.WebModule;
+import org.passkvm.web.auth.Audit;
+import org.passkvm.web.auth.AuthGate;
+import org.passkvm.web.auth.Principal;
 
 /** The VM and GPU REST API: viewers see the inventory, operators act. */
 public final class VmRoutes implements WebModule {
 
     record ShutdownRequest(Integer timeoutSeconds, Boolean force) {}
+
+    /** {@code paused}: start with the CPUs stopped (devices set up, guest not running yet). */
+    record StartRequest(Boolean paused) {}
 
     record AssignRequest(String vm, String method, String vf, String mdevType, Boolean primary, String romFile,
             Boolean usb, Boolean dryRun, Boolean shutdownHolder, Boolean force, Integer timeoutSeconds) {}
@@ -25,19 +31,29 @@ public final class VmRoutes implements WebModule {
 
     record DisplayRequest(String mode, Boolean dryRun) {}
 
+    record SriovRequest(Integer numvfs, Boolean confirm) {}
+
     private static final Pattern ROM_FILE = Pattern.compile("/[A-Za-z0-9._/+-]+");
 
     private final VmControl control;
+    private final Audit audit;
 
-    public VmRoutes(VmControl control) {
+    /** @param audit where SR-IOV changes are recorded with their before and after (null: only the request line) */
+    public VmRoutes(VmControl control, Audit audit) {
         this.control = control;
+        this.audit = audit;
     }
 
     @Override
     public void register(Api api) {
         api.get("/api/vms", Role.VIEWER, ctx -> ctx.json(Map.of("connection", link(), "vms", control.vms())));
         api.get("/api/vms/{name}", Role.VIEWER, ctx -> ctx.json(control.vm(ctx.pathParam("name"))));
-        power(api, "start", PowerAction.START);
+        api.post("/api/vms/{name}/start", Role.OPERATOR, ctx -> {
+            StartRequest req = ctx.body().isBlank() ? new StartRequest(null) : Json.read(ctx, StartRequest.class);
+            String vm = ctx.pathParam("name");
+            control.power(vm, Boolean.TRUE.equals(req.paused()) ? PowerAction.START_PAUSED : PowerAction.START);
+            ctx.json(control.vm(vm));
+        });
         power(api, "force-off", PowerAction.DESTROY);
         power(api, "reboot", PowerAction.REBOOT);
         power(api, "reset", PowerAction.RESET);
@@ -56,6 +72,7 @@ public final class VmRoutes implements WebModule {
         });
         api.post("/api/gpus/{id}/assign", Role.OPERATOR, this::assign);
         api.post("/api/gpus/{id}/release", Role.OPERATOR, this::release);
+        api.put("/api/gpus/{id}/sriov", Role.ADMIN, this::sriov);
     }
 
     private void power(Api api, String path, PowerAction action) {
@@ -107,6 +124,21 @@ public final class VmRoutes implements WebModule {
         String gpu = ctx.pathParam("id");
         change(ctx, c -> c.planRelease(gpu, req.vf(), req.mdev()), Boolean.TRUE.equals(req.dryRun()),
                 Boolean.TRUE.equals(req.shutdownHolder()), Boolean.TRUE.equals(req.force()), req.timeoutSeconds());
+    }
+
+    /** Admin only and confirmed: every VF of the device is removed and re-created, whoever uses them. */
+    private void sriov(Context ctx) {
+        SriovRequest req = Json.read(ctx, SriovRequest.class);
+        if (req.numvfs() == null) {
+            throw Refusal.invalid("numvfs is required: how many virtual functions the device should have");
+        }
+        VmControl.SriovChange change = control.setSriov(ctx.pathParam("id"), req.numvfs(), Boolean.TRUE.equals(req.confirm()));
+        if (audit != null && change.before() != change.after()) {
+            Principal p = ctx.attribute(AuthGate.PRINCIPAL);
+            audit.record(p == null ? null : p.user(), ctx.ip(), "SRIOV",
+                    change.pf() + " sriov_numvfs " + change.before() + " -> " + change.after(), 200);
+        }
+        ctx.json(change);
     }
 
     /** Dry run: the plan. Else apply it; if running VMs stand in the way, shut them down first when asked to. */

@@ -99,6 +99,11 @@ final class XmlText {
         }
     }
 
+    /** Text made safe for an attribute value or element content. */
+    static String escape(String s) {
+        return escape(s, true);
+    }
+
     private static String escape(String s, boolean attribute) {
         StringBuilder b = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {

@@ -147,6 +147,39 @@ class DemoHostTest {
                 .satisfies(i -> assertThat(i.heldBy()).isEqualTo("workstation"));
     }
 
+    /**
+     * Recorded node devices, not a kernel: the demo GPU's group with a USB controller as a third function of its slot,
+     * the shape {@code testvm host --shared-group} gives a real host.
+     */
+    @Test
+    void aGroupWithMoreThanTheGpuNamesTheOtherMemberAndWhatPassingItMeans_recordedDevices() throws Exception {
+        var devices = new java.util.HashMap<>(RecordingHost.demoDevices());
+        String third = "<address domain='0x0000' bus='0x01' slot='0x00' function='0x2'/>";
+        List<String> pci = new java.util.ArrayList<>(devices.get("pci").stream()
+                .map(x -> x.contains("<iommuGroup number='14'>") ? x.replace("</iommuGroup>", third + "</iommuGroup>") : x).toList());
+        pci.add("""
+                <device><name>pci_0000_01_00_2</name><parent>pci_0000_00_01_0</parent><driver><name>xhci_hcd</name></driver>
+                <capability type='pci'><class>0x0c0330</class><domain>0</domain><bus>1</bus><slot>0</slot><function>2</function>
+                <product id='0x000d'>QEMU XHCI Host Controller</product><vendor id='0x1b36'>Red Hat, Inc.</vendor>
+                <iommuGroup number='14'><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
+                <address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/>%s</iommuGroup></capability></device>
+                """.formatted(third));
+        devices.put("pci", pci);
+        LibvirtHost host = new LibvirtHost(DemoHost.install(dataDir.resolve("shared")), 5, Duration.ofSeconds(1));
+        assertThat(host.awaitConnected(Duration.ofSeconds(10))).isTrue();
+        try (VmControl shared = new VmControl(new RecordingHost(host, devices),
+                new VmControl.Settings(UsbId.parse("1d6b:0104"), true, Duration.ofSeconds(5)), DemoHost.driverHints())) {
+            Plan plan = shared.planAssign("0000:01:00.0", new GpuMoves.Assignment("workstation", GpuMoves.Method.WHOLE, null, null,
+                    true, null, false));
+            assertThat(plan.summary()).isEqualTo("give AD102 [GeForce RTX 4090] (3 functions of IOMMU group 14) to workstation");
+            assertThat(plan.notes()).containsExactly("IOMMU group 14 also holds 0000:01:00.2, QEMU XHCI Host Controller "
+                    + "(class 0x0c0330, driver xhci_hcd), which is on the GPU's slot but neither display nor audio: VFIO passes "
+                    + "whole groups, so workstation gets it too and the host loses it while workstation runs");
+            assertThat(plan.changes().get(plan.changes().size() - 1).diff())
+                    .contains("+        <address domain='0x0000' bus='0x01' slot='0x00' function='0x2'/>");
+        }
+    }
+
     @Test
     void dryRunShowsADiffAndChangesNothing() {
         Plan plan = control.planDisplay("workstation", DisplayMode.VIRTIO_GL);

@@ -45,6 +45,10 @@ final class HostVm implements AutoCloseable {
      */
     static HostVm start(Path dir, String... options) throws IOException, InterruptedException {
         requireTools();
+        if (List.of(options).contains("--mtty")) {
+            // testvm builds the mtty sample against the kernel's headers; libvirt creates instances with mdevctl.
+            Tools.require("gcc", "make", "mdevctl");
+        }
         Path script = TestVm.repository().resolve("image-build/testvm/testvm");
         List<String> cmd = new ArrayList<>(List.of(script.toString(), "host", "start", "--dir", dir.toString(),
                 // A JVM that dies without closing this must not leave the VM running for long.

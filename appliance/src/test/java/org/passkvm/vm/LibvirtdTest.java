@@ -102,6 +102,8 @@ class LibvirtdTest {
         String a = daemon.virshDumpXml("vm-a");
         assertThat(a).contains("<address domain='0x0000' bus='0x00' slot='0x02' function='0x2'/>",
                 "<hostdev mode='subsystem' type='mdev'", "model='vfio-pci'", "type=\"i915-GVTg_V5_8\"");
+        assertThat(host.mdevs).as("a new instance is created before the VM's definition names it").singleElement()
+                .satisfies(m -> assertThat(m).matches("create [0-9a-f-]{36} i915-GVTg_V5_8 on pci_0000_00_02_0"));
         var types = control.gpus().gpus().get(0).mdevTypes();
         assertThat(types.get(1).instances()).singleElement().satisfies(i -> assertThat(i.heldBy()).isEqualTo("vm-a"));
     }

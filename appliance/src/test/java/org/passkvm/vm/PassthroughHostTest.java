@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,13 @@ import org.passkvm.web.TestHttps;
 class PassthroughHostTest {
 
     private static final String GUEST = "gpu-guest";
+    /** The VM the GPU moves to and back from, through PassKVM's API. */
+    private static final String OTHER = "gpu-guest-b";
+    /** The host's SR-IOV physical function (an NVMe controller: QEMU has no SR-IOV GPU) and its first VF. */
+    private static final String PF = "0000:02:00.0";
+    private static final String VF0 = "0000:02:00.1";
+    /** The kernel's mtty sample, loaded with --mtty: a mediated-device parent that is not a PCI function. */
+    private static final String MDEV_PARENT = "mtty_mtty";
     private static final Pattern GROUP = Pattern.compile("<iommuGroup number='(\\d+)'>(.*?)</iommuGroup>", Pattern.DOTALL);
 
     @TempDir
@@ -49,7 +57,7 @@ class PassthroughHostTest {
     @BeforeAll
     static void bootTheHost() throws Exception {
         long start = System.nanoTime();
-        host = HostVm.start(tmp.resolve("host"));
+        host = HostVm.start(tmp.resolve("host"), "--mtty");
         System.out.printf("host VM ready in %d s%n", Duration.ofNanos(System.nanoTime() - start).toSeconds());
     }
 
@@ -106,7 +114,7 @@ class PassthroughHostTest {
             startAppliance();
         }
         Path xml = tmp.resolve(GUEST + ".xml");
-        Files.writeString(xml, smallGuest());
+        Files.writeString(xml, smallGuest(GUEST));
         host.virsh("define " + xml);
 
         var given = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
@@ -131,6 +139,97 @@ class PassthroughHostTest {
         assertThat(after).isEqualTo(before);
     }
 
+    @Test
+    @Order(5)
+    void theWholeGpuMovesThroughTheApiToBWhichHoldsItOnVfioPciWhileRunningAndThenBackToA() throws Exception {
+        requireGuests();
+        String original = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+
+        HttpResponse<String> toB = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", OTHER, "usb", false));
+        assertThat(toB.statusCode()).as(toB.body()).isEqualTo(200);
+        JsonNode changes = TestHttps.json(toB).path("plan").path("changes");
+        assertThat(changes.findValuesAsText("vm")).as("the holder gives it up first").containsExactly(GUEST, OTHER);
+        assertThat(changes.get(1).path("diff").asText()).contains("+        <address domain='0x0000' bus='0x01' slot='0x00' function='0x1'/>");
+
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(TestHttps.json(started).path("state").asText()).isEqualTo("paused");
+        String whileRunning = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        JsonNode gpu = gpu(admin.json("GET", "/api/gpus", null), HostVm.DISPLAY);
+
+        HttpResponse<String> backWhileRunning = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
+
+        HttpResponse<String> off = admin.call("POST", "/api/vms/" + OTHER + "/force-off", null);
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        String afterStop = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        HttpResponse<String> back = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
+        String definitions = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+        System.out.printf("inside the host, while %s (paused) holds the GPU:%n%safter it stopped:%n%s", OTHER, whileRunning,
+                afterStop);
+
+        assertThat(whileRunning.lines()).containsExactly(HostVm.DISPLAY + " vfio-pci", HostVm.AUDIO + " vfio-pci");
+        assertThat(gpu.path("heldBy").asText()).isEqualTo(OTHER);
+        assertThat(gpu.path("groupMembers").findValuesAsText("driver")).containsExactly("vfio-pci", "vfio-pci");
+        assertThat(backWhileRunning.statusCode()).as(backWhileRunning.body()).isEqualTo(409);
+        assertThat(TestHttps.json(backWhileRunning).path("error").asText())
+                .isEqualTo(OTHER + " is running and would lose a device: shut it down first, or ask to (shutdownHolder: true)");
+        assertThat(afterStop).isEqualTo(original);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(holders(definitions)).containsExactly(GUEST + " 0000:01:00.0", GUEST + " 0000:01:00.1");
+    }
+
+    @Test
+    @Order(6)
+    void aStartLibvirtRefusesIs502WithLibvirtsMessageAndLeavesNothingBound() throws Exception {
+        requireGuests();
+        String before = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        // A vBIOS file that is not on the host: libvirt binds both functions to vfio-pci, then QEMU refuses to start.
+        HttpResponse<String> moved = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign",
+                Map.of("vm", OTHER, "usb", false, "romFile", "/nonexistent/vbios.rom"));
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        String after = host.drivers(HostVm.DISPLAY, HostVm.AUDIO);
+        String state = admin.json("GET", "/api/vms/" + OTHER, null).path("state").asText();
+        HttpResponse<String> back = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", GUEST, "usb", false));
+        System.out.printf("PassKVM answered %d %s%ninside the host, after the failed start:%n%s", started.statusCode(),
+                started.body(), after);
+
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(502);
+        assertThat(TestHttps.json(started).path("error").asText()).startsWith("start of VM '" + OTHER + "': internal error: ")
+                .contains("failed to find romfile \"/nonexistent/vbios.rom\"");
+        assertThat(started.body()).doesNotContain("Exception", "\tat ");
+        assertThat(after).isEqualTo(before);
+        assertThat(state).isEqualTo("shut-off");
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void aMoveWhoseSecondDefineFailsPutsTheFirstBack() throws Exception {
+        requireGuests();
+        String before = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+        // libvirtd writes OTHER's new definition to NAME.xml.new and renames it: a folder in the way fails that write
+        // only, after the holder's definition (written first) has already lost the GPU.
+        host.ssh("mkdir /etc/libvirt/qemu/" + OTHER + ".xml.new");
+        HttpResponse<String> moved;
+        try {
+            moved = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", OTHER, "usb", false));
+        } finally {
+            host.ssh("rmdir /etc/libvirt/qemu/" + OTHER + ".xml.new");
+        }
+        String after = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+        JsonNode gpu = gpu(admin.json("GET", "/api/gpus", null), HostVm.DISPLAY);
+        System.out.printf("PassKVM answered %d %s%n", moved.statusCode(), moved.body());
+
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(502);
+        assertThat(TestHttps.json(moved).path("error").asText()).isEqualTo("defining a VM: Failed to create file '/etc/libvirt/qemu/"
+                + OTHER + ".xml.new': Is a directory; nothing was changed: put back the definition of " + GUEST);
+        assertThat(holders(after)).containsExactly(GUEST + " 0000:01:00.0", GUEST + " 0000:01:00.1");
+        assertThat(after).isEqualTo(before);
+        assertThat(gpu.path("heldBy").asText()).isEqualTo(GUEST);
+    }
+
     private static void startAppliance() throws IOException, InterruptedException {
         app = TestAppliance.start(tmp.resolve("appliance"), """
                 vm:
@@ -142,6 +241,184 @@ class PassthroughHostTest {
         Await.every(Duration.ofMillis(200)).valueOf(Duration.ofSeconds(120),
             () -> app.anonymous().json("GET", "/api/health", null).path("capabilities").path("vm"),
             vm -> vm.path("state").asText().equals("connected"), "PassKVM connected to the host VM");
+    }
+
+    @Test
+    @Order(8)
+    void anAdminSetsTheVirtualFunctionsOfAnSriovDeviceAndAVfGivenToAVmIsOnVfioPciWhileItRuns() throws Exception {
+        requireGuests();
+        HttpResponse<String> unconfirmed = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 2));
+        HttpResponse<String> tooMany = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 5, "confirm", true));
+        String untouched = host.ssh("cat /sys/bus/pci/devices/" + PF + "/sriov_numvfs").strip();
+
+        HttpResponse<String> set = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 2, "confirm", true));
+        String inside = host.ssh("cat /sys/bus/pci/devices/" + PF + "/sriov_numvfs; ls -d /sys/bus/pci/devices/" + PF + "/virtfn*");
+        HttpResponse<String> given = admin.call("POST", "/api/gpus/" + PF + "/assign", Map.of("vm", OTHER, "method", "vf", "usb", false));
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        String whileRunning = host.drivers(VF0);
+        String running = host.virsh("dumpxml " + OTHER);
+        HttpResponse<String> whileHeld = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 0, "confirm", true));
+        admin.call("POST", "/api/vms/" + OTHER + "/force-off", null);
+        String afterStop = host.drivers(VF0);
+        HttpResponse<String> wouldVanish = admin.call("PUT", "/api/gpus/" + PF + "/sriov", Map.of("numvfs", 0, "confirm", true));
+        String audit = Files.readString(tmp.resolve("appliance").resolve("data").resolve("audit.log"));
+        System.out.printf("sriov_numvfs and VFs inside the host after PUT …/sriov {numvfs: 2, confirm: true}:%n%s"
+                + "while %s (paused) runs with the VF:%n%s%s%nafter it stopped:%n%s", inside, OTHER, whileRunning,
+                hostdevLines(running), afterStop);
+
+        assertThat(unconfirmed.statusCode()).as(unconfirmed.body()).isEqualTo(400);
+        assertThat(TestHttps.json(unconfirmed).path("error").asText()).isEqualTo("confirm: true is required: setting " + PF
+                + " from 0 to 2 virtual functions removes every one it has now and creates 2 new ones");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(TestHttps.json(tooMany).path("error").asText()).isEqualTo("numvfs must be from 0 to 4 for " + PF + "; got 5");
+        assertThat(untouched).isEqualTo("0");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(TestHttps.json(set).path("sriov").path("vfs").findValuesAsText("address")).containsExactly(VF0, "0000:02:00.2");
+        assertThat(inside.lines()).containsExactly("2", "/sys/bus/pci/devices/" + PF + "/virtfn0", "/sys/bus/pci/devices/" + PF + "/virtfn1");
+        assertThat(audit).contains("\"action\":\"SRIOV\",\"target\":\"" + PF + " sriov_numvfs 0 -> 2\"");
+        assertThat(given.statusCode()).as(given.body()).isEqualTo(200);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(whileRunning.lines()).containsExactly(VF0 + " vfio-pci");
+        assertThat(running).contains("<address domain='0x0000' bus='0x02' slot='0x00' function='0x1'/>");
+        assertThat(whileHeld.statusCode()).isEqualTo(409);
+        assertThat(TestHttps.json(whileHeld).path("error").asText()).contains(VF0 + " is in " + OTHER + ", which is running");
+        assertThat(afterStop).doesNotContain("vfio-pci");
+        assertThat(wouldVanish.statusCode()).isEqualTo(409);
+        assertThat(TestHttps.json(wouldVanish).path("error").asText())
+                .contains(VF0 + " would disappear from the definition of " + OTHER + " (release it first)");
+        HttpResponse<String> released = admin.call("POST", "/api/gpus/" + PF + "/release", Map.of("vf", VF0));
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(9)
+    void aMediatedDeviceIsCreatedForTheVmRunsInItAndIsRemovedWhenReleased() throws Exception {
+        requireGuests();
+        HttpResponse<String> given = admin.call("POST", "/api/gpus/" + MDEV_PARENT + "/assign",
+                Map.of("vm", OTHER, "method", "mdev", "mdevType", "mtty-1", "usb", false));
+        assertThat(given.statusCode()).as(given.body()).isEqualTo(200);
+        JsonNode created = TestHttps.json(given).path("plan").path("mdevs").get(0);
+        String uuid = created.path("uuid").asText();
+        String instance = "/sys/bus/mdev/devices/" + uuid;
+        String afterCreate = host.ssh("ls /sys/bus/mdev/devices; mdevctl list");
+        String defined = host.virsh("dumpxml --inactive " + OTHER);
+
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        // The instance stays on its parent's driver; QEMU reaches it through its VFIO group, which it holds open.
+        String whileRunning = host.ssh("basename $(readlink " + instance + "/driver); basename $(readlink " + instance + "/mdev_type); "
+                + "g=$(basename $(readlink " + instance + "/iommu_group)); echo group $g; "
+                + "for p in $(pidof qemu-system-x86_64); do ls -l /proc/$p/fd; done | grep -o \"/dev/vfio/$g\\$\" | sort -u");
+        String running = host.virsh("dumpxml " + OTHER);
+        admin.call("POST", "/api/vms/" + OTHER + "/force-off", null);
+        HttpResponse<String> released = admin.call("POST", "/api/gpus/" + MDEV_PARENT + "/release", Map.of("mdev", uuid));
+        String afterRelease = host.ssh("ls /sys/bus/mdev/devices; mdevctl list --defined");
+        String definedAfter = host.virsh("dumpxml --inactive " + OTHER);
+        System.out.printf("inside the host after assign (mdev %s):%n%swhile %s (paused) runs, the instance's driver and type:%n%s%s%n"
+                + "after release, /sys/bus/mdev/devices and mdevctl list --defined: [%s]%n", uuid, afterCreate, OTHER, whileRunning,
+                hostdevLines(running), afterRelease.strip());
+
+        assertThat(created.path("action").asText()).isEqualTo("create");
+        assertThat(created.path("parent").asText()).isEqualTo(MDEV_PARENT);
+        assertThat(afterCreate).contains(uuid + "\n", uuid + " mtty mtty-1");
+        assertThat(defined).contains("<address uuid='" + uuid + "'/>");
+        Matcher recorded = Pattern.compile("<passkvm:mdev [^>]*uuid=\"" + uuid + "\"[^>]*/>").matcher(defined);
+        assertThat(recorded.find()).as(defined).isTrue();
+        assertThat(recorded.group()).contains("parent=\"" + MDEV_PARENT + "\"", "type=\"mtty-1\"", "created=\"yes\"");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        List<String> seen = whileRunning.lines().toList();
+        assertThat(seen).hasSize(4);
+        assertThat(seen.subList(0, 2)).containsExactly("mtty", "mtty-1");
+        assertThat(seen.get(3)).isEqualTo("/dev/vfio/" + seen.get(2).substring("group ".length()));
+        assertThat(running).contains("<hostdev mode='subsystem' type='mdev' managed='no' model='vfio-pci'", "<address uuid='" + uuid + "'/>");
+        assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+        assertThat(TestHttps.json(released).path("plan").path("mdevs").findValuesAsText("action")).containsExactly("remove");
+        assertThat(afterRelease).doesNotContain(uuid);
+        assertThat(definedAfter).doesNotContain(uuid).doesNotContain("passkvm:");
+    }
+
+    @Test
+    @Order(10)
+    void keyboardAndMouseFollowTheScreenIntoARunningVmAndOutOfThePreviousOne() throws Exception {
+        requireGuests();
+        HttpResponse<String> started = admin.call("POST", "/api/vms/" + OTHER + "/start", Map.of("paused", true));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        HttpResponse<String> toOther = admin.call("POST", "/api/gpus/pci_0000_01_00_0/assign", Map.of("vm", OTHER, "usb", true));
+        String otherLive = host.virsh("dumpxml " + OTHER);
+        String otherDefined = host.virsh("dumpxml --inactive " + OTHER);
+
+        HttpResponse<String> guestStarted = admin.call("POST", "/api/vms/" + GUEST + "/start", Map.of("paused", true));
+        HttpResponse<String> toGuest = admin.call("POST", "/api/gpus/" + PF + "/assign", Map.of("vm", GUEST, "method", "vf", "usb", true));
+        String guestLive = host.virsh("dumpxml " + GUEST);
+        String otherLiveAfter = host.virsh("dumpxml " + OTHER);
+        String otherDefinedAfter = host.virsh("dumpxml --inactive " + OTHER);
+        JsonNode gadget = admin.json("GET", "/api/gpus", null).path("gadget");
+        host.virsh("destroy " + OTHER + "; destroy " + GUEST);
+        System.out.printf("GPU to running %s with usb: %s%nits live definition's hostdevs:%n%s%n"
+                + "VF to running %s with usb: %s%n%s live:%n%s%n%s live after:%s%n", OTHER, toOther.body(), hostdevLines(otherLive),
+                GUEST, toGuest.body(), GUEST, hostdevLines(guestLive), OTHER, hostdevLines(otherLiveAfter));
+
+        assertThat(toOther.statusCode()).as(toOther.body()).isEqualTo(200);
+        JsonNode plan = TestHttps.json(toOther).path("plan");
+        assertThat(plan.path("hotplugs").toString()).isEqualTo("[{\"vm\":\"" + OTHER + "\",\"action\":\"plug-in\",\"device\":\"USB "
+                + HostVm.KEYBOARD + "\"}]");
+        assertThat(plan.path("notes").toString()).contains(OTHER + " is running: it gets the device when it next starts; keyboard and mouse now");
+        assertThat(usbHostdev(otherLive)).as("plugged into the running VM").contains("<vendor id='0x0627'/>", "<product id='0x0001'/>",
+                "<address bus='2' device='2'/>");
+        assertThat(usbHostdev(otherDefined)).as("and into its definition").contains("<vendor id='0x0627'/>");
+        assertThat(otherDefined).contains("<address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>");
+        assertThat(guestStarted.statusCode()).as(guestStarted.body()).isEqualTo(200);
+        assertThat(toGuest.statusCode()).as(toGuest.body()).isEqualTo(200);
+        assertThat(TestHttps.json(toGuest).path("plan").path("hotplugs").findValuesAsText("action")).containsExactly("unplug", "plug-in");
+        assertThat(usbHostdev(guestLive)).contains("<vendor id='0x0627'/>");
+        assertThat(usbHostdev(otherLiveAfter)).as("unplugged from the previous holder").isEmpty();
+        assertThat(usbHostdev(otherDefinedAfter)).isEmpty();
+        assertThat(gadget.path("heldBy").toString()).isEqualTo("[\"" + GUEST + "\"]");
+    }
+
+    /** Both guests defined and PassKVM connected, whichever test runs first. */
+    private static void requireGuests() throws Exception {
+        if (app == null) {
+            startAppliance();
+        }
+        for (String vm : List.of(GUEST, OTHER)) {
+            if (!host.virsh("list --all --name").lines().anyMatch(vm::equals)) {
+                Path xml = tmp.resolve(vm + ".xml");
+                Files.writeString(xml, smallGuest(vm));
+                host.virsh("define " + xml);
+            }
+        }
+    }
+
+    /** The hostdev elements of a dumpxml, for the log. */
+    private static String hostdevLines(String xml) {
+        Matcher h = Pattern.compile("\\s*<hostdev .*?</hostdev>", Pattern.DOTALL).matcher(xml);
+        StringBuilder b = new StringBuilder();
+        while (h.find()) {
+            b.append(h.group());
+        }
+        return b.toString();
+    }
+
+    /** The USB hostdev of a dumpxml, or "". */
+    private static String usbHostdev(String xml) {
+        Matcher h = Pattern.compile("<hostdev mode='subsystem' type='usb'.*?</hostdev>", Pattern.DOTALL).matcher(xml);
+        return h.find() ? h.group() : "";
+    }
+
+    /** "VM address" for each PCI hostdev in a series of virsh dumpxml outputs. */
+    private static List<String> holders(String dumps) {
+        List<String> out = new ArrayList<>();
+        for (String domain : dumps.split("</domain>")) {
+            Matcher name = Pattern.compile("<name>([^<]+)</name>").matcher(domain);
+            if (!name.find()) {
+                continue;
+            }
+            Matcher h = Pattern.compile("<hostdev mode='subsystem' type='pci'.*?</hostdev>", Pattern.DOTALL).matcher(domain);
+            while (h.find()) {
+                addresses(h.group()).stream().limit(1).forEach(a -> out.add(name.group(1) + " " + a));
+            }
+        }
+        return out;
     }
 
     private static int requireGroup() throws Exception {
@@ -174,7 +451,7 @@ class PassthroughHostTest {
     }
 
     /** As small as a nested, emulated guest can be: no disk, no OS, no emulated display; PassKVM adds the GPU. */
-    private static String smallGuest() {
+    private static String smallGuest(String name) {
         return """
                 <domain type='qemu'>
                   <name>%s</name>
@@ -185,6 +462,6 @@ class PassthroughHostTest {
                     <video><model type='none'/></video>
                   </devices>
                 </domain>
-                """.formatted(GUEST);
+                """.formatted(name);
     }
 }

@@ -8,11 +8,13 @@ import org.w3c.dom.Element;
 
 /**
  * A real host, with two test seams: it keeps every domain XML PassKVM defines (to validate each),
- * and can report a fixed set of host devices, since the machine running the tests has no GPU.
+ * and can report a fixed set of host devices, since the machine running the tests has no GPU (mediated devices
+ * PassKVM would cut from those are then only recorded).
  */
 final class RecordingHost implements VmHost {
 
     final List<String> defined = new CopyOnWriteArrayList<>();
+    final List<String> mdevs = new CopyOnWriteArrayList<>();
     private final VmHost real;
     private final Map<String, List<String>> devices;
 
@@ -72,6 +74,35 @@ final class RecordingHost implements VmHost {
     @Override
     public void power(String name, PowerAction action) {
         real.power(name, action);
+    }
+
+    /** With a fixed set of devices the mediated devices are made up too: recorded, not created. */
+    @Override
+    public String createMdev(String parentNodeDevice, String type, String uuid) {
+        if (devices != null) {
+            mdevs.add("create " + uuid + " " + type + " on " + parentNodeDevice);
+            return "mdev_" + uuid.replace('-', '_');
+        }
+        return real.createMdev(parentNodeDevice, type, uuid);
+    }
+
+    @Override
+    public void removeMdev(String nodeDevice) {
+        if (devices != null) {
+            mdevs.add("remove " + nodeDevice);
+            return;
+        }
+        real.removeMdev(nodeDevice);
+    }
+
+    @Override
+    public void attach(String vm, String deviceXml) {
+        real.attach(vm, deviceXml);
+    }
+
+    @Override
+    public void detach(String vm, String deviceXml) {
+        real.detach(vm, deviceXml);
     }
 
     @Override

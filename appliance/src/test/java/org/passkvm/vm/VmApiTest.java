@@ -103,6 +103,21 @@ class VmApiTest {
     }
 
     @Test
+    void onlyAnAdminSetsVirtualFunctionsAndNeverUnderAVmThatUsesThem() throws Exception {
+        String path = "/api/gpus/pci_0000_00_02_0/sriov";
+        assertThat(call("PUT", path, "operator", "{\"numvfs\":3,\"confirm\":true}").statusCode()).isEqualTo(403);
+        assertError(call("PUT", path, "admin", "{}"), 400, "numvfs is required");
+        assertError(call("PUT", path, "admin", "{\"numvfs\":8,\"confirm\":true}"), 400, "numvfs must be from 0 to 7 for 0000:00:02.0; got 8");
+        assertError(call("PUT", "/api/gpus/0000:01:00.0/sriov", "admin", "{\"numvfs\":1}"), 404,
+                "no SR-IOV physical function at 0000:01:00.0");
+        // homelab holds the first VF: it is either running with it or would lose it from its definition.
+        assertError(call("PUT", path, "admin", "{\"numvfs\":0,\"confirm\":true}"), 409, "0000:00:02.1 ");
+        JsonNode same = json(call("PUT", path, "admin", "{\"numvfs\":2}"), 200);
+        assertThat(same.path("before").asInt()).isEqualTo(2);
+        assertThat(same.path("after").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void displayChangeAndPowerActions() throws Exception {
         JsonNode applied = json(call("PUT", "/api/vms/homelab/display", "operator", "{\"mode\":\"virtio\"}"), 200);
         assertThat(applied.path("applied").asBoolean()).isTrue();
@@ -130,7 +145,7 @@ class VmApiTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String user, String body) throws Exception {
-        TestHttps client = user == null ? app.anonymous() : TestHttps.basic(app.port(), user, PASSWORD);
+        TestHttps client = user == null ? app.anonymous() : user.equals("admin") ? app.admin() : TestHttps.basic(app.port(), user, PASSWORD);
         HttpRequest.Builder b = client.request(path)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null && !body.isEmpty()) {
