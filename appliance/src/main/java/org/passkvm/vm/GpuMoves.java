@@ -44,12 +44,7 @@ final class GpuMoves {
     }
 
     static PciFunction gpu(HostSnapshot snap, String id) {
-        PciAddress a;
-        try {
-            a = PciAddress.parse(id);
-        } catch (IllegalArgumentException e) {
-            throw new VmHostException(Kind.NOT_FOUND, "no GPU '" + id + "': " + e.getMessage());
-        }
+        PciAddress a = pathAddress(id, "GPU");
         PciFunction f = snap.devices().pci(a);
         if (f == null || !f.display() || f.physFunction() != null) {
             throw new VmHostException(Kind.NOT_FOUND, "no GPU at " + a + " on this host (see GET /api/gpus)");
@@ -62,17 +57,21 @@ final class GpuMoves {
      * whatever its class).
      */
     static PciFunction sriovPf(HostSnapshot snap, String id) {
-        PciAddress a;
-        try {
-            a = PciAddress.parse(id);
-        } catch (IllegalArgumentException e) {
-            throw new VmHostException(Kind.NOT_FOUND, "no device '" + id + "': " + e.getMessage());
-        }
+        PciAddress a = pathAddress(id, "device");
         PciFunction f = snap.devices().pci(a);
         if (f == null || f.physFunction() != null || (f.maxVfs() == null && f.vfs().isEmpty())) {
             throw new VmHostException(Kind.NOT_FOUND, "no SR-IOV physical function at " + a + " on this host");
         }
         return f;
+    }
+
+    /** The PCI address a URL names; one that is not an address names nothing here (404, not 400). */
+    private static PciAddress pathAddress(String id, String what) {
+        try {
+            return PciAddress.parse(id);
+        } catch (IllegalArgumentException e) {
+            throw new VmHostException(Kind.NOT_FOUND, "no " + what + " '" + id + "': " + e.getMessage());
+        }
     }
 
     Plan assign(PciFunction gpu, Assignment req) {
