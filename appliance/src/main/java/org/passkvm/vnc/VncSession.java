@@ -40,8 +40,10 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
 
     private ClientPixelFormat format = ClientPixelFormat.DEFAULT;
     private int[] encodings = {};
-    private RectEncoder encoder = new RawEncoder();
-    private final List<RectEncoder> made = new ArrayList<>();
+    private static final RectEncoder RAW = new RawEncoder(); // holds nothing: one for every session
+    private RectEncoder encoder = RAW;
+    /** Encoders by encoding number, made on first use (Zlib streams live as long as the connection). */
+    private final java.util.Map<Integer, RectEncoder> made = new java.util.HashMap<>();
     private boolean desktopSize;
     private boolean tight;
     private boolean qemuKeysAcknowledged;
@@ -272,16 +274,17 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             desktopSize |= e == ServerMessages.DESKTOP_SIZE;
             if (chosen == null) {
                 chosen = switch (e) {
-                    case ServerMessages.TIGHT -> TightJpegEncoder.allowed(encodings, format) ? made(new TightJpegEncoder()) : null;
-                    case ServerMessages.ZRLE -> made(new ZrleEncoder(ctx.alloc()));
-                    case ServerMessages.ZLIB -> made(new ZlibEncoder(ctx.alloc()));
-                    case ServerMessages.HEXTILE -> made(new HextileEncoder());
-                    case ServerMessages.RAW -> new RawEncoder();
+                    case ServerMessages.TIGHT -> TightJpegEncoder.allowed(encodings, format)
+                            ? made.computeIfAbsent(e, k -> new TightJpegEncoder()) : null;
+                    case ServerMessages.ZRLE -> made.computeIfAbsent(e, k -> new ZrleEncoder(ctx.alloc()));
+                    case ServerMessages.ZLIB -> made.computeIfAbsent(e, k -> new ZlibEncoder(ctx.alloc()));
+                    case ServerMessages.HEXTILE -> made.computeIfAbsent(e, k -> new HextileEncoder());
+                    case ServerMessages.RAW -> RAW;
                     default -> null;
                 };
             }
         }
-        encoder = chosen == null ? new RawEncoder() : chosen;
+        encoder = chosen == null ? RAW : chosen;
         tight = encoder instanceof TightJpegEncoder;
         if (!xvpAnnounced && shared.power() != null && VncPasswords.mayType(login.role())
                 && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.XVP)) {
@@ -297,18 +300,6 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             ServerMessages.rectHeader(out, 0, 0, clientWidth, clientHeight, ServerMessages.QEMU_EXTENDED_KEY);
             ctx.writeAndFlush(out);
         }
-    }
-
-    /** Zlib streams live as long as the connection: an encoder once made is reused, and closed at the end. */
-    private RectEncoder made(RectEncoder fresh) {
-        for (RectEncoder e : made) {
-            if (e.encoding() == fresh.encoding()) {
-                fresh.close();
-                return e;
-            }
-        }
-        made.add(fresh);
-        return fresh;
     }
 
     @Override
@@ -347,7 +338,7 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             ServerMessages.updateHeader(out, 1);
             encoder.encode(screen, 0, 0, width, height, format, out);
         } else {
-            RectEncoder e = tight ? new RawEncoder() : encoder;
+            RectEncoder e = tight ? RAW : encoder;
             ServerMessages.updateHeader(out, rects.size());
             for (int[] r : rects) {
                 e.encode(screen, r[0], r[1], r[2], r[3], format, out);
@@ -450,7 +441,7 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             }
         }
         keysDown.clear();
-        made.forEach(RectEncoder::close);
+        made.values().forEach(RectEncoder::close);
         ctx.fireChannelInactive();
     }
 
