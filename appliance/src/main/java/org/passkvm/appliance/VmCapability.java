@@ -2,6 +2,7 @@ package org.passkvm.appliance;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
@@ -10,6 +11,7 @@ import org.passkvm.appliance.settings.Values;
 import org.passkvm.vm.AbsentHost;
 import org.passkvm.vm.DemoHost;
 import org.passkvm.vm.LibvirtHost;
+import org.passkvm.vm.PassthroughDevices;
 import org.passkvm.vm.UsbId;
 import org.passkvm.vm.VmControl;
 import org.passkvm.vm.VmRoutes;
@@ -43,7 +45,21 @@ final class VmCapability extends Capability {
                 }
             });
 
-    static final Section SETTINGS = Section.of("vm", URI, KEEPALIVE, RECONNECT_MAX, SHUTDOWN_TIMEOUT, USB_FOLLOWS_GPU, GADGET_USB_ID);
+    static final Setting<List<String>> PASSTHROUGH_DEVICES = Setting.list("passthrough_devices", List.of(),
+            "devices offered whole besides GPUs: PCI addresses (0000:02:00.0) or vendor:product ids (144d:a808)")
+            .check(list -> {
+                try {
+                    PassthroughDevices.parse(list);
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            });
+    static final Setting<Duration> CACHE_MAX_AGE = Setting.millis("cache_max_age_ms", 60_000, 0, 3_600_000,
+            "the host as last read is served this long when libvirt's events say nothing changed; 0 = read it every time");
+
+    static final Section SETTINGS = Section.of("vm", URI, KEEPALIVE, RECONNECT_MAX, SHUTDOWN_TIMEOUT, USB_FOLLOWS_GPU, GADGET_USB_ID,
+            PASSTHROUGH_DEVICES, CACHE_MAX_AGE);
 
     VmCapability() {
         super("vm", SETTINGS);
@@ -58,7 +74,7 @@ final class VmCapability extends Capability {
     @Override
     Supplier<Health.Capability> start(String part, Values vm, Parts parts, Choices chosen) throws java.io.IOException {
         VmControl.Settings settings = new VmControl.Settings(UsbId.parse(vm.get(GADGET_USB_ID)), vm.get(USB_FOLLOWS_GPU),
-                vm.get(SHUTDOWN_TIMEOUT));
+                vm.get(SHUTDOWN_TIMEOUT), PassthroughDevices.parse(vm.get(PASSTHROUGH_DEVICES)), vm.get(CACHE_MAX_AGE));
         if (part.equals("off")) {
             return disabled(parts, settings, "off", "off", "VM control is off (vm.uri: off)");
         }

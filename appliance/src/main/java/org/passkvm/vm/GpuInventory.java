@@ -21,7 +21,8 @@ final class GpuInventory {
 
     record MdevTypeView(String id, String name, String deviceApi, int availableInstances, List<MdevInstance> instances) {}
 
-    record Gpu(String id, String address, String vendorId, String vendor, String productId, String product,
+    /** @param kind "gpu" for a display controller, "pci" for a device listed in vm.passthrough_devices */
+    record Gpu(String id, String kind, String address, String vendorId, String vendor, String productId, String product,
             String driver, Integer iommuGroup, List<Member> groupMembers, String heldBy, List<String> methods,
             Sriov sriov, List<MdevTypeView> mdevTypes) {}
 
@@ -29,18 +30,28 @@ final class GpuInventory {
 
     record Gadget(String usbId, boolean present, List<GadgetPort> devices, List<String> heldBy) {}
 
-    record Report(List<Gpu> gpus, Gadget gadget) {}
+    /** A device that offers mediated devices but is not itself offered whole (e.g. the kernel's mtty sample). */
+    record MdevParentView(String id, String label, List<MdevTypeView> types) {}
+
+    record Report(List<Gpu> gpus, List<MdevParentView> mdevParents, Gadget gadget) {}
 
     private GpuInventory() {}
 
     static Report of(HostSnapshot snap, UsbId gadgetId) {
         List<Gpu> gpus = new ArrayList<>();
-        for (PciFunction f : snap.devices().gpus()) {
+        for (PciFunction f : snap.passthrough()) {
             gpus.add(gpu(snap, f));
+        }
+        List<String> shown = gpus.stream().map(Gpu::id).toList();
+        List<MdevParentView> parents = new ArrayList<>();
+        for (HostDevices.MdevParent p : snap.devices().mdevParents()) {
+            if (!shown.contains(p.name())) {
+                parents.add(new MdevParentView(p.name(), p.label(), types(snap, p.name(), p.types())));
+            }
         }
         List<GadgetPort> ports = snap.devices().usb().stream().filter(u -> u.id().equals(gadgetId))
                 .map(u -> new GadgetPort(u.name(), u.bus(), u.device())).toList();
-        return new Report(gpus, new Gadget(gadgetId.toString(), !ports.isEmpty(), ports, snap.usbHolders(gadgetId)));
+        return new Report(gpus, parents, new Gadget(gadgetId.toString(), !ports.isEmpty(), ports, snap.usbHolders(gadgetId)));
     }
 
     private static Gpu gpu(HostSnapshot snap, PciFunction f) {
@@ -56,14 +67,11 @@ final class GpuInventory {
         if (sriov != null && !sriov.vfs().isEmpty()) {
             methods.add("vf");
         }
-        List<MdevTypeView> types = new ArrayList<>();
-        for (MdevType t : f.mdevTypes()) {
-            types.add(new MdevTypeView(t.id(), t.name(), t.deviceApi(), t.availableInstances(), instances(snap, f, t)));
-        }
+        List<MdevTypeView> types = types(snap, f.name(), f.mdevTypes());
         if (!types.isEmpty()) {
             methods.add("mdev");
         }
-        return new Gpu(f.name(), f.address().toString(), f.vendorId(), f.vendor(), f.productId(), f.product(), f.driver(),
+        return new Gpu(f.name(), f.display() ? "gpu" : "pci", f.address().toString(), f.vendorId(), f.vendor(), f.productId(), f.product(), f.driver(),
                 f.iommuGroup(), members, first(snap.pciHolders(f.address())), methods, sriov, types);
     }
 
@@ -80,14 +88,22 @@ final class GpuInventory {
         return new Sriov(f.maxVfs(), vfs.size(), vfs);
     }
 
-    /** Mediated devices of this type cut from this GPU: those the host lists, and those VMs reference. */
-    private static List<MdevInstance> instances(HostSnapshot snap, PciFunction gpu, MdevType type) {
+    private static List<MdevTypeView> types(HostSnapshot snap, String parent, List<MdevType> types) {
+        List<MdevTypeView> out = new ArrayList<>();
+        for (MdevType t : types) {
+            out.add(new MdevTypeView(t.id(), t.name(), t.deviceApi(), t.availableInstances(), instances(snap, parent, t)));
+        }
+        return out;
+    }
+
+    /** Mediated devices of this type cut from this parent: those the host lists, and those VMs reference. */
+    private static List<MdevInstance> instances(HostSnapshot snap, String parent, MdevType type) {
         Map<String, MdevInstance> out = new LinkedHashMap<>();
         snap.devices().mdevs().stream()
-                .filter(m -> gpu.name().equals(m.parent()) && type.id().equals(m.type()))
+                .filter(m -> parent.equals(m.parent()) && type.id().equals(m.type()))
                 .forEach(m -> out.put(m.uuid(), new MdevInstance(m.uuid(), first(snap.mdevHolders(m.uuid())), true)));
         snap.definitions().forEach((vm, def) -> def.mdevOrigins().stream()
-                .filter(o -> gpu.name().equals(o.parent()) && type.id().equals(o.type()))
+                .filter(o -> parent.equals(o.parent()) && type.id().equals(o.type()))
                 .forEach(o -> out.putIfAbsent(o.uuid(), new MdevInstance(o.uuid(), vm, false))));
         return new ArrayList<>(out.values());
     }

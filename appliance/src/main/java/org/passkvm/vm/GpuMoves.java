@@ -46,8 +46,9 @@ final class GpuMoves {
     static PciFunction gpu(HostSnapshot snap, String id) {
         PciAddress a = pathAddress(id, "GPU");
         PciFunction f = snap.devices().pci(a);
-        if (f == null || !f.display() || f.physFunction() != null) {
-            throw new VmHostException(Kind.NOT_FOUND, "no GPU at " + a + " on this host (see GET /api/gpus)");
+        if (f == null || !snap.offered().offered(f)) {
+            throw new VmHostException(Kind.NOT_FOUND, "no GPU at " + a + " on this host, nor a device listed in "
+                    + "vm.passthrough_devices (see GET /api/gpus)");
         }
         return f;
     }

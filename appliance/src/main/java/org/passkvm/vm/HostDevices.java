@@ -135,12 +135,6 @@ public final class HostDevices {
         return out;
     }
 
-    /** The GPUs one can give a VM: display controllers that are not themselves SR-IOV virtual functions. */
-    public List<PciFunction> gpus() {
-        return pci.values().stream().filter(f -> f.display() && f.physFunction() == null)
-                .sorted(java.util.Comparator.comparing(f -> f.address().toString())).toList();
-    }
-
     private static PciFunction pciFunction(Element device, Map<String, String> hints) {
         Element cap = capability(device, "pci");
         if (cap == null) {

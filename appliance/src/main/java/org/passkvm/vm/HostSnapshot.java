@@ -13,19 +13,21 @@ final class HostSnapshot {
 
     private final VmHost host;
     private final Map<String, String> driverHints;
+    private final PassthroughDevices offered;
     private final Map<String, DomainDefinition> definitions;
     private final Map<String, DomainState> states;
     private HostDevices devices;
 
-    private HostSnapshot(VmHost host, Map<String, String> driverHints, Map<String, DomainDefinition> definitions,
-            Map<String, DomainState> states) {
+    private HostSnapshot(VmHost host, Map<String, String> driverHints, PassthroughDevices offered,
+            Map<String, DomainDefinition> definitions, Map<String, DomainState> states) {
         this.host = host;
         this.driverHints = driverHints;
+        this.offered = offered;
         this.definitions = definitions;
         this.states = states;
     }
 
-    static HostSnapshot read(VmHost host, Map<String, String> driverHints) {
+    static HostSnapshot read(VmHost host, Map<String, String> driverHints, PassthroughDevices offered) {
         Map<String, DomainDefinition> defs = new LinkedHashMap<>();
         Map<String, DomainState> states = new LinkedHashMap<>();
         for (String name : host.domainNames()) {
@@ -39,7 +41,7 @@ final class HostSnapshot {
                 // undefined between listing and reading: not there any more
             }
         }
-        return new HostSnapshot(host, driverHints, defs, states);
+        return new HostSnapshot(host, driverHints, offered, defs, states);
     }
 
     Map<String, DomainDefinition> definitions() {
@@ -51,6 +53,18 @@ final class HostSnapshot {
             devices = HostDevices.read(host, driverHints);
         }
         return devices;
+    }
+
+    /** The whole devices one may move between VMs: GPUs first, then those the user listed, each by address. */
+    List<HostDevices.PciFunction> passthrough() {
+        return devices().pci().values().stream().filter(offered::offered)
+                .sorted(java.util.Comparator.comparing((HostDevices.PciFunction f) -> !f.display())
+                        .thenComparing(f -> f.address().toString()))
+                .toList();
+    }
+
+    PassthroughDevices offered() {
+        return offered;
     }
 
     DomainDefinition definition(String vm) {

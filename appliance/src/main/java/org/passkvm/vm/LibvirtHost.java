@@ -4,7 +4,6 @@ import com.sun.jna.Pointer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +47,33 @@ public final class LibvirtHost implements VmHost {
     private volatile OpenConnection conn;
     private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
     private volatile Link link;
+    private volatile HostChanges watcher;
+    /** Passes events on to whoever watches now: libvirt's registrations outlive a change of watcher. */
+    private final HostChanges relay = new HostChanges() {
+        @Override
+        public void domainChanged(String name) {
+            HostChanges w = watcher;
+            if (w != null) {
+                w.domainChanged(name);
+            }
+        }
+
+        @Override
+        public void nodeDeviceChanged(String name, boolean gone) {
+            HostChanges w = watcher;
+            if (w != null) {
+                w.nodeDeviceChanged(name, gone);
+            }
+        }
+
+        @Override
+        public void linkChanged(boolean up, boolean domainEvents, boolean deviceEvents) {
+            HostChanges w = watcher;
+            if (w != null) {
+                w.linkChanged(up, domainEvents, deviceEvents);
+            }
+        }
+    };
     private Duration backoff = FIRST_RETRY;
     private boolean closed;
 
@@ -87,18 +113,24 @@ public final class LibvirtHost implements VmHost {
     }
 
     @Override
+    public void watch(HostChanges changes) {
+        watcher = changes;
+        OpenConnection c = conn;
+        changes.linkChanged(c != null, c != null && c.subscriptions.domainEvents(), c != null && c.subscriptions.deviceEvents());
+    }
+
+    @Override
     public List<String> domainNames() {
         return call("listing VMs", c -> {
+            // One round trip for running and defined VMs alike; a domain object carries its name.
             List<String> names = new ArrayList<>();
-            for (int id : c.listDomains()) {
-                Domain d = c.domainLookupByID(id);
+            for (Domain d : c.listAllDomains(0)) {
                 try {
                     names.add(d.getName());
                 } finally {
                     d.free();
                 }
             }
-            names.addAll(Arrays.asList(c.listDefinedDomains()));
             names.sort(String::compareTo);
             return names;
         });
@@ -127,6 +159,18 @@ public final class LibvirtHost implements VmHost {
                 }
             }
             return out;
+        });
+    }
+
+    @Override
+    public String nodeDevice(String name) {
+        return call("reading host device " + name, c -> {
+            Device dev = c.deviceLookupByName(name);
+            try {
+                return dev.getXMLDescription();
+            } finally {
+                dev.free();
+            }
         });
     }
 
@@ -283,6 +327,7 @@ public final class LibvirtHost implements VmHost {
             c.registerCloseListener((closedConn, reason) ->
                     later(() -> lost(c, "connection closed (" + reason.name().toLowerCase() + ")")));
             String host = c.getHostName();
+            c.subscriptions = LibvirtSubscriptions.register(c.pointer(), relay);
             synchronized (this) {
                 if (closed) {
                     c.closeQuietly();
@@ -293,6 +338,7 @@ public final class LibvirtHost implements VmHost {
                 link = new Link(uri, Link.State.CONNECTED, host, Instant.now());
             }
             Logger.info("VM host connected: {} ({})", uri, host);
+            relay.linkChanged(true, c.subscriptions.domainEvents(), c.subscriptions.deviceEvents());
         } catch (LibvirtException | RuntimeException e) {
             String why = e instanceof LibvirtException le ? le.getError().getMessage() : String.valueOf(e.getMessage());
             retryLater(why);
@@ -340,6 +386,7 @@ public final class LibvirtHost implements VmHost {
             link = new Link(uri, Link.State.DISCONNECTED, why, Instant.now());
         }
         Logger.warn("VM host {}: {}", uri, why);
+        relay.linkChanged(false, false, false);
         closeWhenIdle(c);
         supervisor.schedule(this::connect, FIRST_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -422,6 +469,9 @@ public final class LibvirtHost implements VmHost {
     /** A libvirt connection that also hands out its C pointer, for the calls bound in {@link LibvirtCalls}. */
     private static final class OpenConnection extends Connect {
 
+        /** This connection's event registrations. */
+        LibvirtSubscriptions subscriptions;
+
         OpenConnection(String uri) throws LibvirtException {
             super(uri);
         }
@@ -431,6 +481,9 @@ public final class LibvirtHost implements VmHost {
         }
 
         void closeQuietly() {
+            if (subscriptions != null) {
+                subscriptions.cancel();
+            }
             try {
                 unregisterCloseListener();
             } catch (LibvirtException | RuntimeException ignored) {

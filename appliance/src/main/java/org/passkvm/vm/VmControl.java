@@ -20,14 +20,22 @@ public final class VmControl implements AutoCloseable {
      * @param gadget PassKVM's USB gadget as the host sees it
      * @param usbFollowsGpu by default, the keyboard/mouse move to the VM that receives a GPU
      * @param shutdownTimeout how long a guest gets to shut down before force-off is offered (or done)
+     * @param offered the devices offered whole besides display controllers
+     * @param cacheMaxAge how long the host as last read is served when no event says it changed (zero: never)
      */
-    public record Settings(UsbId gadget, boolean usbFollowsGpu, Duration shutdownTimeout) {}
+    public record Settings(UsbId gadget, boolean usbFollowsGpu, Duration shutdownTimeout, PassthroughDevices offered,
+            Duration cacheMaxAge) {
+
+        public Settings(UsbId gadget, boolean usbFollowsGpu, Duration shutdownTimeout) {
+            this(gadget, usbFollowsGpu, shutdownTimeout, PassthroughDevices.DISPLAYS_ONLY, Duration.ofSeconds(60));
+        }
+    }
 
     public record Vm(String name, String uuid, String title, String state, boolean active, int vcpus, long memoryMiB,
             List<DomainDefinition.HostDevice> hostDevices, List<DomainDefinition.DisplayDevice> displays,
             String displayMode) {}
 
-    private final VmHost host;
+    private final CachedHost host;
     private final Settings settings;
     private final Map<String, String> driverHints;
     private final VmJobs jobs = new VmJobs();
@@ -35,7 +43,7 @@ public final class VmControl implements AutoCloseable {
     private final HostShell shell;
 
     public VmControl(VmHost host, Settings settings, Map<String, String> driverHints) {
-        this.host = host;
+        this.host = new CachedHost(host, settings.cacheMaxAge());
         this.settings = settings;
         this.driverHints = driverHints;
         this.shell = HostShell.forUri(host.link().uri());
@@ -362,6 +370,7 @@ public final class VmControl implements AutoCloseable {
                             + " > $f; cat $f", Duration.ofSeconds(60)).strip();
             Logger.info("SR-IOV: {} now has {} virtual functions (was {})", pf.address(), now, before);
             long end = System.nanoTime() + VFS_APPEAR.toNanos();
+            host.forgetAll();
             HostSnapshot after = snapshot();
             HostDevices.PciFunction seen = GpuMoves.sriovPf(after, pfId);
             while (seen.vfs().size() != numVfs && System.nanoTime() < end) {
@@ -371,6 +380,7 @@ public final class VmControl implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     break;
                 }
+                host.forgetAll(); // the PF's list of VFs changes with no event of its own
                 after = snapshot();
                 seen = GpuMoves.sriovPf(after, pfId);
             }
@@ -463,7 +473,7 @@ public final class VmControl implements AutoCloseable {
     }
 
     private HostSnapshot snapshot() {
-        return HostSnapshot.read(host, driverHints);
+        return HostSnapshot.read(host, driverHints, settings.offered());
     }
 
     @Override

@@ -21,6 +21,19 @@ public interface VmHost extends AutoCloseable {
     /** The XML of every host device with this libvirt capability ("pci", "usb_device", "mdev"). */
     List<String> nodeDevices(String capability);
 
+    /** One node device's XML by libvirt's name for it (e.g. {@code pci_0000_01_00_0}). */
+    default String nodeDevice(String name) {
+        throw new VmHostException(VmHostException.Kind.UNSUPPORTED, "this host cannot read single devices");
+    }
+
+    /**
+     * Tells {@code changes} what changes on the host from now on. A host without events says so at once
+     * ({@code linkChanged(up, false, false)}), and whoever watches must then read it afresh every time.
+     */
+    default void watch(HostChanges changes) {
+        changes.linkChanged(link().up(), false, false);
+    }
+
     /** Replaces a VM's persistent definition; the host checks it against libvirt's schema first. */
     void define(String domainXml);
 

@@ -68,7 +68,7 @@ public final class VmRoutes implements WebModule {
         });
         api.get("/api/gpus", Role.VIEWER, ctx -> {
             GpuInventory.Report r = control.gpus();
-            ctx.json(Map.of("connection", link(), "gpus", r.gpus(), "gadget", r.gadget()));
+            ctx.json(Map.of("connection", link(), "gpus", r.gpus(), "mdevParents", r.mdevParents(), "gadget", r.gadget()));
         });
         api.post("/api/gpus/{id}/assign", Role.OPERATOR, this::assign);
         api.post("/api/gpus/{id}/release", Role.OPERATOR, this::release);
