@@ -359,7 +359,7 @@ const PassKVMVms = (() => {
       const check = (control, label) => h("label", { class: "check" }, control, h("span", {}, label));
       const vfField = field("Virtual function", vf);
       const typeField = field("Mediated device type", type);
-      const primaryCheck = check(primary, "Primary display (the VM's emulated display goes)");
+      const primaryCheck = check(primary, "Primary display (replaces the VM's emulated one)");
       const forceCheck = check(force, "Force it off if it ignores the request");
       const previewBox = h("div", { class: "host-preview" });
       const result = h("div", { class: "host-result", role: "status", id: "move-result" });

@@ -2,8 +2,11 @@ package org.passkvm.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.passkvm.appliance.BrowserSession;
 import org.passkvm.appliance.TestAppliance;
 import org.passkvm.testkit.Tools;
+import org.passkvm.web.Json;
 import org.passkvm.web.Role;
 
 /**
@@ -102,15 +106,14 @@ class HostViewTest {
         for (int[] size : new int[][] {{1440, 900}, {1024, 768}, {600, 800}}) {
             page.setViewportSize(size[0], size[1]);
             page.locator("#host-move .preview button:has-text('Cancel')").all().forEach(Locator::click);
-            if (size[0] == 1440) {
-                page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/host-view-1440x900.png")));
-            }
+            String at = size[0] + "×" + size[1];
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/host-view-" + size[0] + "x" + size[1] + ".png")));
             // With a diff preview open: the widest thing the view shows.
             page.selectOption("#move-device", "pci_0000_01_00_0");
             page.selectOption("#move-vm", "workstation");
             page.click("#host-move button:has-text('Preview move')");
             page.waitForSelector("#host-move .preview pre.diff");
-            String at = size[0] + "×" + size[1];
+            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/host-view-" + size[0] + "x" + size[1] + "-preview.png")));
             @SuppressWarnings("unchecked")
             List<String> overflows = (List<String>) page.evaluate(OVERFLOWS);
             assertThat(overflows).as("elements overflowing at %s", at).isEmpty();
@@ -167,7 +170,8 @@ class HostViewTest {
         intel.locator(".confirm .error").waitFor();
         assertThat(intel.locator(".confirm").innerText()).contains("Refused (409)", "homelab, which is running");
 
-        page.locator("#host-vms tr:has-text('homelab') button:has-text('Force off')").click();
+        page.locator("#host-vms tr:has-text('homelab') button:has-text('Shut down')").click();
+        page.waitForSelector("#host-vms tr:has-text('homelab') .job >> text=/shutdown homelab: done/");
         page.waitForSelector("#host-vms tr:has-text('homelab') .state-shut-off");
         intel = card(page, "UHD Graphics 770");
         intel.locator("input[type=number]").fill("3");
@@ -180,8 +184,47 @@ class HostViewTest {
                 .contains("Not supported by this host (501)", "qemu+ssh");
     }
 
+    /** What other work adds to /api/gpus (a device's kind, mdev parents that are no GPU) shows where it is given. */
     @Test
     @Order(4)
+    void devicesOfOtherKindsAndMdevParentsShowWhenTheApiListsThem() {
+        Page page = browser.chromium().login(browser.app().port(), "operator", PASSWORD);
+        page.route("**/api/gpus", route -> {
+            try {
+                ObjectNode answer = (ObjectNode) Json.MAPPER.readTree(route.fetch().text());
+                for (JsonNode gpu : answer.get("gpus")) {
+                    ((ObjectNode) gpu).put("kind", gpu.get("product").asText().contains("RTX") ? "pci" : "gpu");
+                }
+                answer.set("mdevParents", Json.MAPPER.readTree("""
+                        [{"id": "mtty_mtty", "label": "mtty sample", "types": [{"id": "mtty-2", "name": "Dual-port serial",
+                          "deviceApi": "vfio-pci", "availableInstances": 1, "instances": [
+                            {"uuid": "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001", "heldBy": "workstation", "created": true}]}]}]
+                        """));
+                route.fulfill(new Route.FulfillOptions().setStatus(200).setContentType("application/json")
+                        .setBody(Json.MAPPER.writeValueAsString(answer)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        page.click("#tab-host");
+        page.waitForSelector("#host-devices .device:has-text('mtty sample')");
+        assertThat(card(page, "UHD Graphics 770").locator(".badge").innerText()).isEqualTo("GPU");
+        assertThat(card(page, "RTX 4090").locator(".badge").innerText()).isEqualTo("PCI device");
+        Locator mtty = card(page, "mtty sample");
+        assertThat(mtty.innerText()).contains("mediated-device parent", "mtty-2", "Dual-port serial", "83b8f4f2", "workstation",
+                "made by PassKVM");
+        assertThat(mtty.locator("button:has-text('Release')").count()).isEqualTo(1);
+        assertThat(page.locator("#move-device optgroup[label='Mediated-device parents'] option").allTextContents())
+                .containsExactly("mtty sample");
+        page.selectOption("#move-device", "mtty_mtty");
+        assertThat(page.locator("#move-method option").allTextContents()).containsExactly("mediated device");
+        assertThat(page.isVisible("#move-type")).isTrue();
+        assertThat(page.locator("#move-type option").allTextContents()).containsExactly("mtty-2 (1 available)");
+        assertThat(browser.chromium().consoleErrors(page)).isEmpty();
+    }
+
+    @Test
+    @Order(5)
     void viewersSeeTheHostWithoutAnythingToPress() {
         Page page = hostView("viewer", PASSWORD, 1024, 768);
         assertThat(page.innerText("#host-devices")).contains("RTX 4090", "IOMMU group");
@@ -190,7 +233,7 @@ class HostViewTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void switchingToTheHostViewAndBackKeepsTheStreamAndAReloadKeepsTheView() {
         Page page = browser.chromium().login(browser.app().port(), "operator", PASSWORD);
         page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0"
