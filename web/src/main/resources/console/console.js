@@ -257,6 +257,7 @@
     if (me.csrfToken) PassKVM.setCsrf(me.csrfToken);
     if (me.mustChangePassword) { location.href = "/login"; return; }
     $("user-name").textContent = `${me.name} (${me.role})`;
+    $("logout").title = `Log out ${me.name} (${me.role})`;
     document.body.dataset.role = me.role;
     startVideo();
     if (me.role !== "viewer") connectInput();

@@ -147,7 +147,10 @@ const PassKVMVms = (() => {
         const path = encodeURIComponent(vm.name);
         const power = (action, label) => h("button", {
           type: "button",
-          onclick: () => act(vmResult, `${label} ${vm.name}`, () => PassKVM.post(`/api/vms/${path}/${action}`)),
+          onclick: () => {
+            jobLines.delete(vm.name); // a new action: the last shutdown's outcome is old news
+            act(vmResult, `${label} ${vm.name}`, () => PassKVM.post(`/api/vms/${path}/${action}`));
+          },
         }, label);
         const buttons = vm.active
           ? [h("button", { type: "button", onclick: () => shutdown(vm.name) }, "Shut down"),
@@ -300,6 +303,7 @@ const PassKVMVms = (() => {
       };
       const ask = async () => {
         fill(step);
+        if (!/^\d+$/.test(count.value)) { fill(step, h("p", { class: "error" }, "The VF count is a whole number.")); return; }
         try {
           done(await put(false));
         } catch (e) {

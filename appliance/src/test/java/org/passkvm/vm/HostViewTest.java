@@ -241,6 +241,11 @@ class HostViewTest {
         page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
         page.evaluate("() => { PassKVMVideo.element().dataset.before = 'host view'; }");
 
+        page.setViewportSize(1024, 768);
+        Object toolbar = page.evaluate("() => document.querySelector('.toolbar').getBoundingClientRect().height");
+        assertThat(((Number) toolbar).doubleValue()).as("the console's toolbar on one line at 1024 wide: %s",
+                page.evaluate("() => [...document.querySelector('.toolbar').children].map((c) => c.id + ' ' + c.offsetWidth).join(', ')"))
+                .isLessThan(50);
         page.click("#tab-host");
         page.waitForSelector("#host-connection .link-connected");
         assertThat(page.url()).endsWith("#host");
