@@ -373,6 +373,7 @@ const PassKVMVms = (() => {
           check(shutdownHolder, "Shut down a running holder first"), forceCheck),
         h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, "Preview move")));
       let built = false;
+      let choicesKey = "";
 
       const devices = () => gpus.map((g) => ({ id: g.id, label: `${g.product || g.id} (${g.address})`, methods: g.methods || ["whole"],
         vfs: (g.sriov && g.sriov.vfs) || [], types: g.mdevTypes || [], group: g.kind === "pci" ? "PCI devices" : "GPUs" }))
@@ -393,6 +394,10 @@ const PassKVMVms = (() => {
           return;
         }
         if (!built) { fill(moveBox, form, previewBox, result); built = true; }
+        // Only when the choices changed: refilling a select closes its list under the user's pointer.
+        const key = JSON.stringify([devices(), vms.map((v) => [v.name, v.state])]);
+        if (key === choicesKey) return;
+        choicesKey = key;
         const groups = new Map();
         for (const d of devices()) {
           if (!groups.has(d.group)) groups.set(d.group, []);

@@ -107,6 +107,7 @@ class HostViewTest {
             page.setViewportSize(size[0], size[1]);
             page.locator("#host-move .preview button:has-text('Cancel')").all().forEach(Locator::click);
             String at = size[0] + "×" + size[1];
+            page.evaluate("() => { document.getElementById('host-view').scrollTop = 0; }");
             page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/host-view-" + size[0] + "x" + size[1] + ".png")));
             // With a diff preview open: the widest thing the view shows.
             page.selectOption("#move-device", "pci_0000_01_00_0");
