@@ -1,6 +1,6 @@
 "use strict";
 // The console: shows the target's screen, forwards keyboard and mouse over one WebSocket, and
-// hosts the panels (power, VMs, media, account) that other scripts mount into the drawer.
+// hosts the panels (power, media, account) that other scripts mount into the drawer, and the Host view (#host).
 (() => {
   const $ = (id) => document.getElementById(id);
   const screen = $("screen");
@@ -184,20 +184,21 @@
   }
 
   // ---------------------------------------------------------------- panels and session
+  // Panel scripts declare their object as a top-level const, which is global but not on window.
+  /* global PassKVMAtx, PassKVMVms, PassKVMMedia, PassKVMKeys, PassKVMPaste */
+  const known = {
+    PassKVMAtx: typeof PassKVMAtx === "undefined" ? undefined : PassKVMAtx,
+    PassKVMVms: typeof PassKVMVms === "undefined" ? undefined : PassKVMVms,
+    PassKVMMedia: typeof PassKVMMedia === "undefined" ? undefined : PassKVMMedia,
+    PassKVMAccount: typeof PassKVMAccount === "undefined" ? undefined : PassKVMAccount,
+    PassKVMKeys: typeof PassKVMKeys === "undefined" ? undefined : PassKVMKeys,
+    PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
+  };
+  const panel = (name) => globalThis[name] || known[name];
+
   function mountPanels(me) {
-    // Panel scripts declare their object as a top-level const, which is global but not on window.
-    /* global PassKVMAtx, PassKVMVms, PassKVMMedia, PassKVMKeys, PassKVMPaste */
-    const known = {
-      PassKVMAtx: typeof PassKVMAtx === "undefined" ? undefined : PassKVMAtx,
-      PassKVMVms: typeof PassKVMVms === "undefined" ? undefined : PassKVMVms,
-      PassKVMMedia: typeof PassKVMMedia === "undefined" ? undefined : PassKVMMedia,
-      PassKVMAccount: typeof PassKVMAccount === "undefined" ? undefined : PassKVMAccount,
-      PassKVMKeys: typeof PassKVMKeys === "undefined" ? undefined : PassKVMKeys,
-      PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
-    };
-    const panel = (name) => globalThis[name] || known[name];
     const mounts = [
-      ["PassKVMAtx", "panel-atx"], ["PassKVMVms", "panel-vms"], ["PassKVMMedia", "panel-media"],
+      ["PassKVMAtx", "panel-atx"], ["PassKVMMedia", "panel-media"],
       ["PassKVMAccount", "panel-account"],
     ];
     for (const [name, id] of mounts) {
@@ -218,6 +219,28 @@
     else $("btn-paste").hidden = true;
   }
 
+  // ---------------------------------------------------------------- views
+  // The console and the Host view share the page: switching only hides one, so the video stream and the input
+  // socket go on. The hash names the view, so a reload (or a link) lands on the same one.
+  let hostView = null;
+  function showView(me) {
+    const host = location.hash === "#host";
+    document.body.classList.toggle("view-host", host);
+    $("host-view").hidden = !host;
+    document.querySelector("main.console").hidden = host;
+    for (const [tab, on] of [["tab-console", !host], ["tab-host", host]]) {
+      if (on) $(tab).setAttribute("aria-current", "page"); else $(tab).removeAttribute("aria-current");
+    }
+    if (host) {
+      if (held.size) window.PassKVMInput.releaseAll();
+      const p = panel("PassKVMVms");
+      if (!hostView && p) hostView = p.mount($("host-panel"), me);
+      else if (hostView) hostView.refresh();
+    } else {
+      screen.focus();
+    }
+  }
+
   $("logout").addEventListener("click", async () => {
     try { await PassKVM.post("/api/auth/logout"); } catch (err) { /* logged out either way */ }
     location.href = "/login";
@@ -234,11 +257,13 @@
     if (me.csrfToken) PassKVM.setCsrf(me.csrfToken);
     if (me.mustChangePassword) { location.href = "/login"; return; }
     $("user-name").textContent = `${me.name} (${me.role})`;
+    $("logout").title = `Log out ${me.name} (${me.role})`;
     document.body.dataset.role = me.role;
     startVideo();
     if (me.role !== "viewer") connectInput();
     else { $("st-hid").textContent = "view only"; }
     mountPanels(me);
-    screen.focus();
+    window.addEventListener("hashchange", () => showView(me));
+    showView(me);
   })();
 })();

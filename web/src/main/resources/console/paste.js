@@ -219,7 +219,12 @@ const PassKVMKeys = (() => {
       fkeys,
       item("Release all keys", () => { menu.hidden = true; return PassKVM.post("/api/hid/reset"); }),
       error);
-    const setOpen = (open) => { menu.hidden = !open; toggle.setAttribute("aria-expanded", String(open)); };
+    const setOpen = (open) => {
+      // Under its button, wherever the toolbar put it (the view tabs come first; the toolbar may wrap).
+      if (open) { const r = toggle.getBoundingClientRect(); menu.style.left = `${r.left}px`; menu.style.top = `${r.bottom + 4}px`; }
+      menu.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+    };
     toggle.addEventListener("click", (e) => { e.stopPropagation(); setOpen(menu.hidden); });
     document.addEventListener("click", (e) => { if (!menu.hidden && !menu.contains(e.target)) setOpen(false); });
 
