@@ -100,6 +100,10 @@ final class VmCapability extends Capability {
             if (!link.up()) {
                 details.put("detail", link.detail());
             }
+            List<String> repairs = control.pendingRepairs();
+            if (!repairs.isEmpty()) {
+                details.put("pendingRepairs", repairs);
+            }
             return new Health.Capability(demo ? "demo" : "libvirt", link.state().name().toLowerCase(), details);
         };
     }

@@ -33,6 +33,7 @@ final class CachedHost implements VmHost, HostChanges {
     private final VmHost real;
     private final long maxAgeNanos;
     private final AtomicLong reads = new AtomicLong();
+    private final Runnable linkUp;
 
     private final Object marks = new Object();
     private boolean domainsTrusted;
@@ -54,8 +55,14 @@ final class CachedHost implements VmHost, HostChanges {
 
     /** @param maxAge how long what was read may be served without any event; zero reads the host every time */
     CachedHost(VmHost real, Duration maxAge) {
+        this(real, maxAge, () -> { });
+    }
+
+    /** @param linkUp told (on the link's own thread: hand work off) each time the link to the host comes up */
+    CachedHost(VmHost real, Duration maxAge, Runnable linkUp) {
         this.real = real;
         this.maxAgeNanos = maxAge.toNanos();
+        this.linkUp = linkUp;
         real.watch(this);
     }
 
@@ -96,6 +103,9 @@ final class CachedHost implements VmHost, HostChanges {
             devicesTrusted = up && deviceEvents && maxAgeNanos > 0;
             domainsStale = true;
             devicesStale = true;
+        }
+        if (up) {
+            linkUp.run();
         }
     }
 

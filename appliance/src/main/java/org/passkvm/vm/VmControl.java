@@ -41,9 +41,16 @@ public final class VmControl implements AutoCloseable {
     private final VmJobs jobs = new VmJobs();
     private final Object changes = new Object();
     private final HostShell shell;
+    /** Take-backs a lost link interrupted, oldest first; changed only under {@code changes}, read by health at any time. */
+    private final List<Step> repairs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ExecutorService repairer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "vm-repair");
+        t.setDaemon(true);
+        return t;
+    });
 
     public VmControl(VmHost host, Settings settings, Map<String, String> driverHints) {
-        this.host = new CachedHost(host, settings.cacheMaxAge());
+        this.host = new CachedHost(host, settings.cacheMaxAge(), () -> repairer.execute(this::repair));
         this.settings = settings;
         this.driverHints = driverHints;
         this.shell = HostShell.forUri(host.link().uri());
@@ -68,6 +75,11 @@ public final class VmControl implements AutoCloseable {
 
     public Vm vm(String name) {
         return view(name, DomainDefinition.parse(host.definition(name)), host.state(name));
+    }
+
+    /** Calls made to the host so far: what the inventory costs (benchmarks, tests). */
+    long hostReads() {
+        return host.hostReads();
     }
 
     GpuInventory.Report gpus() {
@@ -111,6 +123,7 @@ public final class VmControl implements AutoCloseable {
      */
     Plan apply(Function<VmControl, Plan> planner) {
         synchronized (changes) {
+            requireNoRepairs();
             Plan plan = planner.apply(this);
             List<String> blockers = plan.blockers();
             if (!blockers.isEmpty()) {
@@ -146,6 +159,11 @@ public final class VmControl implements AutoCloseable {
         void undo();
 
         String what();
+
+        /** Taking it back twice does no harm (a definition written again): safe when it is unknown whether it ran. */
+        default boolean undoIsIdempotent() {
+            return false;
+        }
     }
 
     /**
@@ -162,40 +180,101 @@ public final class VmControl implements AutoCloseable {
         plan.mdevs().stream().filter(m -> !m.create()).forEach(m -> steps.add(mdevStep(m)));
         List<Step> done = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        try {
-            for (Step step : steps) {
+        for (Step step : steps) {
+            try {
                 String note = step.apply();
                 if (note != null) {
                     notes.add(note);
                 }
                 done.add(step);
-            }
-        } catch (VmHostException e) {
-            if (done.isEmpty()) {
-                throw e;
-            }
-            List<String> undone = new ArrayList<>();
-            List<String> failed = new ArrayList<>();
-            for (int i = done.size() - 1; i >= 0; i--) {
-                Step step = done.get(i);
-                try {
-                    step.undo();
-                    undone.add(step.what());
-                } catch (VmHostException undo) {
-                    Logger.error("Could not take back '{}': {}", step.what(), undo.getMessage());
-                    failed.add(step.what() + " (" + undo.getMessage() + ")");
+            } catch (VmHostException e) {
+                // A step cut off by a lost link may or may not have happened on the host: take it back too if that is safe.
+                if (e.kind() == Kind.UNAVAILABLE && step.undoIsIdempotent()) {
+                    done.add(step);
                 }
+                if (done.isEmpty()) {
+                    throw e;
+                }
+                throw new VmHostException(e.kind(), e.getMessage() + takeBack(done));
             }
-            String outcome = failed.isEmpty() ? "; nothing was changed: " + String.join(", ", undone)
-                    : "; could not take back " + String.join(", ", failed) + ": check it on the host";
-            throw new VmHostException(e.kind(), e.getMessage() + outcome);
         }
         Logger.info("VM host changed: {}", plan.summary());
         return plan.withNotes(notes);
     }
 
+    /**
+     * Takes back the steps done, newest first. When the link is gone, what is left is kept and done as soon as the
+     * link is back ({@link #repair}): a move is never left half-made on the host.
+     */
+    private String takeBack(List<Step> done) {
+        List<String> undone = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (int i = done.size() - 1; i >= 0; i--) {
+            Step step = done.get(i);
+            try {
+                step.undo();
+                undone.add(step.what());
+            } catch (VmHostException undo) {
+                if (undo.kind() == Kind.UNAVAILABLE) {
+                    List<Step> left = new ArrayList<>(done.subList(0, i + 1));
+                    java.util.Collections.reverse(left);
+                    repairs.addAll(left);
+                    List<String> what = left.stream().map(Step::what).toList();
+                    Logger.warn("VM host link lost in the middle of a change; once it is back PassKVM will: {}", what);
+                    return "; the link to the host was lost: once it is back PassKVM will " + String.join(", ", what)
+                            + (undone.isEmpty() ? "" : " (already done: " + String.join(", ", undone) + ")");
+                }
+                Logger.error("Could not take back '{}': {}", step.what(), undo.getMessage());
+                failed.add(step.what() + " (" + undo.getMessage() + ")");
+            }
+        }
+        return failed.isEmpty() ? "; nothing was changed: " + String.join(", ", undone)
+                : "; could not take back " + String.join(", ", failed) + ": check it on the host";
+    }
+
+    /** What a change cut off by a lost link still has to take back; empty when nothing is pending. */
+    public List<String> pendingRepairs() {
+        return repairs.stream().map(Step::what).toList();
+    }
+
+    /** Runs the pending take-backs, oldest first, once the link is back; one that fails for good is logged and dropped. */
+    private void repair() {
+        synchronized (changes) {
+            while (!repairs.isEmpty()) {
+                Step step = repairs.get(0);
+                try {
+                    step.undo();
+                    Logger.info("VM host link back: {}", step.what());
+                } catch (VmHostException e) {
+                    if (e.kind() == Kind.UNAVAILABLE) {
+                        return; // lost again: the next reconnect tries again
+                    }
+                    Logger.error("VM host link back, but could not {}: {}; check it on the host", step.what(), e.getMessage());
+                }
+                repairs.remove(0);
+            }
+        }
+    }
+
+    /** Refuses a change while an earlier one still waits to be taken back. */
+    private void requireNoRepairs() {
+        if (!repairs.isEmpty()) {
+            repair();
+        }
+        if (!repairs.isEmpty()) {
+            throw new VmHostException(Kind.UNAVAILABLE, "a change cut off by the lost link to the host is still to be taken "
+                    + "back (" + String.join(", ", repairs.stream().map(Step::what).toList()) + "); it is done as soon as the "
+                    + "host answers again");
+        }
+    }
+
     private Step defineStep(Plan.Change c) {
         return new Step() {
+            @Override
+            public boolean undoIsIdempotent() {
+                return true;
+            }
+
             @Override
             public String apply() {
                 host.define(c.after());
@@ -478,6 +557,7 @@ public final class VmControl implements AutoCloseable {
 
     @Override
     public void close() {
+        repairer.shutdownNow();
         jobs.close();
         host.close();
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.passkvm.appliance.TestAppliance;
 import org.passkvm.testkit.Await;
@@ -105,6 +107,11 @@ class PassthroughHostTest {
         assertThat(gpu.path("driver").asText()).isEqualTo("bochs-drm");
         assertThat(gpu.path("groupMembers").get(1).path("driver").asText()).isEqualTo("snd_hda_intel");
         assertThat(gpus.path("gadget").path("present").asBoolean()).as(gpus.path("gadget").toString()).isTrue();
+        assertThat(gpu.path("kind").asText()).isEqualTo("gpu");
+        JsonNode nvme = gpu(gpus, PF);
+        assertThat(nvme.path("kind").asText()).as("listed in vm.passthrough_devices").isEqualTo("pci");
+        assertThat(nvme.path("sriov").path("maxVfs").asInt()).isEqualTo(4);
+        assertThat(gpus.path("mdevParents").findValuesAsText("id")).as("mtty: a parent that is not a PCI function").contains(MDEV_PARENT);
     }
 
     @Test
@@ -235,7 +242,9 @@ class PassthroughHostTest {
                 vm:
                   uri: "%s"
                   gadget_usb_id: "%s"
-                """.formatted(host.uri(), HostVm.KEYBOARD));
+                  passthrough_devices: ["%s"]
+                  reconnect_max_ms: 2000
+                """.formatted(host.uri(), HostVm.KEYBOARD, PF));
         // Patient: each answer crosses ssh into an emulated CPU.
         admin = TestHttps.basic(app.port(), "admin", TestAppliance.PASSWORD, Duration.ofSeconds(10), Duration.ofMinutes(2));
         Await.every(Duration.ofMillis(200)).valueOf(Duration.ofSeconds(120),
@@ -373,6 +382,213 @@ class PassthroughHostTest {
         assertThat(usbHostdev(otherLiveAfter)).as("unplugged from the previous holder").isEmpty();
         assertThat(usbHostdev(otherDefinedAfter)).isEmpty();
         assertThat(gadget.path("heldBy").toString()).isEqualTo("[\"" + GUEST + "\"]");
+    }
+
+    @Test
+    @Order(11)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aMediatedDeviceMadeByHandOnTheHostAppearsThroughItsEventAtTheCostOfReadingItAndItsParent() throws Exception {
+        requireGuests();
+        try (VmControl control = directControl()) {
+            control.gpus();
+            long before = control.hostReads();
+            String uuid = "6f6c1a3e-0b1d-4c55-9f0e-00000000000b";
+            long made = System.nanoTime();
+            host.ssh("echo " + uuid + " > /sys/class/mdev_bus/mtty/mdev_supported_types/mtty-2/create");
+            try {
+                Await.every(Duration.ofMillis(50)).valueOf(Duration.ofSeconds(60), control::gpus,
+                        r -> r.mdevParents().stream().flatMap(p -> p.types().stream()).flatMap(t -> t.instances().stream())
+                                .anyMatch(i -> i.uuid().equals(uuid)), "the new instance in the inventory");
+                long seenMs = Duration.ofNanos(System.nanoTime() - made).toMillis();
+                long reads = control.hostReads() - before;
+                System.out.printf("mdev made by hand: in the inventory after %d ms, for %d reads from the host%n", seenMs, reads);
+                assertThat(reads).as("the new device and its parent, not every device again").isLessThanOrEqualTo(4);
+            } finally {
+                host.ssh("echo 1 > /sys/bus/mdev/devices/" + uuid + "/remove");
+            }
+        }
+    }
+
+    @Test
+    @Order(12)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aLinkCutInTheMiddleOfAMoveAnswers503AndTheMoveIsTakenBackWhenTheLinkReturns() throws Exception {
+        requireGuests();
+        try (VmControl control = directControl()) {
+            control.apply(c -> c.planAssign(HostVm.DISPLAY, new GpuMoves.Assignment(GUEST, GpuMoves.Method.WHOLE, null, null,
+                    true, null, false)));
+        }
+        String before = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+        assertThat(holders(before)).containsExactly(GUEST + " 0000:01:00.0", GUEST + " 0000:01:00.1");
+        LibvirtHost libvirt = new LibvirtHost(host.uri(), 2, Duration.ofSeconds(2));
+        assertThat(libvirt.awaitConnected(Duration.ofSeconds(120))).as(libvirt.link().detail()).isTrue();
+        // The holder loses the GPU first; just before the receiver is written, every ssh session on the host dies.
+        VmHost cutting = new CutBeforeSecondDefine(libvirt, () -> {
+            host.ssh("setsid sh -c \"sleep 0.3; pkill -f '^sshd: root'\" < /dev/null > /dev/null 2>&1 &");
+            Thread.sleep(1500);
+        });
+        try (VmControl control = new VmControl(cutting, new VmControl.Settings(HostVm.KEYBOARD, false, Duration.ofSeconds(30)), Map.of())) {
+            var toOther = new GpuMoves.Assignment(OTHER, GpuMoves.Method.WHOLE, null, null, true, null, false);
+            VmHostException cut = org.junit.jupiter.api.Assertions.assertThrows(VmHostException.class,
+                    () -> control.apply(c -> c.planAssign(HostVm.DISPLAY, toOther)));
+            List<String> pending = control.pendingRepairs();
+            System.out.printf("move cut off: %s%npending: %s%n", cut.getMessage(), pending);
+            assertThat(cut.kind()).isEqualTo(VmHostException.Kind.UNAVAILABLE);
+            assertThat(cut.getMessage()).contains("the link to the host was lost: once it is back PassKVM will put back the definition of "
+                    + OTHER + ", put back the definition of " + GUEST);
+            Await.every(Duration.ofMillis(500)).until(Duration.ofSeconds(120), () -> control.pendingRepairs().isEmpty(),
+                    "the take-back done after reconnecting");
+            String after = host.virsh("dumpxml --inactive " + GUEST + "; dumpxml --inactive " + OTHER);
+            assertThat(after).isEqualTo(before);
+        }
+    }
+
+    @Test
+    @Order(13)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void libvirtdRestartedAnswers503AtOnceWhileDownHealthSaysWhyAndPassKvmReconnectsWithEventsAgain() throws Exception {
+        requireGuests();
+        awaitConnected();
+        // The host's init does not reap it at once: wait for it to be gone or a zombie, not for pgrep to stop seeing it.
+        host.ssh("pkill -x libvirtd; while ps -C libvirtd -o stat= | grep -qv Z; do sleep 0.1; done");
+        JsonNode down = Await.every(Duration.ofMillis(100)).valueOf(Duration.ofSeconds(30), this::vmHealth,
+                vm -> vm.path("state").asText().equals("disconnected"), "health to say the link is down");
+        long asked = System.nanoTime();
+        HttpResponse<String> vms = admin.call("GET", "/api/vms", null);
+        long answeredMs = Duration.ofNanos(System.nanoTime() - asked).toMillis();
+        System.out.printf("libvirtd killed: health %s; GET /api/vms %d in %d ms: %s%n", down, vms.statusCode(), answeredMs, vms.body());
+        assertThat(vms.statusCode()).isEqualTo(503);
+        assertThat(answeredMs).as("at once, not after a timeout").isLessThan(2000);
+        assertThat(TestHttps.json(vms).path("error").asText()).startsWith("the VM host is not connected (");
+        assertThat(down.path("details").path("detail").asText()).isNotBlank();
+
+        host.ssh("setsid /usr/sbin/libvirtd < /dev/null >> /.testvm-io/libvirtd.log 2>&1 &");
+        long restarted = System.nanoTime();
+        awaitConnected();
+        System.out.printf("reconnected %d s after libvirtd came back%n", Duration.ofNanos(System.nanoTime() - restarted).toSeconds());
+        admin.json("GET", "/api/vms", null);
+        Path xml = tmp.resolve("after-restart.xml");
+        Files.writeString(xml, smallGuest("after-restart"));
+        host.virsh("define " + xml);
+        try {
+            Await.every(Duration.ofMillis(200)).until(Duration.ofSeconds(30),
+                    () -> admin.json("GET", "/api/vms", null).path("vms").findValuesAsText("name").contains("after-restart"),
+                    "a VM defined on the host after the reconnect, seen through the new connection's events");
+        } finally {
+            host.virsh("undefine after-restart");
+        }
+    }
+
+    @Test
+    @Order(14)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void theHostPoweredOffAnswers503AtOnceAndHealthSaysWhy() throws Exception {
+        if (app == null) {
+            startAppliance();
+        }
+        awaitConnected();
+        host.close();
+        host = null;
+        JsonNode down = Await.every(Duration.ofMillis(100)).valueOf(Duration.ofSeconds(30), this::vmHealth,
+                vm -> vm.path("state").asText().equals("disconnected"), "health to say the link is down");
+        long asked = System.nanoTime();
+        HttpResponse<String> gpus = admin.call("GET", "/api/gpus", null);
+        long answeredMs = Duration.ofNanos(System.nanoTime() - asked).toMillis();
+        System.out.printf("host powered off: health %s; GET /api/gpus %d in %d ms: %s%n", down, gpus.statusCode(), answeredMs, gpus.body());
+        assertThat(gpus.statusCode()).isEqualTo(503);
+        assertThat(answeredMs).isLessThan(2000);
+        assertThat(down.path("details").path("detail").asText()).isNotBlank();
+    }
+
+    private JsonNode vmHealth() throws IOException, InterruptedException {
+        return app.anonymous().json("GET", "/api/health", null).path("capabilities").path("vm");
+    }
+
+    private void awaitConnected() throws IOException, InterruptedException {
+        Await.every(Duration.ofMillis(200)).valueOf(Duration.ofSeconds(120), this::vmHealth,
+                vm -> vm.path("state").asText().equals("connected"), "PassKVM connected to the host VM");
+    }
+
+    /** PassKVM's VM control on its own connection to the host, as the appliance builds it. */
+    private static VmControl directControl() throws Exception {
+        LibvirtHost libvirt = new LibvirtHost(host.uri(), 2, Duration.ofSeconds(2));
+        assertThat(libvirt.awaitConnected(Duration.ofSeconds(120))).as(libvirt.link().detail()).isTrue();
+        return new VmControl(libvirt, new VmControl.Settings(HostVm.KEYBOARD, false, Duration.ofSeconds(30),
+                PassthroughDevices.parse(List.of(PF)), Duration.ofSeconds(60)), Map.of());
+    }
+
+    /** A host whose link is cut (by {@code cut}) just before the second definition is written. */
+    private static final class CutBeforeSecondDefine implements VmHost {
+
+        interface Cut {
+            void run() throws Exception;
+        }
+
+        private final VmHost real;
+        private final Cut cut;
+        private int defines;
+
+        CutBeforeSecondDefine(VmHost real, Cut cut) {
+            this.real = real;
+            this.cut = cut;
+        }
+
+        @Override
+        public void define(String domainXml) {
+            if (++defines == 2) {
+                try {
+                    cut.run();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            real.define(domainXml);
+        }
+
+        @Override
+        public Link link() {
+            return real.link();
+        }
+
+        @Override
+        public List<String> domainNames() {
+            return real.domainNames();
+        }
+
+        @Override
+        public DomainState state(String name) {
+            return real.state(name);
+        }
+
+        @Override
+        public String definition(String name) {
+            return real.definition(name);
+        }
+
+        @Override
+        public List<String> nodeDevices(String capability) {
+            return real.nodeDevices(capability);
+        }
+
+        @Override
+        public String nodeDevice(String name) {
+            return real.nodeDevice(name);
+        }
+
+        @Override
+        public void watch(HostChanges changes) {
+            real.watch(changes);
+        }
+
+        @Override
+        public void power(String name, PowerAction action) {
+            real.power(name, action);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
     }
 
     /** Both guests defined and PassKVM connected, whichever test runs first. */
