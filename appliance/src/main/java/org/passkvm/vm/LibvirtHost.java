@@ -48,6 +48,8 @@ public final class LibvirtHost implements VmHost {
     private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
     private volatile Link link;
     private volatile HostChanges watcher;
+    /** libvirt API calls that go to the host (a remote procedure call each on qemu+ssh): what reading it costs. */
+    private final java.util.concurrent.atomic.AtomicLong apiCalls = new java.util.concurrent.atomic.AtomicLong();
     /** Passes events on to whoever watches now: libvirt's registrations outlive a change of watcher. */
     private final HostChanges relay = new HostChanges() {
         @Override
@@ -112,6 +114,11 @@ public final class LibvirtHost implements VmHost {
         return link;
     }
 
+    /** libvirt API calls made to the host so far (local ones, such as a domain object's name, are not counted). */
+    public long apiCalls() {
+        return apiCalls.get();
+    }
+
     @Override
     public void watch(HostChanges changes) {
         watcher = changes;
@@ -124,6 +131,7 @@ public final class LibvirtHost implements VmHost {
         return call("listing VMs", c -> {
             // One round trip for running and defined VMs alike; a domain object carries its name.
             List<String> names = new ArrayList<>();
+            apiCalls.incrementAndGet();
             for (Domain d : c.listAllDomains(0)) {
                 try {
                     names.add(d.getName());
@@ -138,19 +146,27 @@ public final class LibvirtHost implements VmHost {
 
     @Override
     public DomainState state(String name) {
-        return onDomain(name, "reading the state of", d -> DomainState.values()[d.getInfo().state.ordinal()]);
+        return onDomain(name, "reading the state of", d -> {
+            apiCalls.incrementAndGet();
+            return DomainState.values()[d.getInfo().state.ordinal()];
+        });
     }
 
     @Override
     public String definition(String name) {
-        return onDomain(name, "reading", d -> d.getXMLDesc(XML_INACTIVE));
+        return onDomain(name, "reading", d -> {
+            apiCalls.incrementAndGet();
+            return d.getXMLDesc(XML_INACTIVE);
+        });
     }
 
     @Override
     public List<String> nodeDevices(String capability) {
         return call("listing host devices", c -> {
             List<String> out = new ArrayList<>();
+            apiCalls.addAndGet(2); // libvirt-java counts them first, then lists them
             for (String name : c.listDevices(capability)) {
+                apiCalls.addAndGet(2);
                 Device dev = c.deviceLookupByName(name);
                 try {
                     out.add(dev.getXMLDescription());
@@ -165,6 +181,7 @@ public final class LibvirtHost implements VmHost {
     @Override
     public String nodeDevice(String name) {
         return call("reading host device " + name, c -> {
+            apiCalls.addAndGet(2);
             Device dev = c.deviceLookupByName(name);
             try {
                 return dev.getXMLDescription();
@@ -412,6 +429,7 @@ public final class LibvirtHost implements VmHost {
 
     private <T> T onDomain(String name, String what, DomainCall<T> fn) {
         return call(what + " VM '" + name + "'", c -> {
+            apiCalls.incrementAndGet();
             Domain d = c.domainLookupByName(name);
             try {
                 return fn.apply(d);
