@@ -105,7 +105,8 @@ public final class Doctor implements AutoCloseable {
         }
         Map<String, Object> details = new LinkedHashMap<>(r.counts());
         details.put("checkedAt", r.checkedAt());
-        String state = r.counts().get(Finding.FAIL) > 0 ? "failing" : r.counts().get(Finding.WARN) > 0 ? "warnings" : "ok";
+        String state = r.counts().get(Finding.FAIL) > 0 ? "failing" : r.counts().get(Finding.UNKNOWN) > 0 ? "unknown"
+                : r.counts().get(Finding.WARN) > 0 ? "warnings" : "ok";
         return new Health.Capability(host.kind(), state, details);
     }
 

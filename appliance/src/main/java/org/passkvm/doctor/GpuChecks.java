@@ -131,7 +131,7 @@ final class GpuChecks {
                     if (held.isEmpty()) {
                         return Finding.pass(String.join("; ", ready));
                     }
-                    String why = String.join("; ", held) + ". libvirt unbinds it when a VM starts, but host GPU drivers do not always "
+                    String why = String.join("; ", held) + (ready.isEmpty() ? "" : "; " + String.join("; ", ready)) + ". libvirt unbinds it when a VM starts, but host GPU drivers do not always "
                             + "let go cleanly (a frozen host, a card that needs a reset): binding vfio-pci at boot avoids that. "
                             + "A card the host itself displays on should stay with the host.";
                     if (ids.isEmpty()) {

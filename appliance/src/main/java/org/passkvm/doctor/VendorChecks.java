@@ -168,7 +168,7 @@ final class VendorChecks {
                 for g in $(gpus); do d=$R/sys/bus/pci/devices/$g
                   echo "gpu: $g $(pciid $g) driver=$(driver $g) totalvfs=$(cat $d/sriov_totalvfs 2>/dev/null || echo none)"
                   for t in $d/mdev_supported_types/*; do if [ -d $t ]; then
-                    echo "mdev-type: ${t##*/} available=$(cat $t/available_instances 2>/dev/null) of=$g"; fi; done; done
+                    echo "mdev-type: ${t##*/} mdev available=$(cat $t/available_instances 2>/dev/null) of=$g"; fi; done; done
                 f=$R/sys/module/i915/parameters/enable_gvt
                 if [ -e $f ]; then echo "enable_gvt: $(cat $f)"; fi
                 if [ -d $R/sys/module/kvmgt ]; then echo "kvmgt: loaded"; fi
@@ -209,7 +209,7 @@ final class VendorChecks {
                 for g in $(gpus); do d=$R/sys/bus/pci/devices/$g
                   echo "gpu: $g $(pciid $g) driver=$(driver $g)"
                   for t in $d/mdev_supported_types/*; do if [ -d $t ]; then
-                    echo "mdev-type: ${t##*/} available=$(cat $t/available_instances 2>/dev/null) of=$g name=$(cat $t/name 2>/dev/null | tr ' ' '_')"; fi; done; done
+                    echo "mdev-type: ${t##*/} mdev available=$(cat $t/available_instances 2>/dev/null) of=$g name=$(cat $t/name 2>/dev/null | tr ' ' '_')"; fi; done; done
                 if [ -d $R/sys/module/nvidia_vgpu_vfio ]; then echo "nvidia_vgpu_vfio: loaded"; fi
                 """,
                 o -> {
