@@ -18,7 +18,7 @@ public final class Doctor implements AutoCloseable {
 
     /** The demo's recorded host, shipped in the jar. */
     static final String DEMO_RECORDING = "/doctor/demo-host.tree";
-    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
     static final Duration INITRAMFS_TIMEOUT = Duration.ofMinutes(10);
 
     /** What an applied fix did. */

@@ -137,8 +137,12 @@ final class RecordedHost implements Host {
 
     @Override
     public String run(String what, String script, byte[] stdin, Duration timeout, int maxOutput) {
-        String prelude = Scripts.PRELUDE + "R=" + Scripts.quote(root.toString()) + "\n" + Scripts.RECORDED_COMMANDS;
-        return HostShell.exec(what, List.of("sh", "-c", prelude + script), stdin, timeout, maxOutput);
+        return HostShell.exec(what, List.of("sh", "-c", prelude() + script), stdin, timeout, maxOutput);
+    }
+
+    @Override
+    public String prelude() {
+        return Scripts.PRELUDE + "R=" + Scripts.quote(root.toString()) + "\n" + Scripts.RECORDED_COMMANDS;
     }
 
     @Override

@@ -19,9 +19,14 @@ final class SshHost implements Host {
     @Override
     public String run(String what, String script, byte[] stdin, Duration timeout, int maxOutput) {
         long seconds = Math.max(1, timeout.toSeconds());
-        String remote = "timeout -k 2 " + seconds + " sh -c " + Scripts.quote(Scripts.PRELUDE + "R=''\n" + script);
+        String remote = "timeout -k 2 " + seconds + " sh -c " + Scripts.quote(prelude() + script);
         // Our own limit is a little longer: when the host's timeout fires, its exit status (124) says so.
         return shell.run(what, remote, stdin, timeout.plusSeconds(3), maxOutput);
+    }
+
+    @Override
+    public String prelude() {
+        return Scripts.PRELUDE + "R=''\n";
     }
 
     @Override

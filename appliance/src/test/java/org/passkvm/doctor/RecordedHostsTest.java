@@ -42,9 +42,9 @@ class RecordedHostsTest {
         assertThat(c.get("intel-sriov").why()).contains("can have 7 virtual functions", "6.1-6.3", "out-of-tree");
         assertThat(c.get("intel-gvt").status()).isEqualTo("not-applicable");
         assertThat(c.get("nvidia-vgpu").status()).isEqualTo("not-applicable");
-        assertThat(c.get("gpu-driver").why()).contains("0000:01:00.0 (10de:2504) is held by the host's nouveau")
-                .contains("boot display on i915 (it stays with the host)");
-        assertThat(c.get("gpu-driver").fix().steps().get(0)).contains("options vfio-pci ids=10de:2504,10de:228e", "softdep nouveau pre: vfio-pci");
+        assertThat(c.get("gpu-driver").status()).isEqualTo("pass");
+        assertThat(c.get("gpu-driver").why()).contains("0000:01:00.0 (10de:2684) is on vfio-pci, ready to pass",
+                "0000:00:02.0 (8086:4680) is the host's boot display on i915 (it stays with the host)");
         assertThat(c.get("virt-host-validate").status()).isEqualTo("warn");
         assertThat(c.get("kvm-msrs").fix().applicable()).isTrue();
         assertThat(c.get("vfio-initramfs").fix().applicable()).isTrue();
@@ -83,6 +83,10 @@ class RecordedHostsTest {
         assertThat(c.get("nvidia-vgpu").status()).isEqualTo("pass");
         assertThat(c.get("nvidia-vgpu").why()).contains("nvidia-222 GRID T4-1B (16 free)", "nvidia-230 GRID T4-4Q (4 free)");
         assertThat(c.get("intel-sriov").status()).isEqualTo("not-applicable");
+        assertThat(c.get("gpu-driver").why()).startsWith("0000:02:00.0 (10de:1eb8) is held by the host's nvidia");
+        assertThat(c.get("gpu-driver").fix().steps().get(0)).isEqualTo(
+                "In /etc/modprobe.d/vfio.conf add the lines\n  options vfio-pci ids=10de:1eb8\n  softdep nvidia pre: vfio-pci");
+        assertThat(c.get("gpu-driver").fix().applicable()).isFalse();
         assertThat(c.get("vfio-initramfs").status()).isEqualTo("warn");
         assertThat(c.get("vfio-initramfs").fix().file()).isEqualTo(FileFixes.DRACUT_FILE);
     }
