@@ -94,7 +94,7 @@ final class Checks {
                 """,
                 o -> {
                     int groups = Integer.parseInt(o.value("groups").isEmpty() ? "0" : o.value("groups"));
-                    boolean amd = o.value("vendor").equals("AuthenticAMD");
+                    boolean amd = amdIommu(o);
                     if (groups > 0) {
                         String params = Cmdline.has(o, "iommu=pt") ? ", passthrough mode (iommu=pt)" : "";
                         return Finding.pass("The IOMMU is on: " + groups + " IOMMU groups" + (o.value("iommu-units").isEmpty() ? ""
@@ -116,6 +116,22 @@ final class Checks {
                     return Finding.fail(why, amd ? Cmdline.fix(o, "Switch the IOMMU on", "amd_iommu=on", "iommu=pt")
                             : Cmdline.fix(o, "Switch the IOMMU on", "intel_iommu=on", "iommu=pt"));
                 });
+    }
+
+    /**
+     * Whose IOMMU the host has: the firmware's table says (DMAR: Intel VT-d; IVRS / AMD-Vi: AMD), or a vendor
+     * parameter already on the command line; the CPU's vendor only when neither does (an emulated CPU can claim AMD
+     * on a machine with an Intel IOMMU).
+     */
+    static boolean amdIommu(Output o) {
+        String cmdline = o.value("cmdline");
+        if (cmdline.contains("intel_iommu=") || !o.linesWith("DMAR").isEmpty()) {
+            return false;
+        }
+        if (cmdline.contains("amd_iommu=") || !o.linesWith("AMD-Vi").isEmpty() || !o.linesWith("IVRS").isEmpty()) {
+            return true;
+        }
+        return o.value("vendor").equals("AuthenticAMD");
     }
 
     private static Check interruptRemapping() {

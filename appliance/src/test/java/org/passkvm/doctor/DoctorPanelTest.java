@@ -65,16 +65,20 @@ class DoctorPanelTest {
             assertThat(preview.locator("pre.diff .add").allInnerTexts()).contains("+options kvm ignore_msrs=1 report_ignored_msrs=0\n");
             assertThat(preview.locator(".doctor-apply").isDisabled()).as("nothing is written before the confirmation").isTrue();
             Path png = repository().resolve("docs/doctor.png");
-            section.screenshot(new Locator.ScreenshotOptions().setPath(png));
+            // From the section's top to the end of the reviewed check: the part worth showing, and a small file.
+            var top = section.boundingBox();
+            var end = msrs.boundingBox();
+            page.screenshot(new Page.ScreenshotOptions().setPath(png).setFullPage(true).setClip(top.x, top.y, top.width,
+                    end.y + end.height + 8 - top.y));
             System.out.printf("wrote %s (%d bytes)%n", png, Files.size(png));
 
             preview.locator(".doctor-confirm").check();
             preview.locator(".doctor-apply").click();
             page.waitForSelector("text=/Written: \\/etc\\/modprobe.d\\/kvm.conf/");
             page.waitForSelector("[data-check=kvm-msrs] >> text=/configured, takes effect after reload\\/reboot/");
-            assertThat(Files.readString(dataDir.resolve("doctor/demo-host/etc/modprobe.d/kvm.conf")))
+            assertThat(Files.readString(app.dataDir().resolve("doctor/demo-host/etc/modprobe.d/kvm.conf")))
                     .endsWith("options kvm ignore_msrs=1 report_ignored_msrs=0\n");
-            assertThat(Files.readString(dataDir.resolve("audit.log"))).contains("HOST_FILE_FIX", "kvm-msrs: /etc/modprobe.d/kvm.conf");
+            assertThat(Files.readString(app.dataDir().resolve("audit.log"))).contains("HOST_FILE_FIX", "kvm-msrs: /etc/modprobe.d/kvm.conf");
             assertThat(Files.size(png)).isLessThan(200_000);
         }
         assertThat(errors).isEmpty();

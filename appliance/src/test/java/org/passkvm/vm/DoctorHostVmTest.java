@@ -86,7 +86,7 @@ class DoctorHostVmTest {
             JsonNode after = survey(app);
             assertThat(check(after, "kvm-msrs").path("why").asText()).startsWith("ignore_msrs: configured, takes effect after reload/reboot");
             assertThat(check(after, "vfio-initramfs").path("status").asText()).isEqualTo("pass");
-            String audit = Files.readString(tmp.resolve("appliance/audit.log"));
+            String audit = Files.readString(app.dataDir().resolve("audit.log"));
             System.out.println("audit:\n" + audit.lines().filter(l -> l.contains("HOST_FILE_FIX")).reduce("", (a, b) -> a + b + "\n"));
             assertThat(audit).contains("\"action\":\"HOST_FILE_FIX\"", "kvm-msrs: /etc/modprobe.d/kvm.conf +2 lines",
                     "vfio-initramfs: /etc/initramfs-tools/modules +4 lines");
