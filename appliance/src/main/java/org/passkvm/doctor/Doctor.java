@@ -72,10 +72,14 @@ public final class Doctor implements AutoCloseable {
      *     read it)
      */
     public Applied apply(String checkId, boolean confirm, String digest, boolean updateInitramfs) {
-        FileFixes.Plan p = plan(checkId);
+        known(checkId);
+        if (!FileFixes.has(checkId)) {
+            throw Refusal.notFound("check " + checkId + " has no fix PassKVM applies itself");
+        }
         if (!confirm) {
             throw Refusal.invalid("confirm: true is required, after reading the diff (GET /api/host/checks/" + checkId + "/fix)");
         }
+        FileFixes.Plan p = plan(checkId);
         if (digest != null && !digest.equals(p.digest())) {
             throw new Refusal(Refusal.Kind.CONFLICT, "the change is no longer the one shown (the host file changed): review the new diff");
         }

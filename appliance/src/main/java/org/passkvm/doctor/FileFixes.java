@@ -48,22 +48,25 @@ final class FileFixes {
     /** The change the fix would make now. */
     Plan plan(String checkId) {
         if (checkId.equals(Checks.KVM_MSRS)) {
-            String conf = host.run("reading the kvm options", "modprobeconf '^[[:space:]]*options[[:space:]]+kvm[[:space:]]'; true", null, timeout, 65536);
+            String[] read = read(KVM_FILE, "modprobeconf '^[[:space:]]*options[[:space:]]+kvm[[:space:]]'");
+            String conf = read[0];
             if (conf.matches("(?s).*\\bignore_msrs=(1|Y|y)\\b.*")) {
                 throw new Refusal(Refusal.Kind.CONFLICT, "ignore_msrs is already configured: " + conf.strip());
             }
-            String before = read(KVM_FILE);
+            String before = read[1];
             String after = ensureNewline(before) + MARK + "Windows guests stop on MSRs KVM does not emulate\n" + KVM_LINE;
             return plan(checkId, KVM_FILE, before, after, List.of("reboot, or with no VM running: modprobe -r kvm_intel kvm && "
                     + "modprobe kvm_intel (kvm_amd on AMD)"), false);
         }
         if (checkId.equals(Checks.VFIO_INITRAMFS)) {
-            String systems = host.run("finding the initramfs generator", """
+            // One session: which generator the host has, and both candidate files as they are now.
+            String[] tools = read(INITRAMFS_TOOLS_FILE, """
                     if [ -d $R/etc/initramfs-tools ]; then echo initramfs-tools; fi
                     if [ -d $R/etc/dracut.conf.d ] || [ -e $R/usr/bin/dracut ]; then echo dracut; fi
-                    """, null, timeout, 1024);
+                    """);
+            String systems = tools[0];
             if (systems.contains("initramfs-tools")) {
-                String before = read(INITRAMFS_TOOLS_FILE);
+                String before = tools[1];
                 List<String> listed = before.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
                         .map(l -> l.split("\\s+")[0]).toList();
                 List<String> missing = GpuChecks.missing(listed);
@@ -75,7 +78,7 @@ final class FileFixes {
                 return plan(checkId, INITRAMFS_TOOLS_FILE, before, after, List.of("update-initramfs -u", "reboot"), true);
             }
             if (systems.contains("dracut")) {
-                String before = read(DRACUT_FILE);
+                String before = read(DRACUT_FILE, "true")[1];
                 String after = MARK + "vfio-pci claims passed-through GPUs before their own drivers\n" + DRACUT_LINE;
                 if (before.equals(after)) {
                     throw new Refusal(Refusal.Kind.CONFLICT, DRACUT_FILE + " already forces the vfio modules");
@@ -126,8 +129,16 @@ final class FileFixes {
         return host.run("regenerating the initramfs", "regenerate_initramfs", null, limit, 65536);
     }
 
-    private String read(String file) {
-        return host.run("reading " + file, "cat $R" + file + " 2>/dev/null; true", null, timeout, 1024 * 1024);
+    /** One session: what {@code facts} prints, then the file (empty when it does not exist). */
+    private String[] read(String file, String facts) {
+        String mark = "@@passkvm-file-" + java.util.UUID.randomUUID();
+        String out = host.run("reading " + file, facts + "\necho " + mark + "\ncat $R" + file + " 2>/dev/null; true", null, timeout,
+                1024 * 1024);
+        int at = out.indexOf(mark + "\n");
+        if (at < 0) {
+            throw new org.passkvm.vm.VmHostException(Refusal.Kind.FAILED, "reading " + file + ": the host's answer was cut short");
+        }
+        return new String[] {out.substring(0, at), out.substring(at + mark.length() + 1)};
     }
 
     private static String ensureNewline(String text) {
