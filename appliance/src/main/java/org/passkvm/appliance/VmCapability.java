@@ -8,6 +8,8 @@ import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
+import org.passkvm.doctor.Doctor;
+import org.passkvm.doctor.DoctorRoutes;
 import org.passkvm.vm.AbsentHost;
 import org.passkvm.vm.DemoHost;
 import org.passkvm.vm.LibvirtHost;
@@ -91,6 +93,10 @@ final class VmCapability extends Capability {
         }
         VmControl control = parts.own(new VmControl(host, settings, hints));
         new VmRoutes(control, parts.web().audit()).register(parts.web().api());
+        // The doctor goes where the link goes: the demo's recorded host, or the link's own SSH identity.
+        Doctor doctor = parts.own(demo ? Doctor.demo(parts.dataDir()) : Doctor.overLink(connectTo));
+        new DoctorRoutes(doctor, parts.web().audit()).register(parts.web().api());
+        parts.web().health().add("doctor", doctor::health);
         String scheme = connectTo.substring(0, connectTo.indexOf(':'));
         return () -> {
             var link = host.link();
@@ -112,6 +118,8 @@ final class VmCapability extends Capability {
     private static Supplier<Health.Capability> disabled(Parts parts, VmControl.Settings settings, String implementation,
             String state, String why) {
         new VmRoutes(parts.own(new VmControl(new AbsentHost(why), settings, Map.of())), parts.web().audit()).register(parts.web().api());
+        DoctorRoutes.unavailable(why).register(parts.web().api());
+        parts.web().health().add("doctor", () -> new Health.Capability(implementation, state, Map.of("detail", why)));
         return () -> new Health.Capability(implementation, state, Map.of("detail", why));
     }
 }
