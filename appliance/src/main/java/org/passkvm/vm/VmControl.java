@@ -93,6 +93,7 @@ public final class VmControl implements AutoCloseable {
     }
 
     Plan planDisplay(String vm, DisplayMode mode) {
+        RenderNodes.requireFor(mode, host);
         return new GpuMoves(snapshot(), settings.gadget()).display(vm, mode);
     }
 
