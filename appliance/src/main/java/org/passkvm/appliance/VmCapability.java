@@ -2,6 +2,7 @@ package org.passkvm.appliance;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.passkvm.appliance.settings.Section;
@@ -49,6 +50,12 @@ final class VmCapability extends Capability {
         super("vm", SETTINGS);
     }
 
+    /** Video and HID first: a VM's display joins their source switch and input route. */
+    @Override
+    List<String> needs() {
+        return List.of("video", "hid");
+    }
+
     @Override
     String choose(Values vm, Choices chosen) {
         String uri = vm.get(URI).trim();
@@ -74,6 +81,7 @@ final class VmCapability extends Capability {
             return disabled(parts, settings, "libvirt", "unavailable", "libvirt0 is not installed");
         }
         VmControl control = parts.own(new VmControl(host, settings, hints));
+        VmDisplayWiring.start(parts, host);
         new VmRoutes(control, parts.web().audit()).register(parts.web().api());
         String scheme = connectTo.substring(0, connectTo.indexOf(':'));
         return () -> {

@@ -9,7 +9,17 @@ import org.passkvm.video.RawFrame;
  * a line of text is a 16-pixel band with lit pixels in it. Counting lit lines tells "SeaBIOS printed its banner" and
  * "the boot menu opened" apart robustly, whatever the font's exact shapes.
  */
-record TextScreen(int width, int height, int[] rgb) {
+public record TextScreen(int width, int height, int[] rgb) {
+
+    /** A picture as the console gets it (a snapshot's JPEG). */
+    public static TextScreen of(byte[] jpeg) throws java.io.IOException {
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        if (image == null) {
+            throw new java.io.IOException("not a picture");
+        }
+        int[] rgb = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        return new TextScreen(image.getWidth(), image.getHeight(), rgb);
+    }
 
     static TextScreen of(RawFrame f) {
         ByteBuffer b = f.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -23,12 +33,13 @@ record TextScreen(int width, int height, int[] rgb) {
     }
 
     /** Text lines (16-pixel bands) holding at least a few bright pixels. */
-    int litLines() {
+    public int litLines() {
         int lines = 0;
         for (int band = 0; band + 16 <= height; band += 16) {
             int lit = 0;
             for (int i = band * width; i < (band + 16) * width; i++) {
                 int v = rgb[i];
+                v &= 0xFFFFFF;
                 if (((v >> 16) & 0xFF) + ((v >> 8) & 0xFF) + (v & 0xFF) > 300) {
                     lit++;
                 }
@@ -41,7 +52,7 @@ record TextScreen(int width, int height, int[] rgb) {
     }
 
     /** Pixels that differ from another screen of the same size. */
-    int differingPixels(TextScreen other) {
+    public int differingPixels(TextScreen other) {
         if (other.width != width || other.height != height) {
             return width * height;
         }
@@ -54,7 +65,7 @@ record TextScreen(int width, int height, int[] rgb) {
         return n;
     }
 
-    void savePng(java.nio.file.Path to) throws java.io.IOException {
+    public void savePng(java.nio.file.Path to) throws java.io.IOException {
         var image = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
         image.setRGB(0, 0, width, height, rgb, 0, width);
         javax.imageio.ImageIO.write(image, "png", to.toFile());
