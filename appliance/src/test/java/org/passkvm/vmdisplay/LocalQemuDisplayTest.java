@@ -11,6 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.hid.HidInput;
+import org.passkvm.hid.HidOutput;
+import org.passkvm.hid.HidStatus;
+import org.passkvm.hid.KeyboardLeds;
+import org.passkvm.hid.keymap.KeyCodes;
+import org.passkvm.hid.report.AbsoluteMouseReport;
+import org.passkvm.hid.report.KeyboardReport;
+import org.passkvm.hid.report.RelativeMouseReport;
 import org.passkvm.testkit.Await;
 import org.passkvm.testkit.Tools;
 import org.passkvm.video.RawFrame;
@@ -51,11 +59,15 @@ class LocalQemuDisplayTest {
         assertThat(banner.width()).isEqualTo(720);
         assertThat(banner.height()).isEqualTo(400);
 
-        source.key(true, 0xFF1B, 0x01);
-        source.key(false, 0xFF1B, 0x01);
+        // Esc as the console types it: through HidInput and the input route, which sends it to the shown VM.
+        List<Object> toTheHdmiSide = new java.util.ArrayList<>();
+        InputRoute route = new InputRoute(recording(toTheHdmiSide));
+        route.follow(() -> source);
+        new HidInput(route).tap(KeyCodes.usage("Escape").orElseThrow());
         TextScreen menu = Await.value(Duration.ofSeconds(30), () -> TextScreen.of(source.grab()),
                 s -> s.differingPixels(banner) > 200 && s.litLines() > banner.litLines(), "the boot menu after Esc");
         menu.savePng(tmp.resolve("menu.png"));
+        assertThat(toTheHdmiSide).as("nothing typed into the GPU holder while a VM's display is shown").isEmpty();
         System.out.printf("banner %d lit lines, boot menu %d%n", banner.litLines(), menu.litLines());
     }
 
@@ -73,6 +85,41 @@ class LocalQemuDisplayTest {
             }
         }).isInstanceOf(SourceException.class).satisfies(e ->
                 assertThat(((SourceException) e).state()).isEqualTo(SourceState.VM_STOPPED));
+    }
+
+    private static HidOutput recording(List<Object> reports) {
+        return new HidOutput() {
+            @Override
+            public String kind() {
+                return "recording";
+            }
+
+            @Override
+            public void keyboard(KeyboardReport report) {
+                reports.add(report);
+            }
+
+            @Override
+            public void absoluteMouse(AbsoluteMouseReport report) {
+                reports.add(report);
+            }
+
+            @Override
+            public void relativeMouse(RelativeMouseReport report) {
+                reports.add(report);
+            }
+
+            @Override
+            public HidStatus status() {
+                return new HidStatus("configured", true, true, null);
+            }
+
+            @Override
+            public void onLeds(java.util.function.Consumer<KeyboardLeds> listener) {}
+
+            @Override
+            public void close() {}
+        };
     }
 
     private VmDisplaySource.Connector connector(Path socket) {
