@@ -149,10 +149,9 @@ final class VmDisplaySource implements VideoSource {
             throw connector.lost(why);
         }
         RfbFramebuffer f = fb;
-        copy = f.copyTo(copy);
-        int w = f.width();
-        int h = f.height();
-        if (copy.limit() != w * h * 4) { // resized between the two reads: the next grab has it whole
+        int w;
+        int h;
+        synchronized (f) { // the size and the pixels of one moment: the reader may resize in between
             copy = f.copyTo(copy);
             w = f.width();
             h = f.height();

@@ -156,7 +156,8 @@ class VmDisplayHostTest {
         } else {
             admin.json("PUT", "/api/video/source", Map.of("source", "vm:" + VM));
         }
-        assertThat(admin.json("GET", "/api/video/sources", null).path("selected").asText()).isEqualTo("vm:" + VM);
+        Await.every(Duration.ofMillis(200)).valueOf(Duration.ofSeconds(30), () -> admin.json("GET", "/api/video/sources", null),
+            s -> s.path("selected").asText().equals("vm:" + VM), "the VM selected");
         TextScreen bios = awaitScreen(Duration.ofSeconds(180), s -> s.width() == 720 && s.litLines() >= 2, "SeaBIOS's text in the console");
         assertThat(host.virsh("dumpxml " + VM)).as("virtio-gpu as QEMU runs it").contains("<model type='virtio'")
                 .containsPattern("<graphics type='vnc' port='59\\d\\d' autoport='yes' listen='127.0.0.1'>");
@@ -181,12 +182,23 @@ class VmDisplayHostTest {
     @Test
     @Order(3)
     void escThroughTheConsoleOpensTheBootMenu() throws Exception {
-        TextScreen before = awaitScreen(Duration.ofSeconds(60), s -> s.litLines() >= 2, "the BIOS banner");
-        long t0 = System.nanoTime();
-        admin.json("POST", "/api/hid/key", Map.of("code", "Escape"));
-        TextScreen menu = awaitScreen(Duration.ofSeconds(60),
-            s -> s.differingPixels(before) > 200 && s.litLines() > before.litLines(), "the boot menu");
-        System.out.printf("Esc → boot menu in the console: %d ms (banner %d lines, menu %d)%n",
+        // "Press ESC for boot menu." is SeaBIOS's third line (after its version and the machine's UUID); a key pressed
+        // before it is read by nothing, so under nested emulation Esc is pressed again until the menu shows.
+        TextScreen before = awaitScreen(Duration.ofSeconds(120), s -> s.litLines() >= 3, "SeaBIOS's boot-menu prompt");
+        TextScreen menu = null;
+        long t0 = 0;
+        for (int attempt = 0; attempt < 4 && menu == null; attempt++) {
+            t0 = System.nanoTime();
+            admin.json("POST", "/api/hid/key", Map.of("code", "Escape"));
+            try {
+                menu = awaitScreen(Duration.ofSeconds(15),
+                    s -> s.differingPixels(before) > 200 && s.litLines() > before.litLines(), "the boot menu");
+            } catch (Await.TimedOut e) {
+                System.out.println("no boot menu 15 s after Esc #" + (attempt + 1));
+            }
+        }
+        assertThat(menu).as("the boot menu after Esc").isNotNull();
+        System.out.printf("Esc → boot menu in the console: %d ms (prompt %d lines, menu %d)%n",
                 (System.nanoTime() - t0) / 1_000_000, before.litLines(), menu.litLines());
         menu.savePng(tmp.resolve("menu.png"));
     }

@@ -29,10 +29,15 @@ import org.passkvm.video.stream.VideoStream;
  * ("video-capture": the frame copy and the JPEG encode). The server's own threads are not counted.
  *
  * usage: VmDisplayBench SECONDS WIDTH HEIGHT raw|zlib [MAX_FPS]
+ *        VmDisplayBench keys RUNS   (a local QEMU's SeaBIOS: Esc through HidInput → boot menu in the source's frames)
  */
 public final class VmDisplayBench {
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("keys")) {
+            keys(Integer.parseInt(args[1]));
+            return;
+        }
         int seconds = Integer.parseInt(args[0]);
         int width = Integer.parseInt(args[1]);
         int height = Integer.parseInt(args[2]);
@@ -71,6 +76,60 @@ public final class VmDisplayBench {
             }
             stream.close();
         }
+    }
+
+    /** Keypress → changed picture: Esc typed the way the console types, timed until the source's frame shows the menu. */
+    private static void keys(int runs) throws Exception {
+        java.util.List<Long> ms = new java.util.ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("vmd-bench");
+            java.nio.file.Path socket = dir.resolve("vnc.sock");
+            Process qemu = new ProcessBuilder(List.of("qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-m", "64",
+                    "-nodefaults", "-vga", "std", "-display", "none", "-vnc", "unix:" + socket, "-boot",
+                    "menu=on,splash-time=30000", "-no-reboot", "-serial", "none", "-monitor", "none"))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                while (!java.nio.file.Files.exists(socket)) {
+                    Thread.sleep(20);
+                }
+                VmDisplaySource source = new VmDisplaySource("bench", new VmDisplaySource.Connector() {
+                    @Override
+                    public Tunnel open() throws SourceException {
+                        try {
+                            return new UnixTunnel(socket);
+                        } catch (IOException e) {
+                            throw lost(e.getMessage());
+                        }
+                    }
+
+                    @Override
+                    public SourceException lost(String detail) {
+                        return new SourceException(SourceState.ERROR, detail);
+                    }
+                }, 60);
+                source.open();
+                TextScreen banner;
+                do {
+                    banner = TextScreen.of(source.grab());
+                } while (banner.litLines() < 2);
+                InputRoute route = new InputRoute(null);
+                route.follow(() -> source);
+                org.passkvm.hid.HidInput input = new org.passkvm.hid.HidInput(route);
+                long t0 = System.nanoTime();
+                input.tap(0x29);
+                TextScreen now;
+                do {
+                    now = TextScreen.of(source.grab());
+                } while (now.litLines() <= banner.litLines());
+                ms.add((System.nanoTime() - t0) / 1_000_000);
+                source.close();
+            } finally {
+                qemu.destroyForcibly().waitFor();
+            }
+        }
+        java.util.Collections.sort(ms);
+        System.out.printf("Esc → boot menu in the VM source's frames, %d runs: median %d ms, min %d, max %d%n", runs,
+                ms.get(ms.size() / 2), ms.get(0), ms.get(ms.size() - 1));
     }
 
     private static long awaitFrames(VideoStream stream, long seq, long ms) throws InterruptedException {
