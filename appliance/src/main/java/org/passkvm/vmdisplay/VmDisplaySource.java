@@ -45,7 +45,6 @@ final class VmDisplaySource implements VideoSource {
     private long updates;
     private long updatesGrabbed = -1;
     private ByteBuffer copy;
-    private volatile long lastUpdateNanos;
 
     VmDisplaySource(String vm, Connector connector, int maxFps) {
         this.vm = vm;
@@ -105,17 +104,20 @@ final class VmDisplaySource implements VideoSource {
                 lock.notifyAll();
             }
             Logger.info("VM display: {} {}x{} through {}", vm, c.width(), c.height(), t.describe());
+            long requested = System.nanoTime();
             while (!Thread.currentThread().isInterrupted()) {
                 if (c.read(f)) {
-                    lastUpdateNanos = System.nanoTime();
                     synchronized (lock) {
                         updates++;
                         lock.notifyAll();
                     }
-                    long wait = lastUpdateNanos + minIntervalNanos - System.nanoTime();
+                    // Paced from the last request, not from this update's arrival: the time QEMU took to encode
+                    // and the tunnel to carry it counts towards the interval.
+                    long wait = requested + minIntervalNanos - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
+                    requested = System.nanoTime();
                     c.requestUpdate(true, f.width(), f.height());
                 }
             }

@@ -52,7 +52,7 @@ public final class VmDisplayBench {
             VideoStream stream = new VideoStream(source, new StreamSettings(80, 60, Duration.ofSeconds(5), 1,
                     Duration.ofSeconds(1), Duration.ofSeconds(2)));
             try (VideoStream.Viewer viewer = stream.watch()) {
-                long seq = awaitFrames(stream, 0, 2_000);
+                long seq = awaitFrames(stream, 0, 15_000);
                 long cpu0 = cpu();
                 long t0 = System.nanoTime();
                 long jpegs = 0;
