@@ -83,7 +83,7 @@ public final class RfbClient implements AutoCloseable {
             }
             byte[] types = new byte[count];
             in.readFully(types);
-            security = pick(types, password != null);
+            security = pick(types);
             ClientMessages.write(new RfbMessage.SecurityChoice(security), b.clear());
             send(output, b);
         }
@@ -116,7 +116,7 @@ public final class RfbClient implements AutoCloseable {
         return client;
     }
 
-    private static int pick(byte[] types, boolean havePassword) throws IOException {
+    private static int pick(byte[] types) throws IOException {
         for (byte t : types) {
             if (t == SECURITY_NONE) {
                 return SECURITY_NONE;
@@ -131,8 +131,7 @@ public final class RfbClient implements AutoCloseable {
         for (byte t : types) {
             offered.append(offered.length() == 0 ? "" : ", ").append(t & 0xFF);
         }
-        throw new IOException("the VNC server offers security types " + offered + "; PassKVM speaks None (1) and VNC authentication (2)"
-                + (havePassword ? "" : ""));
+        throw new IOException("the VNC server offers security types " + offered + "; PassKVM speaks None (1) and VNC authentication (2)");
     }
 
     private static String reason(DataInputStream in) throws IOException {
