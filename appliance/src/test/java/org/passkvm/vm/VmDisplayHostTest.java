@@ -28,7 +28,8 @@ import org.passkvm.web.TestHttps;
  * display mode PassKVM writes is started by QEMU, virtio-gl is refused naming the render node this host lacks, and a
  * tiny VM (SeaBIOS with its boot menu, no disk, under nested emulation) is shown in the console through an SSH tunnel
  * to its loopback VNC console: its BIOS text in the picture, Esc through the console opens the boot menu, a dropped
- * link gives a reason screen and the picture comes back with it, a destroyed VM gives a reason screen. One host boot.
+ * link gives a reason screen and the picture comes back with it, a destroyed VM gives a reason screen, and a console on
+ * a unix socket is shown through a forwarded socket. One host boot.
  */
 @Tag("kernel")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -230,6 +231,22 @@ class VmDisplayHostTest {
         assertThat(video.path("detail").asText()).contains(VM, "shut-off");
         assertThat(admin.getBytes("/api/video/snapshot.jpg")).isNotEmpty();
         assertThat(admin.json("GET", "/api/video/sources", null).path("selected").asText()).isEqualTo("vm:" + VM);
+    }
+
+    @Test
+    @Order(6)
+    void aConsoleOnAUnixSocketIsShownThroughAForwardedSocket() throws Exception {
+        Path xml = tmp.resolve(VM + "-socket.xml");
+        Files.writeString(xml, host.virsh("dumpxml --inactive " + VM)
+                .replaceAll("<graphics type='vnc'[\\s\\S]*?</graphics>", "<graphics type='vnc'><listen type='socket'/></graphics>"));
+        host.virsh("define " + xml + "; start " + VM);
+        String live = host.virsh("dumpxml " + VM);
+        assertThat(live).containsPattern("<listen type='socket' socket='/[^']+'/>").doesNotContain("<graphics type='vnc' port=");
+        // Still selected since it stopped: the source reopens by itself and now goes through ssh -L.
+        TextScreen bios = awaitScreen(Duration.ofSeconds(180), s -> s.litLines() >= 2, "the BIOS through the unix socket");
+        JsonNode video = admin.json("GET", "/api/video", null);
+        assertThat(video.path("state").asText()).isEqualTo("STREAMING");
+        System.out.printf("through the unix socket: %dx%d, %d lines of text%n", bios.width(), bios.height(), bios.litLines());
     }
 
     private static TextScreen awaitScreen(Duration within, java.util.function.Predicate<TextScreen> done, String what) {
