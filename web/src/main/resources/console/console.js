@@ -183,6 +183,53 @@
     pollVideo();
   }
 
+  // ---------------------------------------------------------------- picture source
+  // HDMI (whichever VM holds the GPU) or a running VM's virtual display. The server switches the one stream, so
+  // the player, this page and the session stay as they are; the keyboard and mouse follow the picture.
+  let canSwitch = false;
+  let sourceBusy = false;
+
+  function showSources(s) {
+    const select = $("source");
+    $("st-source").textContent = s.label;
+    const ids = s.sources.map((x) => x.id + (x.running === false ? "!" : "")).join(",");
+    if (select.dataset.ids !== ids) {
+      select.replaceChildren(...s.sources.map((x) => PassKVM.h("option", { value: x.id },
+        x.id === "hdmi" ? x.label : `VM: ${x.label}${x.running === false ? " (stopped)" : ""}`)));
+      select.dataset.ids = ids;
+    }
+    if (!sourceBusy) select.value = s.selected;
+    select.hidden = s.sources.length < 2 && s.selected === "hdmi";
+    select.disabled = !canSwitch;
+  }
+
+  async function pollSources() {
+    try {
+      showSources(await PassKVM.get("/api/video/sources"));
+    } catch (err) {
+      if (err.status === 404) clearInterval(sourceTimer); // no VM host: HDMI only
+    }
+  }
+
+  let sourceTimer = null;
+  function startSources(me) {
+    canSwitch = me.role !== "viewer";
+    $("source").addEventListener("change", async (e) => {
+      sourceBusy = true;
+      try {
+        showSources(await PassKVM.put("/api/video/source", { source: e.target.value }));
+      } catch (err) {
+        showError(`source: ${err.message}`);
+      } finally {
+        sourceBusy = false;
+        pollSources();
+        screen.focus();
+      }
+    });
+    sourceTimer = setInterval(pollSources, 3000);
+    pollSources();
+  }
+
   // ---------------------------------------------------------------- panels and session
   // Panel scripts declare their object as a top-level const, which is global but not on window.
   /* global PassKVMAtx, PassKVMVms, PassKVMMedia, PassKVMKeys, PassKVMPaste */
@@ -260,6 +307,7 @@
     $("logout").title = `Log out ${me.name} (${me.role})`;
     document.body.dataset.role = me.role;
     startVideo();
+    startSources(me);
     if (me.role !== "viewer") connectInput();
     else { $("st-hid").textContent = "view only"; }
     mountPanels(me);

@@ -13,6 +13,7 @@ import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
 import org.passkvm.hid.serial.Ch9329Hid;
 import org.passkvm.simulator.DemoHid;
+import org.passkvm.vmdisplay.InputRoute;
 import org.passkvm.web.Health;
 import org.passkvm.web.hid.HidRoutes;
 import org.passkvm.web.hid.InputSocket;
@@ -67,7 +68,10 @@ final class HidCapability extends Capability {
             case "ch9329" -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.get(SERIAL_PORT), hid.get(BAUD))));
             default -> parts.own(new DemoHid(parts.simulator()));
         };
-        HidInput input = new HidInput(output);
+        // While the console shows a VM's virtual display, its input goes to that VM instead of the HID output.
+        InputRoute route = new InputRoute(output);
+        parts.provide(InputRoute.class, route);
+        HidInput input = new HidInput(route);
         parts.provide(HidInput.class, input);
         parts.web().sessions().onEnd(s -> input.releaseAll());
         new HidRoutes(input).register(parts.web().api());

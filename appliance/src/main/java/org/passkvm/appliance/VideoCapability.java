@@ -15,6 +15,7 @@ import org.passkvm.video.stream.StreamStatus;
 import org.passkvm.video.stream.VideoStream;
 import org.passkvm.video.v4l2.V4l2Settings;
 import org.passkvm.video.v4l2.V4l2Source;
+import org.passkvm.vmdisplay.SourceSwitch;
 import org.passkvm.web.Health;
 import org.passkvm.web.video.H264Socket;
 import org.passkvm.web.video.VideoRoutes;
@@ -77,7 +78,10 @@ final class VideoCapability extends Capability {
                 video.get(JPEG_THREADS), video.get(RETRY), video.get(STALL));
         V4l2Settings v4l2 = new V4l2Settings(video.get(DEVICE), video.get(INPUT), video.get(INPUT_FORMAT),
                 video.get(WIDTH), video.get(HEIGHT), video.get(FPS));
-        VideoSource source = part.equals("v4l2") ? new V4l2Source(v4l2) : parts.simulator().screen();
+        VideoSource capture = part.equals("v4l2") ? new V4l2Source(v4l2) : parts.simulator().screen();
+        // The console can show a VM's virtual display instead; the VM capability wires that in when it has a host.
+        SourceSwitch source = new SourceSwitch(capture);
+        parts.provide(SourceSwitch.class, source);
         Values h264 = video.section("h264");
         String encoder = h264.get(ENCODER);
         H264Stream h264Stream = "off".equals(encoder) ? null : new H264Stream(new H264Encoder(encoder,

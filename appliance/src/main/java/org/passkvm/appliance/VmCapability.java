@@ -67,6 +67,12 @@ final class VmCapability extends Capability {
         super("vm", SETTINGS);
     }
 
+    /** Video and HID first: a VM's display joins their source switch and input route. */
+    @Override
+    List<String> needs() {
+        return List.of("video", "hid");
+    }
+
     @Override
     String choose(Values vm, Choices chosen) {
         String uri = vm.get(URI).trim();
@@ -92,6 +98,7 @@ final class VmCapability extends Capability {
             return disabled(parts, settings, "libvirt", "unavailable", "libvirt0 is not installed");
         }
         VmControl control = parts.own(new VmControl(host, settings, hints));
+        VmDisplayWiring.start(parts, host);
         new VmRoutes(control, parts.web().audit()).register(parts.web().api());
         // The doctor goes where the link goes: the demo's recorded host, or the link's own SSH identity.
         Doctor doctor = parts.own(demo ? Doctor.demo(parts.dataDir()) : Doctor.overLink(connectTo));

@@ -158,12 +158,18 @@ final class CachedHost implements VmHost, HostChanges {
 
     @Override
     public List<String> nodeDevices(String capability) {
-        if (!refreshDevices()) {
+        if (!CAPABILITIES.contains(capability) || !refreshDevices()) {
             return count(real.nodeDevices(capability));
         }
         synchronized (reading) {
             return devices.values().stream().filter(d -> d.capabilities().contains(capability)).map(NodeDevice::xml).toList();
         }
+    }
+
+    /** The running VM's own definition: never held here, as it is asked for rarely and changes with every hot-plug. */
+    @Override
+    public String liveDefinition(String name) {
+        return count(real.liveDefinition(name));
     }
 
     @Override

@@ -119,23 +119,68 @@ public final class DomainDefinition {
         return out;
     }
 
-    /** Which of PassKVM's display modes this VM has, or OTHER. */
+    /**
+     * Which of PassKVM's display modes this VM has, or OTHER. Definitions written before the VNC console existed
+     * (SPICE alone; virtio-gl with SPICE's local GL) still count as their mode.
+     */
     public DisplayMode displayMode() {
         List<DisplayDevice> d = displays();
         List<String> video = d.stream().filter(x -> x.kind().equals("video")).map(DisplayDevice::type).toList();
         List<DisplayDevice> graphics = d.stream().filter(x -> x.kind().equals("graphics")).toList();
-        boolean spice = graphics.size() == 1 && graphics.get(0).type().equals("spice");
+        List<String> consoles = graphics.stream().map(DisplayDevice::type).sorted().toList();
+        boolean accel = d.stream().anyMatch(x -> x.kind().equals("video") && x.gl());
+        boolean spice = consoles.equals(List.of("spice")) || consoles.equals(List.of("spice", "vnc"));
         if (video.equals(List.of("none")) && graphics.isEmpty()) {
             return DisplayMode.NONE;
         }
+        if (video.equals(List.of("virtio")) && accel) {
+            boolean spiceGl = consoles.equals(List.of("spice")) && graphics.get(0).gl();
+            return spiceGl || consoles.equals(List.of("egl-headless", "vnc")) ? DisplayMode.VIRTIO_GL : DisplayMode.OTHER;
+        }
         if (video.equals(List.of("virtio")) && spice) {
-            boolean accel = d.stream().anyMatch(x -> x.kind().equals("video") && x.gl());
-            return accel && graphics.get(0).gl() ? DisplayMode.VIRTIO_GL : accel ? DisplayMode.OTHER : DisplayMode.VIRTIO;
+            return DisplayMode.VIRTIO;
         }
         if (video.equals(List.of("qxl")) && spice) {
             return DisplayMode.QXL_SPICE;
         }
         return DisplayMode.OTHER;
+    }
+
+    /**
+     * Where this VM's VNC console listens, as a running VM's XML says (libvirt fills in the port it picked), or null
+     * when it has none or it is not reachable on the host alone: only loopback addresses and unix sockets are used,
+     * so PassKVM never connects to a display that is open to the network.
+     */
+    public VncConsole vncConsole() {
+        for (Element g : XmlText.children(devices(), "graphics")) {
+            if (!g.getAttribute("type").equals("vnc")) {
+                continue;
+            }
+            Element listen = XmlText.child(g, "listen");
+            String listenType = listen == null ? "address" : listen.getAttribute("type");
+            if (listenType.equals("socket")) {
+                String socket = listen.getAttribute("socket");
+                return socket.isEmpty() ? null : new VncConsole(null, -1, socket);
+            }
+            String address = listen != null && !listen.getAttribute("address").isEmpty() ? listen.getAttribute("address")
+                    : g.getAttribute("listen");
+            int port = g.getAttribute("port").isEmpty() ? -1 : Integer.parseInt(g.getAttribute("port"));
+            if (port > 0 && isLoopback(address)) {
+                return new VncConsole(address, port, null);
+            }
+        }
+        return null;
+    }
+
+    /** A VNC console on the host: a TCP port on a loopback address, or a unix socket. */
+    public record VncConsole(String address, int port, String socket) {
+        public String describe() {
+            return socket != null ? "unix:" + socket : address + ":" + port;
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.equals("127.0.0.1") || address.equals("::1") || address.equals("localhost");
     }
 
     public List<MdevOrigin> mdevOrigins() {
@@ -278,7 +323,11 @@ public final class DomainDefinition {
         ours.appendChild(m);
     }
 
-    /** Replaces every video adapter and graphics console with the given mode's. */
+    /**
+     * Replaces every video adapter and graphics console with the given mode's. Every mode with a picture gets a VNC
+     * console on the host's loopback (PassKVM shows it through an SSH tunnel); SPICE, where a mode has it, listens on
+     * loopback too. Nothing is opened to the network.
+     */
     public void setDisplay(DisplayMode mode) {
         if (mode == DisplayMode.OTHER) {
             throw new IllegalArgumentException("cannot set display mode 'other'");
@@ -288,27 +337,22 @@ public final class DomainDefinition {
             String type = e.getAttribute("type");
             boolean spiceOnly = (e.getTagName().equals("audio") || e.getTagName().equals("channel")
                     || e.getTagName().equals("redirdev")) && (type.equals("spice") || type.equals("spicevmc"));
-            if (e.getTagName().equals("video") || e.getTagName().equals("graphics") || (spiceOnly && mode == DisplayMode.NONE)) {
+            if (e.getTagName().equals("video") || e.getTagName().equals("graphics")
+                    || (spiceOnly && (mode == DisplayMode.NONE || mode == DisplayMode.VIRTIO_GL))) {
                 devices.removeChild(e);
             }
         }
+        if (mode == DisplayMode.VIRTIO_GL) {
+            // VirGL renders on the host's GPU (a DRM render node); egl-headless reads the rendered picture back so the
+            // VNC console can show it. SPICE's own GL would work only for a viewer on the host itself.
+            Element egl = el("graphics");
+            egl.setAttribute("type", "egl-headless");
+            devices.appendChild(egl);
+        } else if (mode != DisplayMode.NONE) {
+            devices.appendChild(loopbackConsole("spice"));
+        }
         if (mode != DisplayMode.NONE) {
-            Element g = el("graphics");
-            g.setAttribute("type", "spice");
-            Element listen = el("listen");
-            if (mode == DisplayMode.VIRTIO_GL) {
-                // VirGL renders on the host GPU; SPICE's GL path only works with a local (unix) listener.
-                listen.setAttribute("type", "none");
-                g.appendChild(listen);
-                Element gl = el("gl");
-                gl.setAttribute("enable", "yes");
-                g.appendChild(gl);
-            } else {
-                g.setAttribute("autoport", "yes");
-                listen.setAttribute("type", "address");
-                g.appendChild(listen);
-            }
-            devices.appendChild(g);
+            devices.appendChild(loopbackConsole("vnc"));
         }
         Element video = el("video");
         Element model = el("model");
@@ -333,6 +377,17 @@ public final class DomainDefinition {
         }
         video.appendChild(model);
         devices.appendChild(video);
+    }
+
+    private Element loopbackConsole(String type) {
+        Element g = el("graphics");
+        g.setAttribute("type", type);
+        g.setAttribute("autoport", "yes");
+        Element listen = el("listen");
+        listen.setAttribute("type", "address");
+        listen.setAttribute("address", "127.0.0.1");
+        g.appendChild(listen);
+        return g;
     }
 
     // ---- XML plumbing ----

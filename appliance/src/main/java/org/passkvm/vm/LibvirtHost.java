@@ -161,6 +161,11 @@ public final class LibvirtHost implements VmHost {
     }
 
     @Override
+    public String liveDefinition(String name) {
+        return onDomain(name, "reading", d -> d.getXMLDesc(0));
+    }
+
+    @Override
     public List<String> nodeDevices(String capability) {
         return call("listing host devices", c -> {
             List<String> out = new ArrayList<>();

@@ -113,6 +113,7 @@ public final class VmControl implements AutoCloseable {
     }
 
     Plan planDisplay(String vm, DisplayMode mode) {
+        RenderNodes.requireFor(mode, host);
         return new GpuMoves(snapshot(), settings.gadget()).display(vm, mode);
     }
 

@@ -18,6 +18,14 @@ public interface VmHost extends AutoCloseable {
     /** The persistent definition (what the next start uses), as the host reports it. */
     String definition(String name);
 
+    /**
+     * The running VM's definition (what libvirt filled in at start: the VNC port it picked); the persistent one by
+     * default, for hosts that do not tell them apart.
+     */
+    default String liveDefinition(String name) {
+        return definition(name);
+    }
+
     /** The XML of every host device with this libvirt capability ("pci", "usb_device", "mdev"). */
     List<String> nodeDevices(String capability);
 

@@ -116,6 +116,40 @@ final class Keysyms {
         return -1;
     }
 
+    /**
+     * A keysym for a HID usage, for servers without extended key events: the table's, else what the key types on a
+     * US layout (unshifted); 0 when neither knows it.
+     */
+    static int keysym(int usage) {
+        for (Map.Entry<Integer, String> e : KEYS.entrySet()) {
+            if (KeyCodes.usage(e.getValue()).orElse(-1) == usage && e.getKey() >= 0xFF00) {
+                return e.getKey();
+            }
+        }
+        return US.strokesFor(usage);
+    }
+
+    private static final UsUnshifted US = new UsUnshifted();
+
+    /** The US layout read backwards: which character each key types without Shift. */
+    private static final class UsUnshifted {
+        private final Map<Integer, Integer> chars = new HashMap<>();
+
+        UsUnshifted() {
+            Layout us = Layout.byName("us");
+            for (int c = 0x20; c < 0x7F; c++) {
+                List<Keystroke> strokes = us.strokes(c).orElse(null);
+                if (strokes != null && strokes.size() == 1 && strokes.get(0).modifiers() == 0) {
+                    chars.putIfAbsent(strokes.get(0).usage(), c);
+                }
+            }
+        }
+
+        int strokesFor(int usage) {
+            return chars.getOrDefault(usage, 0);
+        }
+    }
+
     private static void key(int keysym, String code) {
         KEYS.put(keysym, code);
     }

@@ -61,7 +61,22 @@ final class XtScancodes {
         CODES.put(0xDE, "Power");
     }
 
+    /** HID usage to QEMU number: the reverse, for PassKVM's own client; the 0xE0 form where a key has two. */
+    private static final Map<Integer, Integer> QNUMS = new HashMap<>();
+
+    static {
+        CODES.forEach((qnum, code) -> {
+            int usage = KeyCodes.usage(code).orElseThrow();
+            QNUMS.merge(usage, qnum, Math::max);
+        });
+    }
+
     private XtScancodes() {}
+
+    /** The QEMU number for a HID usage, or 0 when the key has none. */
+    static int qnum(int usage) {
+        return QNUMS.getOrDefault(usage, 0);
+    }
 
     static OptionalInt usage(int qnum) {
         String code = CODES.get(qnum);

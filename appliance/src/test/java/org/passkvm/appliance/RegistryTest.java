@@ -30,7 +30,7 @@ class RegistryTest {
     /** Media's choice reads HID's (Choices.of throws when asked too early), so this also proves the order. */
     @Test
     void mediaFollowsTheHidChoiceEvenWhenListedFirst() throws Exception {
-        List<Capability> mediaFirst = List.of(new MediaCapability(), new VmCapability(), new HidCapability());
+        List<Capability> mediaFirst = List.of(new MediaCapability(), new VmCapability(), new HidCapability(), new VideoCapability());
         assertThat(choose("hid:\n  output: ch9329\n", mediaFirst).of("media")).isEqualTo("none");
         assertThat(choose("hid:\n  output: gadget\n", mediaFirst).of("media")).isEqualTo("gadget");
         assertThat(choose("hid:\n  output: demo\n", mediaFirst).of("media")).isEqualTo("demo");

@@ -185,7 +185,7 @@ class DemoHostTest {
         Plan plan = control.planDisplay("workstation", DisplayMode.VIRTIO_GL);
         assertThat(plan.changes()).singleElement().satisfies(c -> assertThat(c.diff())
                 .startsWith("--- workstation (now)\n+++ workstation (after)\n@@ ")
-                .contains("+        <acceleration accel3d='yes'/>", "+      <gl enable='yes'/>"));
+                .contains("+        <acceleration accel3d='yes'/>", "+    <graphics type='egl-headless'/>"));
         assertThat(control.vm("workstation").displayMode()).isEqualTo("virtio");
     }
 

@@ -75,6 +75,36 @@ class DomainDefinitionTest {
     }
 
     @Test
+    void everyModeWithAPictureHasAVncConsoleOnLoopbackAndNothingOnTheNetwork() {
+        for (DisplayMode mode : new DisplayMode[] {DisplayMode.VIRTIO, DisplayMode.VIRTIO_GL, DisplayMode.QXL_SPICE}) {
+            DomainDefinition d = DomainDefinition.parse(VM);
+            d.setDisplay(mode);
+            String xml = d.toXml();
+            assertThat(xml).as(mode.label())
+                    .containsPattern("<graphics type='vnc' autoport='yes'>\\s*<listen type='address' address='127.0.0.1'/>");
+            assertThat(xml.split("<listen ", -1).length - 1).as("every listener is a loopback one")
+                    .isEqualTo(xml.split("address='127.0.0.1'", -1).length - 1);
+        }
+        DomainDefinition gl = DomainDefinition.parse(VM);
+        gl.setDisplay(DisplayMode.VIRTIO_GL);
+        assertThat(gl.toXml()).contains("<graphics type='egl-headless'/>").doesNotContain("spice");
+    }
+
+    @Test
+    void theVncConsoleIsReadFromARunningVmAndOnlyWhenItIsOnTheHostAlone() {
+        String running = VM.replace("<video>", "<graphics type='vnc' port='5901' autoport='yes' listen='127.0.0.1'>"
+                + "<listen type='address' address='127.0.0.1'/></graphics><video>");
+        assertThat(DomainDefinition.parse(running).vncConsole()).isEqualTo(new DomainDefinition.VncConsole("127.0.0.1", 5901, null));
+        String socket = VM.replace("<video>", "<graphics type='vnc'><listen type='socket' "
+                + "socket='/var/lib/libvirt/qemu/domain-3-win11/vnc.sock'/></graphics><video>");
+        assertThat(DomainDefinition.parse(socket).vncConsole().describe()).isEqualTo("unix:/var/lib/libvirt/qemu/domain-3-win11/vnc.sock");
+        String open = VM.replace("<video>", "<graphics type='vnc' port='5900' listen='0.0.0.0'>"
+                + "<listen type='address' address='0.0.0.0'/></graphics><video>");
+        assertThat(DomainDefinition.parse(open).vncConsole()).as("a console open to the network is not used").isNull();
+        assertThat(DomainDefinition.parse(VM).vncConsole()).isNull();
+    }
+
+    @Test
     void refusesXmlThatIsNotADomainAndEntities() {
         assertThatThrownBy(() -> DomainDefinition.parse("<network/>")).hasMessageContaining("not a domain");
         assertThatThrownBy(() -> DomainDefinition.parse("<!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><domain>&x;</domain>"))

@@ -7,7 +7,11 @@ public enum SourceState {
     NO_DEVICE("NO CAPTURE DEVICE"),
     NO_SIGNAL("NO SIGNAL"),
     RESOLUTION_CHANGE("RESOLUTION CHANGED"),
-    ERROR("CAPTURE ERROR");
+    ERROR("CAPTURE ERROR"),
+    /** A VM display source whose VM is not running. */
+    VM_STOPPED("VM NOT RUNNING"),
+    /** A VM display source whose host cannot be reached (the libvirt/SSH link is down). */
+    HOST_UNREACHABLE("HOST UNREACHABLE");
 
     private final String reason;
 

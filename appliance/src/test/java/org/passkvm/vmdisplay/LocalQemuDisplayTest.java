@@ -1,0 +1,153 @@
+package org.passkvm.vmdisplay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.passkvm.hid.HidInput;
+import org.passkvm.hid.HidOutput;
+import org.passkvm.hid.HidStatus;
+import org.passkvm.hid.KeyboardLeds;
+import org.passkvm.hid.keymap.KeyCodes;
+import org.passkvm.hid.report.AbsoluteMouseReport;
+import org.passkvm.hid.report.KeyboardReport;
+import org.passkvm.hid.report.RelativeMouseReport;
+import org.passkvm.testkit.Await;
+import org.passkvm.testkit.Tools;
+import org.passkvm.video.RawFrame;
+import org.passkvm.video.SourceException;
+import org.passkvm.video.SourceState;
+
+/**
+ * The VM display source against a real QEMU on this machine (SeaBIOS, no disk, the VNC console on a unix socket):
+ * the RFB client's handshake, pixel format and encodings as QEMU speaks them, the BIOS screen in the frames, a key
+ * as a QEMU extended key event, and a VM that exits. The SSH tunnel to a real host is {@code VmDisplayHostTest}'s.
+ */
+class LocalQemuDisplayTest {
+
+    @TempDir
+    Path tmp;
+
+    private Process qemu;
+    private VmDisplaySource source;
+
+    @AfterEach
+    void stop() {
+        if (source != null) {
+            source.close();
+        }
+        if (qemu != null) {
+            qemu.destroyForcibly();
+        }
+    }
+
+    @Test
+    void showsTheBiosScreenAndEscOpensTheBootMenu() throws Exception {
+        Path socket = startQemu();
+        source = new VmDisplaySource("local", connector(socket), 30);
+        source.open();
+        TextScreen banner = Await.value(Duration.ofSeconds(60), () -> TextScreen.of(source.grab()),
+                s -> s.litLines() >= 2, "SeaBIOS's banner on the screen");
+        banner.savePng(tmp.resolve("banner.png"));
+        assertThat(banner.width()).isEqualTo(720);
+        assertThat(banner.height()).isEqualTo(400);
+
+        // Esc as the console types it: through HidInput and the input route, which sends it to the shown VM.
+        List<Object> toTheHdmiSide = new java.util.ArrayList<>();
+        InputRoute route = new InputRoute(recording(toTheHdmiSide));
+        route.follow(() -> source);
+        new HidInput(route).tap(KeyCodes.usage("Escape").orElseThrow());
+        TextScreen menu = Await.value(Duration.ofSeconds(30), () -> TextScreen.of(source.grab()),
+                s -> s.differingPixels(banner) > 200 && s.litLines() > banner.litLines(), "the boot menu after Esc");
+        menu.savePng(tmp.resolve("menu.png"));
+        assertThat(toTheHdmiSide).as("nothing typed into the GPU holder while a VM's display is shown").isEmpty();
+        System.out.printf("banner %d lit lines, boot menu %d%n", banner.litLines(), menu.litLines());
+    }
+
+    @Test
+    void aVmThatExitsIsReportedAsStopped() throws Exception {
+        Path socket = startQemu();
+        source = new VmDisplaySource("local", connector(socket), 30);
+        source.open();
+        RawFrame first = source.grab();
+        assertThat(first.width()).isPositive();
+        qemu.destroyForcibly().waitFor();
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 100; i++) {
+                source.grab();
+            }
+        }).isInstanceOf(SourceException.class).satisfies(e ->
+                assertThat(((SourceException) e).state()).isEqualTo(SourceState.VM_STOPPED));
+    }
+
+    private static HidOutput recording(List<Object> reports) {
+        return new HidOutput() {
+            @Override
+            public String kind() {
+                return "recording";
+            }
+
+            @Override
+            public void keyboard(KeyboardReport report) {
+                reports.add(report);
+            }
+
+            @Override
+            public void absoluteMouse(AbsoluteMouseReport report) {
+                reports.add(report);
+            }
+
+            @Override
+            public void relativeMouse(RelativeMouseReport report) {
+                reports.add(report);
+            }
+
+            @Override
+            public HidStatus status() {
+                return new HidStatus("configured", true, true, null);
+            }
+
+            @Override
+            public void onLeds(java.util.function.Consumer<KeyboardLeds> listener) {}
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private VmDisplaySource.Connector connector(Path socket) {
+        return new VmDisplaySource.Connector() {
+            @Override
+            public Tunnel open() throws SourceException {
+                try {
+                    return new UnixTunnel(socket);
+                } catch (IOException e) {
+                    throw lost(e.getMessage());
+                }
+            }
+
+            @Override
+            public SourceException lost(String detail) {
+                return new SourceException(qemu.isAlive() ? SourceState.ERROR : SourceState.VM_STOPPED, detail);
+            }
+        };
+    }
+
+    private Path startQemu() throws Exception {
+        Tools.require("qemu-system-x86_64", "/usr/share/seabios/bios-256k.bin");
+        Path socket = tmp.resolve("vnc.sock");
+        qemu = new ProcessBuilder(List.of("qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-m", "64", "-nodefaults",
+                "-vga", "std", "-display", "none", "-vnc", "unix:" + socket, "-boot", "menu=on,splash-time=30000",
+                "-no-reboot", "-serial", "none", "-monitor", "none"))
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("qemu.log").toFile()).start();
+        Await.until(Duration.ofSeconds(20), () -> Files.exists(socket), "QEMU's VNC socket");
+        return socket;
+    }
+}
