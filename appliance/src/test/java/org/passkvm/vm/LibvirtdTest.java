@@ -116,8 +116,8 @@ class LibvirtdTest {
             assertThat(control.vm("vm-a").displayMode()).isEqualTo(mode.label());
         }
         control.apply(c -> c.planDisplay("vm-b", DisplayMode.VIRTIO_GL));
-        assertThat(daemon.virshDumpXml("vm-b")).contains("<acceleration accel3d='yes'/>", "<gl enable='yes'/>",
-                "<listen type='none'/>");
+        assertThat(daemon.virshDumpXml("vm-b")).contains("<acceleration accel3d='yes'/>", "<graphics type='egl-headless'/>",
+                "<listen type='address' address='127.0.0.1'/>");
         control.apply(c -> c.planDisplay("vm-b", DisplayMode.NONE));
         assertThat(daemon.virshDumpXml("vm-b")).contains("<model type='none'/>").doesNotContain("<graphics")
                 .doesNotContain("type='spice'");
