@@ -16,6 +16,8 @@ import org.passkvm.hid.HidOutput;
 import org.passkvm.hid.HidStatus;
 import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.KeyCodes;
+import org.passkvm.hid.keymap.Layout;
+import org.passkvm.hid.paste.Typist;
 import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
 import org.passkvm.hid.report.RelativeMouseReport;
@@ -72,6 +74,30 @@ class LocalQemuDisplayTest {
     }
 
     @Test
+    void aDigitPastedIntoTheBootMenuPicksItsEntry() throws Exception {
+        Path socket = startQemu("-drive", "if=ide,media=cdrom");
+        source = new VmDisplaySource("local", connector(socket), 30);
+        source.open();
+        TextScreen banner = Await.value(Duration.ofSeconds(60), () -> TextScreen.of(source.grab()),
+                s -> s.litLines() >= 2, "SeaBIOS's banner on the screen");
+        InputRoute route = new InputRoute(recording(new java.util.ArrayList<>()));
+        route.follow(() -> source);
+        HidInput input = new HidInput(route);
+        input.tap(KeyCodes.usage("Escape").orElseThrow());
+        TextScreen menu = Await.value(Duration.ofSeconds(30), () -> TextScreen.of(source.grab()),
+                s -> s.differingPixels(banner) > 200 && s.litLines() > banner.litLines(), "the boot menu after Esc");
+        // "1. Legacy option rom", "2. DVD/CD [AHCI/0: QEMU DVD-ROM …]": paste types the digit as keys, as it would into
+        // the HDMI side.
+        try (Typist typist = new Typist(input, Typist.Settings.DEFAULT)) {
+            typist.start("2", Layout.byName("us"), null, false);
+            TextScreen booting = Await.value(Duration.ofSeconds(30), () -> TextScreen.of(source.grab()),
+                    s -> s.differingPixels(menu) > 200, "the menu gone after the pasted 2 (booting from the empty CD drive)");
+            booting.savePng(tmp.resolve("booting.png"));
+            System.out.printf("boot menu %d lit lines; after the pasted 2, %d%n", menu.litLines(), booting.litLines());
+        }
+    }
+
+    @Test
     void aVmThatExitsIsReportedAsStopped() throws Exception {
         Path socket = startQemu();
         source = new VmDisplaySource("local", connector(socket), 30);
@@ -111,7 +137,7 @@ class LocalQemuDisplayTest {
 
             @Override
             public HidStatus status() {
-                return new HidStatus("configured", true, true, null);
+                return new HidStatus("configured", true, true, KeyboardLeds.OFF);
             }
 
             @Override
@@ -140,12 +166,14 @@ class LocalQemuDisplayTest {
         };
     }
 
-    private Path startQemu() throws Exception {
+    private Path startQemu(String... extra) throws Exception {
         Tools.require("qemu-system-x86_64", "/usr/share/seabios/bios-256k.bin");
         Path socket = tmp.resolve("vnc.sock");
-        qemu = new ProcessBuilder(List.of("qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-m", "64", "-nodefaults",
-                "-vga", "std", "-display", "none", "-vnc", "unix:" + socket, "-boot", "menu=on,splash-time=30000",
-                "-no-reboot", "-serial", "none", "-monitor", "none"))
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-m", "64",
+                "-nodefaults", "-vga", "std", "-display", "none", "-vnc", "unix:" + socket, "-boot", "menu=on,splash-time=30000",
+                "-no-reboot", "-serial", "none", "-monitor", "none"));
+        cmd.addAll(List.of(extra));
+        qemu = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("qemu.log").toFile()).start();
         Await.until(Duration.ofSeconds(20), () -> Files.exists(socket), "QEMU's VNC socket");
         return socket;
