@@ -30,7 +30,7 @@ public final class PassthroughHostBench {
             System.out.printf("host VM ready in %d s%n", Duration.ofNanos(System.nanoTime() - boot).toSeconds());
             for (String vm : List.of(A, B)) {
                 Path xml = dir.resolve(vm + ".xml");
-                Files.writeString(xml, guest(vm));
+                Files.writeString(xml, PassthroughHostTest.smallGuest(vm));
                 host.virsh("define " + xml);
             }
             try (VmControl cached = control(host, Duration.ofSeconds(60)); VmControl uncached = control(host, Duration.ZERO)) {
@@ -150,19 +150,5 @@ public final class PassthroughHostBench {
         List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         return sorted.get(sorted.size() / 2);
-    }
-
-    private static String guest(String name) {
-        return """
-                <domain type='qemu'>
-                  <name>%s</name>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-                  <devices>
-                    <video><model type='none'/></video>
-                  </devices>
-                </domain>
-                """.formatted(name);
     }
 }

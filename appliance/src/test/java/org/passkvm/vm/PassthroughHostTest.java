@@ -521,18 +521,17 @@ class PassthroughHostTest {
     }
 
     /** A host whose link is cut (by {@code cut}) just before the second definition is written. */
-    private static final class CutBeforeSecondDefine implements VmHost {
+    private static final class CutBeforeSecondDefine extends ForwardingHost {
 
         interface Cut {
             void run() throws Exception;
         }
 
-        private final VmHost real;
         private final Cut cut;
         private int defines;
 
         CutBeforeSecondDefine(VmHost real, Cut cut) {
-            this.real = real;
+            super(real);
             this.cut = cut;
         }
 
@@ -546,51 +545,6 @@ class PassthroughHostTest {
                 }
             }
             real.define(domainXml);
-        }
-
-        @Override
-        public Link link() {
-            return real.link();
-        }
-
-        @Override
-        public List<String> domainNames() {
-            return real.domainNames();
-        }
-
-        @Override
-        public DomainState state(String name) {
-            return real.state(name);
-        }
-
-        @Override
-        public String definition(String name) {
-            return real.definition(name);
-        }
-
-        @Override
-        public List<String> nodeDevices(String capability) {
-            return real.nodeDevices(capability);
-        }
-
-        @Override
-        public String nodeDevice(String name) {
-            return real.nodeDevice(name);
-        }
-
-        @Override
-        public void watch(HostChanges changes) {
-            real.watch(changes);
-        }
-
-        @Override
-        public void power(String name, PowerAction action) {
-            real.power(name, action);
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 
@@ -670,7 +624,8 @@ class PassthroughHostTest {
     }
 
     /** As small as a nested, emulated guest can be: no disk, no OS, no emulated display; PassKVM adds the GPU. */
-    private static String smallGuest(String name) {
+    /** A 64 MiB diskless q35 guest with no display: all a nested-emulation test needs to start. */
+    static String smallGuest(String name) {
         return """
                 <domain type='qemu'>
                   <name>%s</name>
