@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 /** The server half of RFB as bytes: each method returns a buffer the caller writes (and so gives away). */
 final class ServerMessages {
 
+    /** Only where the web login proved the user already (the noVNC WebSocket), never on the VNC port. */
+    static final int SECURITY_NONE = 1;
     static final int SECURITY_VNC_AUTH = 2;
     static final int SECURITY_VENCRYPT = 19;
     /** VeNCrypt sub-types: TLS on the device's certificate, then VNC authentication or a PassKVM account. */

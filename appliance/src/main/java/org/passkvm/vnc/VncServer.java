@@ -1,7 +1,16 @@
 package org.passkvm.vnc;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import org.passkvm.web.Role;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -74,6 +83,15 @@ public final class VncServer implements AutoCloseable {
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
     private final ScreenFeed feed;
     private final Channel channel;
+    /** In-process connections for users the web login proved (the noVNC WebSocket, {@link VncWebSocket}). */
+    private final EventLoopGroup localGroup = new MultiThreadIoEventLoopGroup(1, r -> {
+        Thread t = new Thread(r, "vnc-web");
+        t.setDaemon(true);
+        return t;
+    }, LocalIoHandler.newFactory());
+    private final Map<LocalAddress, VncPasswords.Login> proven = new ConcurrentHashMap<>();
+    private final AtomicLong provenCount = new AtomicLong();
+    private final Channel local;
 
     /** Where and how many: the TCP address, the most connections at once, the desktop name viewers show. */
     public record Listen(String bind, int port, int maxClients, String name) {}
@@ -125,8 +143,24 @@ public final class VncServer implements AutoCloseable {
         } catch (Exception e) { // Netty throws a BindException it does not declare
             feed.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            localGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+        this.local = new ServerBootstrap().group(localGroup).channel(LocalServerChannel.class)
+                .childHandler(new ChannelInitializer<LocalChannel>() {
+                    @Override
+                    protected void initChannel(LocalChannel ch) {
+                        VncPasswords.Login login = proven.remove(ch.remoteAddress());
+                        if (login == null || open.size() >= maxClients) {
+                            Logger.warn("VNC: refusing a web connection{}", login == null ? "" : ": " + maxClients + " clients already");
+                            ch.close();
+                            return;
+                        }
+                        open.put(ch, true);
+                        ch.closeFuture().addListener(f -> open.remove(ch));
+                        ch.pipeline().addLast(new RfbDecoder(true), new VncSession(shared, login));
+                    }
+                }).bind(LocalAddress.ANY).sync().channel();
         Logger.info("VNC on tcp/{}", port());
     }
 
@@ -148,6 +182,18 @@ public final class VncServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * Connects {@code client} (a handler on an in-process channel) to a session for a user the web login proved: RFB
+     * offers security type None and the user's role decides, as after a VNC login. The client's channel carries the
+     * RFB byte stream both ways; closing either end ends the session.
+     */
+    ChannelFuture connectProven(String user, Role role, ChannelHandler client) {
+        LocalAddress from = new LocalAddress("vnc-web-" + provenCount.incrementAndGet());
+        proven.put(from, new VncPasswords.Login(user, role));
+        return new Bootstrap().group(localGroup).channel(LocalChannel.class).handler(client)
+                .connect(local.localAddress(), from).addListener(f -> proven.remove(from));
+    }
+
     /** Logged-in clients. */
     public int clients() {
         return users.size();
@@ -165,8 +211,10 @@ public final class VncServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        local.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         open.keySet().forEach(Channel::close); // viewers see the server go, not a connection that hangs
         feed.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        localGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

@@ -59,8 +59,16 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     private int pointerX = -1;
     private int pointerY = -1;
 
+    /** Who the web login proved this user to be (the noVNC WebSocket), or null: RFB authenticates them. */
+    private final VncPasswords.Login proven;
+
     VncSession(VncServer.Shared shared) {
+        this(shared, null);
+    }
+
+    VncSession(VncServer.Shared shared, VncPasswords.Login proven) {
         this.shared = shared;
+        this.proven = proven;
         this.onScreen = screen -> ctx.executor().execute(() -> {
             latest = screen;
             update();
@@ -159,7 +167,15 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
 
     private void version(int minor) {
         this.minor = minor;
-        if (minor == 3) {
+        if (proven != null) {
+            // The WebSocket's upgrade passed the web login: asking again would only make noVNC prompt for nothing.
+            if (minor == 3) {
+                ctx.writeAndFlush(ServerMessages.securityType33(ctx.alloc(), ServerMessages.SECURITY_NONE));
+                acceptProven();
+            } else {
+                ctx.writeAndFlush(ServerMessages.securityTypes(ctx.alloc(), ServerMessages.SECURITY_NONE));
+            }
+        } else if (minor == 3) {
             ctx.write(ServerMessages.securityType33(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH));
             sendChallenge();
         } else {
@@ -172,7 +188,16 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     }
 
     private void securityChoice(int type) {
-        if (type == ServerMessages.SECURITY_VNC_AUTH) {
+        if (proven != null) {
+            if (type != ServerMessages.SECURITY_NONE) {
+                refuse("security type " + type + " is not offered");
+                return;
+            }
+            acceptProven();
+            if (minor >= 8) { // 3.7 sends no SecurityResult after None
+                ctx.writeAndFlush(ServerMessages.securityResult(ctx.alloc(), true, "", minor));
+            }
+        } else if (type == ServerMessages.SECURITY_VNC_AUTH) {
             sendChallenge();
         } else if (type == ServerMessages.SECURITY_VENCRYPT && shared.tls() != null) {
             ctx.writeAndFlush(ServerMessages.veNCryptVersion(ctx.alloc()));
@@ -215,6 +240,12 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
                         loggedIn(attempt, source);
                     }
                 }));
+    }
+
+    private void acceptProven() {
+        login = proven;
+        shared.loggedIn(ctx.channel(), login.user());
+        Logger.info("VNC: {} connected through the web login as {}", login.user(), login.role().name().toLowerCase());
     }
 
     private void sendChallenge() {
