@@ -72,6 +72,7 @@ final class VncCapability extends Capability {
             return () -> new Health.Capability("rfb", "error", Map.of("detail", why, "port", port));
         }
         parts.web().revocations().onRevoke(server::endSessionsOf);
+        parts.provided(org.passkvm.video.stream.H264Stream.class).ifPresent(server::offerH264);
         new VncWebSocket(server).register(parts.web().api());
         new NoVncFiles(java.nio.file.Path.of(vnc.get(NOVNC_DIR))).register(parts.web().api());
         return () -> new Health.Capability("rfb", "listening", Map.of("port", server.port(), "clients", server.clients()));

@@ -22,6 +22,8 @@ final class ServerMessages {
     static final int ZLIB = 6;
     static final int TIGHT = 7;
     static final int ZRLE = 16;
+    /** Open H.264: access units of one stream per rectangle (noVNC 1.5+ through WebCodecs). */
+    static final int H264 = 50;
     static final int DESKTOP_SIZE = -223;
     static final int LAST_RECT = -224;
     static final int QEMU_EXTENDED_KEY = -258;

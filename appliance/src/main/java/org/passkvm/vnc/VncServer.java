@@ -194,6 +194,11 @@ public final class VncServer implements AutoCloseable {
                 .connect(local.localAddress(), from).addListener(f -> proven.remove(from));
     }
 
+    /** Offers Open H.264 to clients that ask for it, made of the web console's H.264 stream. */
+    public void offerH264(org.passkvm.video.stream.H264Stream stream) {
+        feed.h264(stream);
+    }
+
     /** Logged-in clients. */
     public int clients() {
         return users.size();

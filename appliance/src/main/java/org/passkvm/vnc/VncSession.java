@@ -48,6 +48,10 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     private boolean tight;
     private boolean qemuKeysAcknowledged;
     private boolean xvpAnnounced;
+    /** Open H.264 while the client's first choice is it, else null. */
+    private H264Updates h264;
+    /** The H.264 stream turned out to be unusable for this client (sliced pictures): not chosen again. */
+    private boolean h264Refused;
 
     private Screen latest;
     private Screen sent;
@@ -301,9 +305,13 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         desktopSize = false;
         tight = false;
         RectEncoder chosen = null;
+        boolean wantsH264 = false;
         for (int e : encodings) {
             desktopSize |= e == ServerMessages.DESKTOP_SIZE;
-            if (chosen == null) {
+            if (chosen == null && !wantsH264 && e == ServerMessages.H264 && shared.feed().h264() != null
+                    && !h264Refused) {
+                wantsH264 = true;
+            } else if (chosen == null && !wantsH264) {
                 chosen = switch (e) {
                     case ServerMessages.TIGHT -> TightJpegEncoder.allowed(encodings, format)
                             ? made.computeIfAbsent(e, k -> new TightJpegEncoder()) : null;
@@ -317,6 +325,13 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         encoder = chosen == null ? RAW : chosen;
         tight = encoder instanceof TightJpegEncoder;
+        if (wantsH264 && h264 == null) {
+            h264 = new H264Updates(shared.feed().h264(), ctx, this::update);
+        } else if (!wantsH264 && h264 != null) {
+            h264.close();
+            h264 = null;
+            full = true;
+        }
         if (!xvpAnnounced && shared.power() != null && VncPasswords.mayType(login.role())
                 && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.XVP)) {
             xvpAnnounced = true; // the viewer shows its power buttons
@@ -342,6 +357,13 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     /** Sends what changed if the client asked and can take it now; a slow client skips to the newest screen. */
     private void update() {
         Screen screen = latest;
+        if (h264 != null && (screen == null || !desktopSize
+                || screen.width() == clientWidth && screen.height() == clientHeight)) {
+            if (pending && ctx.channel().isWritable()) {
+                updateH264();
+            }
+            return;
+        }
         if (!pending || screen == null || !ctx.channel().isWritable() || (screen == sent && !full)) {
             return;
         }
@@ -377,6 +399,27 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         send(out, screen);
         full = false;
+    }
+
+    /** The next access unit, if one is waiting; the JPEG screens only tell of resolution changes meanwhile. */
+    private void updateH264() {
+        if (!h264.ready()) {
+            return;
+        }
+        ByteBuf out = ctx.alloc().buffer();
+        if (h264.write(out, clientWidth, clientHeight)) {
+            send(out, latest);
+            full = false;
+        } else {
+            out.release();
+            if (h264.sliced()) {
+                Logger.info("VNC: the H.264 stream has several slices a picture, which noVNC cannot show: {} gets its next choice",
+                        login.user());
+                h264Refused = true;
+                chooseEncoder(); // closes the H.264 subscription and asks for a whole picture
+                update();
+            }
+        }
     }
 
     private void send(ByteBuf out, Screen screen) {
@@ -473,6 +516,9 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         keysDown.clear();
         made.values().forEach(RectEncoder::close);
+        if (h264 != null) {
+            h264.close();
+        }
         ctx.fireChannelInactive();
     }
 

@@ -29,7 +29,9 @@ class NoVncBrowserTest {
 
     @RegisterExtension
     static final BrowserSession browser = BrowserSession.of(dir -> TestAppliance.start(dir,
-            "vnc:\n  port: " + freePort() + "\n  novnc_dir: " + NoVnc.install() + "\n"));
+            "vnc:\n  port: " + freePort() + "\n  novnc_dir: " + NoVnc.install() + "\n"
+            // One slice a picture, which noVNC's H.264 decoder needs (libx264's sliced threads make several).
+            + "video:\n  h264:\n    threads: 1\n"));
 
     @Test
     @Order(1)
@@ -47,6 +49,21 @@ class NoVncBrowserTest {
         Await.until(Duration.ofSeconds(15), () -> meanDifference(NoVnc.picture(page)) < 6.0,
                 "noVNC's canvas showing the screen with the typed line");
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/novnc.png")));
+    }
+
+    @Test
+    @Order(1)
+    void anH264CapableNoVncIsSentOpenH264() throws Exception {
+        long before = H264Updates.RECTANGLES.get();
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
+        NoVnc.open(page, browser.app().port());
+        assertThat(page.evaluate("() => novncH264")).as("this Chromium decodes H.264 through WebCodecs").isEqualTo(true);
+        page.waitForFunction("() => (novncRects[50] || 0) >= 10");
+        assertThat(H264Updates.RECTANGLES.get() - before).as("Open H.264 rectangles the server sent").isGreaterThanOrEqualTo(10);
+        assertThat(page.evaluate("() => Object.keys(novncRects).filter(e => e !== '50')"))
+                .as("other encodings noVNC decoded").isEqualTo(List.of());
+        Await.until(Duration.ofSeconds(15), () -> meanDifference(NoVnc.picture(page)) < 6.0,
+                "noVNC's canvas, drawn from H.264, showing the target's screen");
     }
 
     @Test
