@@ -155,6 +155,7 @@ final class RfbDecoder extends ByteToMessageDecoder {
                 in.skipBytes(1);
                 yield new RfbMessage.Xvp(in.readUnsignedByte(), in.readUnsignedByte());
             }
+            case 251 -> setDesktopSize(in);
             case 255 -> qemu(in);
             default -> throw new DecoderException("unknown client message type " + type);
         };
@@ -202,6 +203,22 @@ final class RfbDecoder extends ByteToMessageDecoder {
             return null;
         }
         return new RfbMessage.CutText(in.readCharSequence((int) length, StandardCharsets.ISO_8859_1).toString());
+    }
+
+    /** SetDesktopSize: padding, width, height, the number of screens, padding, then 16 bytes a screen. */
+    private static RfbMessage setDesktopSize(ByteBuf in) {
+        if (in.readableBytes() < 7) {
+            return null;
+        }
+        int screens = in.getUnsignedByte(in.readerIndex() + 5);
+        if (in.readableBytes() < 7 + 16 * screens) {
+            return null;
+        }
+        in.skipBytes(1);
+        int width = in.readUnsignedShort();
+        int height = in.readUnsignedShort();
+        in.skipBytes(2 + 16 * screens);
+        return new RfbMessage.SetDesktopSize(width, height);
     }
 
     private static RfbMessage qemu(ByteBuf in) {

@@ -51,7 +51,13 @@ public final class VncServer implements AutoCloseable {
 
     /** What every session of this server works with. {@code input} is null when HID is off. */
     record Shared(Screens feed, HidInput input, Typist typist, Keysyms keysyms, PowerControl power, Logins logins,
-            Accounts accounts, SslContext tls, LoginLimiter limiter, String name, Map<Channel, String> users) {
+            Accounts accounts, SslContext tls, LoginLimiter limiter, String name, Map<Channel, String> users, Leds leds) {
+        /** Without the keyboard's LEDs (they stay off). */
+        Shared(Screens feed, HidInput input, Typist typist, Keysyms keysyms, PowerControl power, Logins logins,
+                Accounts accounts, SslContext tls, LoginLimiter limiter, String name, Map<Channel, String> users) {
+            this(feed, input, typist, keysyms, power, logins, accounts, tls, limiter, name, users, new Leds());
+        }
+
         void loggedIn(Channel channel, String user) {
             users.put(channel, user);
             if (channel.pipeline().get(ReadTimeoutHandler.class) != null) {
@@ -118,7 +124,7 @@ public final class VncServer implements AutoCloseable {
                 // Plain has no room for a second factor: TOTP users log in with their VNC password.
                 .filter(u -> !u.mustChangePassword() && u.totpSecret() == null)
                 .map(u -> new VncPasswords.Login(u.name(), u.role())), tls == null ? null : sslContext(tls), limiter,
-                listen.name(), users);
+                listen.name(), users, Leds.of(target.input()));
         passwords.onChange(this::endSessionsOf);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)

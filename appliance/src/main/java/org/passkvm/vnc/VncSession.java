@@ -48,6 +48,11 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     private boolean tight;
     private boolean qemuKeysAcknowledged;
     private boolean xvpAnnounced;
+    private boolean extendedDesktopSize;
+    private boolean cursorSent;
+    /** The LED byte the client was last sent, or -1 while it has not asked for QEMU LED state. */
+    private int ledsSent = -1;
+    private final Consumer<org.passkvm.hid.KeyboardLeds> onLeds = leds -> ctx.executor().execute(() -> sendLeds(leds));
     /** Open H.264 while the client's first choice is it, else null. */
     private H264Updates h264;
     /** The H.264 stream turned out to be unusable for this client (sliced pictures): not chosen again. */
@@ -133,6 +138,12 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             typeClipboard(t.text());
         } else if (message instanceof RfbMessage.Xvp x) {
             xvp(x.code());
+        } else if (message instanceof RfbMessage.SetDesktopSize) {
+            // The target's resolution follows its own display settings, never a viewer's window.
+            ByteBuf out = ctx.alloc().buffer();
+            ServerMessages.updateHeader(out, 1);
+            PseudoRects.extendedDesktopSize(out, PseudoRects.REASON_CLIENT, PseudoRects.STATUS_PROHIBITED, clientWidth, clientHeight);
+            ctx.writeAndFlush(out);
         }
     }
 
@@ -337,6 +348,27 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             xvpAnnounced = true; // the viewer shows its power buttons
             ctx.writeAndFlush(ServerMessages.xvp(ctx.alloc(), ServerMessages.XVP_INIT));
         }
+        boolean wantsExtended = java.util.Arrays.stream(encodings).anyMatch(e -> e == PseudoRects.EXTENDED_DESKTOP_SIZE);
+        if (wantsExtended && !extendedDesktopSize) {
+            // Told at once, as other servers do: the client learns the screen layout and that resizes are announced.
+            ByteBuf out = ctx.alloc().buffer();
+            ServerMessages.updateHeader(out, 1);
+            PseudoRects.extendedDesktopSize(out, PseudoRects.REASON_SERVER, PseudoRects.STATUS_OK, clientWidth, clientHeight);
+            ctx.writeAndFlush(out);
+        }
+        extendedDesktopSize = wantsExtended;
+        desktopSize |= extendedDesktopSize;
+        if (ledsSent < 0 && java.util.Arrays.stream(encodings).anyMatch(e -> e == PseudoRects.QEMU_LED_STATE)) {
+            shared.leds().join(onLeds);
+            sendLeds(shared.leds().now());
+        }
+        if (!cursorSent && java.util.Arrays.stream(encodings).anyMatch(e -> e == PseudoRects.CURSOR)) {
+            cursorSent = true;
+            ByteBuf out = ctx.alloc().buffer();
+            ServerMessages.updateHeader(out, 1);
+            PseudoRects.arrow(out, format);
+            ctx.writeAndFlush(out);
+        }
         if (!qemuKeysAcknowledged && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.QEMU_EXTENDED_KEY)) {
             // The acknowledgement is a rectangle of that pseudo-encoding, sent at once as QEMU does; from then on the
             // viewer sends scancodes, so keys are exact whatever its keyboard layout.
@@ -373,7 +405,11 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             clientWidth = screen.width();
             clientHeight = screen.height();
             ServerMessages.updateHeader(out, 1);
-            ServerMessages.rectHeader(out, 0, 0, clientWidth, clientHeight, ServerMessages.DESKTOP_SIZE);
+            if (extendedDesktopSize) {
+                PseudoRects.extendedDesktopSize(out, PseudoRects.REASON_SERVER, PseudoRects.STATUS_OK, clientWidth, clientHeight);
+            } else {
+                ServerMessages.rectHeader(out, 0, 0, clientWidth, clientHeight, ServerMessages.DESKTOP_SIZE);
+            }
             send(out, screen);
             full = true;
             sent = null;
@@ -399,6 +435,19 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         send(out, screen);
         full = false;
+    }
+
+    /** The keyboard LEDs as an update of their own, when they changed (they light up as the target sets them). */
+    private void sendLeds(org.passkvm.hid.KeyboardLeds leds) {
+        int bits = Leds.qemuBits(leds);
+        if (bits == ledsSent || !ctx.channel().isActive()) {
+            return;
+        }
+        ledsSent = bits;
+        ByteBuf out = ctx.alloc().buffer(17);
+        ServerMessages.updateHeader(out, 1);
+        PseudoRects.ledState(out, bits);
+        ctx.writeAndFlush(out);
     }
 
     /** The next access unit, if one is waiting; the JPEG screens only tell of resolution changes meanwhile. */
@@ -503,6 +552,7 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shared.feed().leave(onScreen);
+        shared.leds().leave(onLeds);
         shared.loggedOut(ctx.channel());
         HidInput input = shared.input();
         if (input != null) {
