@@ -61,4 +61,26 @@ final class NoVnc {
         String url = (String) page.evaluate("() => document.querySelector('#screen canvas').toDataURL('image/png')");
         return ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1))));
     }
+
+    /** Mean difference per colour channel from the target's own snapshot (JPEG noise and the clock move it a little). */
+    static double meanDifference(org.passkvm.appliance.TestAppliance app, BufferedImage seen) throws IOException {
+        BufferedImage truth = ImageIO.read(new ByteArrayInputStream(app.admin().getBytes("/api/video/snapshot.jpg")));
+        if (seen == null || seen.getWidth() != truth.getWidth() || seen.getHeight() != truth.getHeight()) {
+            return Double.MAX_VALUE;
+        }
+        long sum = 0;
+        int n = 0;
+        for (int y = 0; y < truth.getHeight(); y += 4) {
+            for (int x = 0; x < truth.getWidth(); x += 4) {
+                int a = seen.getRGB(x, y);
+                int b = truth.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    sum += Math.abs((a >> shift & 0xFF) - (b >> shift & 0xFF));
+                    n++;
+                }
+            }
+        }
+        return (double) sum / n;
+    }
+
 }

@@ -38,7 +38,7 @@ class NoVncBrowserTest {
     void anOperatorTypesIntoTheTargetThroughNoVncAndSeesItsScreen() throws Exception {
         Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         NoVnc.open(page, browser.app().port());
-        Await.until(Duration.ofSeconds(15), () -> meanDifference(NoVnc.picture(page)) < 6.0,
+        Await.until(Duration.ofSeconds(15), () -> NoVnc.meanDifference(browser.app(), NoVnc.picture(page)) < 6.0,
                 "noVNC's canvas showing the target's screen");
         page.evaluate("() => rfb.focus()");
         page.keyboard().type("echo hello novnc");
@@ -46,7 +46,7 @@ class NoVncBrowserTest {
         Await.until(Duration.ofSeconds(15), () -> lines().stream().anyMatch(l -> l.endsWith("echo hello novnc")),
                 "the line typed in noVNC on the target: " + lines());
         // The typed line is on the target's screen, and noVNC shows that screen too.
-        Await.until(Duration.ofSeconds(15), () -> meanDifference(NoVnc.picture(page)) < 6.0,
+        Await.until(Duration.ofSeconds(15), () -> NoVnc.meanDifference(browser.app(), NoVnc.picture(page)) < 6.0,
                 "noVNC's canvas showing the screen with the typed line");
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target/novnc.png")));
     }
@@ -62,7 +62,7 @@ class NoVncBrowserTest {
         assertThat(H264Updates.RECTANGLES.get() - before).as("Open H.264 rectangles the server sent").isGreaterThanOrEqualTo(10);
         assertThat(page.evaluate("() => Object.keys(novncRects).filter(e => e !== '50')"))
                 .as("other encodings noVNC decoded").isEqualTo(List.of());
-        Await.until(Duration.ofSeconds(15), () -> meanDifference(NoVnc.picture(page)) < 6.0,
+        Await.until(Duration.ofSeconds(15), () -> NoVnc.meanDifference(browser.app(), NoVnc.picture(page)) < 6.0,
                 "noVNC's canvas, drawn from H.264, showing the target's screen");
     }
 
@@ -73,7 +73,7 @@ class NoVncBrowserTest {
                 "{\"name\":\"vera\",\"role\":\"viewer\",\"password\":\"vera's long password\"}").statusCode()).isEqualTo(201);
         Page page = browser.chromium().login(browser.app().port(), "vera", "vera's long password");
         NoVnc.open(page, browser.app().port());
-        Await.until(Duration.ofSeconds(15), () -> meanDifference(NoVnc.picture(page)) < 6.0,
+        Await.until(Duration.ofSeconds(15), () -> NoVnc.meanDifference(browser.app(), NoVnc.picture(page)) < 6.0,
                 "noVNC's canvas showing the target's screen to a viewer");
         List<String> before = lines();
         page.evaluate("() => rfb.focus()");
@@ -108,27 +108,6 @@ class NoVncBrowserTest {
 
     private static List<String> lines() {
         return browser.app().target().state().lines();
-    }
-
-    /** Mean difference per colour channel from the target's own snapshot (JPEG noise and the clock move it a little). */
-    private static double meanDifference(BufferedImage seen) throws IOException {
-        BufferedImage truth = ImageIO.read(new ByteArrayInputStream(browser.app().admin().getBytes("/api/video/snapshot.jpg")));
-        if (seen == null || seen.getWidth() != truth.getWidth() || seen.getHeight() != truth.getHeight()) {
-            return Double.MAX_VALUE;
-        }
-        long sum = 0;
-        int n = 0;
-        for (int y = 0; y < truth.getHeight(); y += 4) {
-            for (int x = 0; x < truth.getWidth(); x += 4) {
-                int a = seen.getRGB(x, y);
-                int b = truth.getRGB(x, y);
-                for (int shift = 0; shift <= 16; shift += 8) {
-                    sum += Math.abs((a >> shift & 0xFF) - (b >> shift & 0xFF));
-                    n++;
-                }
-            }
-        }
-        return (double) sum / n;
     }
 
     private static int freePort() throws IOException {
