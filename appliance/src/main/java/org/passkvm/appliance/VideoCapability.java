@@ -88,6 +88,9 @@ final class VideoCapability extends Capability {
                 h264.get(BITRATE), h264.get(GOP), h264.get(THREADS)), h264.get(QUEUE));
         VideoStream stream = parts.own(new VideoStream(source, settings, h264Stream));
         parts.provide(VideoStream.class, stream);
+        if (h264Stream != null) {
+            parts.provide(H264Stream.class, h264Stream); // VNC's Open H.264 sends the same access units
+        }
         new VideoRoutes(stream, h264Stream == null ? null : new H264Socket(h264Stream)).register(parts.web().api());
         return () -> {
             StreamStatus s = stream.status();

@@ -14,6 +14,8 @@ import org.passkvm.power.PowerControl;
 import org.passkvm.video.stream.VideoStream;
 import org.passkvm.vnc.VncPasswords;
 import org.passkvm.vnc.VncServer;
+import org.passkvm.vnc.VncWebSocket;
+import org.passkvm.vnc.NoVncFiles;
 import org.passkvm.web.Health;
 import org.tinylog.Logger;
 
@@ -25,7 +27,9 @@ final class VncCapability extends Capability {
 
     static final Setting<Integer> PORT = Setting.integer("port", 5900, 0, 65535, "TCP port; 0 = off");
     static final Setting<Integer> MAX_CLIENTS = Setting.integer("max_clients", 8, 1, 64, "connections at once, logged in or not");
-    static final Section SETTINGS = Section.of("vnc", PORT, MAX_CLIENTS)
+    static final Setting<String> NOVNC_DIR = Setting.text("novnc_dir", "/usr/share/novnc",
+            "a noVNC served at /novnc/ to logged-in users (Debian's novnc package), for the VNC WebSocket /api/vnc/ws");
+    static final Section SETTINGS = Section.of("vnc", PORT, MAX_CLIENTS, NOVNC_DIR)
             .doc("each user turns VNC on for themselves and gets a VNC password of their own (docs/vnc.md)");
 
     VncCapability() {
@@ -68,6 +72,9 @@ final class VncCapability extends Capability {
             return () -> new Health.Capability("rfb", "error", Map.of("detail", why, "port", port));
         }
         parts.web().revocations().onRevoke(server::endSessionsOf);
+        parts.provided(org.passkvm.video.stream.H264Stream.class).ifPresent(server::offerH264);
+        new VncWebSocket(server).register(parts.web().api());
+        new NoVncFiles(java.nio.file.Path.of(vnc.get(NOVNC_DIR))).register(parts.web().api());
         return () -> new Health.Capability("rfb", "listening", Map.of("port", server.port(), "clients", server.clients()));
     }
 }

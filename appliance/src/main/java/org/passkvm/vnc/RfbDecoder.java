@@ -26,6 +26,17 @@ final class RfbDecoder extends ByteToMessageDecoder {
 
     private Stage stage = Stage.VERSION;
 
+    /** The user was proven before RFB began (noVNC over the web login's WebSocket): security type None follows. */
+    private final boolean proven;
+
+    RfbDecoder() {
+        this(false);
+    }
+
+    RfbDecoder(boolean proven) {
+        this.proven = proven;
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         switch (stage) {
@@ -34,7 +45,8 @@ final class RfbDecoder extends ByteToMessageDecoder {
                 if (in.isReadable()) {
                     int type = in.readUnsignedByte();
                     out.add(new RfbMessage.SecurityChoice(type));
-                    stage = type == ServerMessages.SECURITY_VENCRYPT ? Stage.VENCRYPT_VERSION : Stage.AUTH_RESPONSE;
+                    stage = type == ServerMessages.SECURITY_VENCRYPT ? Stage.VENCRYPT_VERSION
+                            : type == ServerMessages.SECURITY_NONE && proven ? Stage.CLIENT_INIT : Stage.AUTH_RESPONSE;
                 }
             }
             case VENCRYPT_VERSION -> {
@@ -101,7 +113,7 @@ final class RfbDecoder extends ByteToMessageDecoder {
         // RFC 6143 7.1.1: unknown minors are 3.3; Apple's 3.889 is a 3.8 client.
         int effective = major != 3 ? 3 : minor >= 8 ? 8 : minor == 7 ? 7 : 3;
         out.add(new RfbMessage.Version(effective));
-        stage = effective == 3 ? Stage.AUTH_RESPONSE : Stage.SECURITY_CHOICE;
+        stage = effective != 3 ? Stage.SECURITY_CHOICE : proven ? Stage.CLIENT_INIT : Stage.AUTH_RESPONSE;
     }
 
     private void message(ByteBuf in, List<Object> out) {
@@ -143,6 +155,7 @@ final class RfbDecoder extends ByteToMessageDecoder {
                 in.skipBytes(1);
                 yield new RfbMessage.Xvp(in.readUnsignedByte(), in.readUnsignedByte());
             }
+            case 251 -> setDesktopSize(in);
             case 255 -> qemu(in);
             default -> throw new DecoderException("unknown client message type " + type);
         };
@@ -190,6 +203,22 @@ final class RfbDecoder extends ByteToMessageDecoder {
             return null;
         }
         return new RfbMessage.CutText(in.readCharSequence((int) length, StandardCharsets.ISO_8859_1).toString());
+    }
+
+    /** SetDesktopSize: padding, width, height, the number of screens, padding, then 16 bytes a screen. */
+    private static RfbMessage setDesktopSize(ByteBuf in) {
+        if (in.readableBytes() < 7) {
+            return null;
+        }
+        int screens = in.getUnsignedByte(in.readerIndex() + 5);
+        if (in.readableBytes() < 7 + 16 * screens) {
+            return null;
+        }
+        in.skipBytes(1);
+        int width = in.readUnsignedShort();
+        int height = in.readUnsignedShort();
+        in.skipBytes(2 + 16 * screens);
+        return new RfbMessage.SetDesktopSize(width, height);
     }
 
     private static RfbMessage qemu(ByteBuf in) {

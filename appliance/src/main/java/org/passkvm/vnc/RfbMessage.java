@@ -43,4 +43,7 @@ sealed interface RfbMessage {
 
     /** QEMU extended key event: the keysym plus the key's XT scancode ("qnum"), so the layout does not matter. */
     record QemuKey(boolean down, int keysym, int scancode) implements RfbMessage {}
+
+    /** A client asking for another desktop size (ExtendedDesktopSize): the target's resolution is not ours to set. */
+    record SetDesktopSize(int width, int height) implements RfbMessage {}
 }

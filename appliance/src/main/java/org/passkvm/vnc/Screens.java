@@ -9,6 +9,7 @@ class Screens {
 
     private final List<Consumer<Screen>> listeners = new CopyOnWriteArrayList<>();
     private volatile Screen latest;
+    private volatile org.passkvm.video.stream.H264Stream h264;
 
     /** The newest screen, or null before the first. */
     Screen latest() {
@@ -27,6 +28,15 @@ class Screens {
     void publish(Screen screen) {
         latest = screen;
         listeners.forEach(l -> l.accept(screen));
+    }
+
+    /** The H.264 stream of the same picture, for Open H.264 clients; null when PassKVM encodes none. */
+    org.passkvm.video.stream.H264Stream h264() {
+        return h264;
+    }
+
+    void h264(org.passkvm.video.stream.H264Stream stream) {
+        this.h264 = stream;
     }
 
     boolean watched() {

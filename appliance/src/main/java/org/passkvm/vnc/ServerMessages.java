@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 /** The server half of RFB as bytes: each method returns a buffer the caller writes (and so gives away). */
 final class ServerMessages {
 
+    /** Only where the web login proved the user already (the noVNC WebSocket), never on the VNC port. */
+    static final int SECURITY_NONE = 1;
     static final int SECURITY_VNC_AUTH = 2;
     static final int SECURITY_VENCRYPT = 19;
     /** VeNCrypt sub-types: TLS on the device's certificate, then VNC authentication or a PassKVM account. */
@@ -20,6 +22,8 @@ final class ServerMessages {
     static final int ZLIB = 6;
     static final int TIGHT = 7;
     static final int ZRLE = 16;
+    /** Open H.264: access units of one stream per rectangle (noVNC 1.5+ through WebCodecs). */
+    static final int H264 = 50;
     static final int DESKTOP_SIZE = -223;
     static final int LAST_RECT = -224;
     static final int QEMU_EXTENDED_KEY = -258;

@@ -1,7 +1,16 @@
 package org.passkvm.vnc;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import org.passkvm.web.Role;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -42,7 +51,13 @@ public final class VncServer implements AutoCloseable {
 
     /** What every session of this server works with. {@code input} is null when HID is off. */
     record Shared(Screens feed, HidInput input, Typist typist, Keysyms keysyms, PowerControl power, Logins logins,
-            Accounts accounts, SslContext tls, LoginLimiter limiter, String name, Map<Channel, String> users) {
+            Accounts accounts, SslContext tls, LoginLimiter limiter, String name, Map<Channel, String> users, Leds leds) {
+        /** Without the keyboard's LEDs (they stay off). */
+        Shared(Screens feed, HidInput input, Typist typist, Keysyms keysyms, PowerControl power, Logins logins,
+                Accounts accounts, SslContext tls, LoginLimiter limiter, String name, Map<Channel, String> users) {
+            this(feed, input, typist, keysyms, power, logins, accounts, tls, limiter, name, users, new Leds());
+        }
+
         void loggedIn(Channel channel, String user) {
             users.put(channel, user);
             if (channel.pipeline().get(ReadTimeoutHandler.class) != null) {
@@ -74,6 +89,15 @@ public final class VncServer implements AutoCloseable {
     private final Map<Channel, Boolean> open = new ConcurrentHashMap<>();
     private final ScreenFeed feed;
     private final Channel channel;
+    /** In-process connections for users the web login proved (the noVNC WebSocket, {@link VncWebSocket}). */
+    private final EventLoopGroup localGroup = new MultiThreadIoEventLoopGroup(1, r -> {
+        Thread t = new Thread(r, "vnc-web");
+        t.setDaemon(true);
+        return t;
+    }, LocalIoHandler.newFactory());
+    private final Map<LocalAddress, VncPasswords.Login> proven = new ConcurrentHashMap<>();
+    private final AtomicLong provenCount = new AtomicLong();
+    private final Channel local;
 
     /** Where and how many: the TCP address, the most connections at once, the desktop name viewers show. */
     public record Listen(String bind, int port, int maxClients, String name) {}
@@ -100,7 +124,7 @@ public final class VncServer implements AutoCloseable {
                 // Plain has no room for a second factor: TOTP users log in with their VNC password.
                 .filter(u -> !u.mustChangePassword() && u.totpSecret() == null)
                 .map(u -> new VncPasswords.Login(u.name(), u.role())), tls == null ? null : sslContext(tls), limiter,
-                listen.name(), users);
+                listen.name(), users, Leds.of(target.input()));
         passwords.onChange(this::endSessionsOf);
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -125,8 +149,24 @@ public final class VncServer implements AutoCloseable {
         } catch (Exception e) { // Netty throws a BindException it does not declare
             feed.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            localGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+        this.local = new ServerBootstrap().group(localGroup).channel(LocalServerChannel.class)
+                .childHandler(new ChannelInitializer<LocalChannel>() {
+                    @Override
+                    protected void initChannel(LocalChannel ch) {
+                        VncPasswords.Login login = proven.remove(ch.remoteAddress());
+                        if (login == null || open.size() >= maxClients) {
+                            Logger.warn("VNC: refusing a web connection{}", login == null ? "" : ": " + maxClients + " clients already");
+                            ch.close();
+                            return;
+                        }
+                        open.put(ch, true);
+                        ch.closeFuture().addListener(f -> open.remove(ch));
+                        ch.pipeline().addLast(new RfbDecoder(true), new VncSession(shared, login));
+                    }
+                }).bind(LocalAddress.ANY).sync().channel();
         Logger.info("VNC on tcp/{}", port());
     }
 
@@ -148,6 +188,23 @@ public final class VncServer implements AutoCloseable {
         return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
+    /**
+     * Connects {@code client} (a handler on an in-process channel) to a session for a user the web login proved: RFB
+     * offers security type None and the user's role decides, as after a VNC login. The client's channel carries the
+     * RFB byte stream both ways; closing either end ends the session.
+     */
+    ChannelFuture connectProven(String user, Role role, ChannelHandler client) {
+        LocalAddress from = new LocalAddress("vnc-web-" + provenCount.incrementAndGet());
+        proven.put(from, new VncPasswords.Login(user, role));
+        return new Bootstrap().group(localGroup).channel(LocalChannel.class).handler(client)
+                .connect(local.localAddress(), from).addListener(f -> proven.remove(from));
+    }
+
+    /** Offers Open H.264 to clients that ask for it, made of the web console's H.264 stream. */
+    public void offerH264(org.passkvm.video.stream.H264Stream stream) {
+        feed.h264(stream);
+    }
+
     /** Logged-in clients. */
     public int clients() {
         return users.size();
@@ -165,8 +222,10 @@ public final class VncServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        local.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         open.keySet().forEach(Channel::close); // viewers see the server go, not a connection that hangs
         feed.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        localGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

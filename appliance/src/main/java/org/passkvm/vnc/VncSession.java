@@ -48,6 +48,15 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     private boolean tight;
     private boolean qemuKeysAcknowledged;
     private boolean xvpAnnounced;
+    private boolean extendedDesktopSize;
+    private boolean cursorSent;
+    /** The LED byte the client was last sent, or -1 while it has not asked for QEMU LED state. */
+    private int ledsSent = -1;
+    private final Consumer<org.passkvm.hid.KeyboardLeds> onLeds = leds -> ctx.executor().execute(() -> sendLeds(leds));
+    /** Open H.264 while the client's first choice is it, else null. */
+    private H264Updates h264;
+    /** The H.264 stream turned out to be unusable for this client (sliced pictures): not chosen again. */
+    private boolean h264Refused;
 
     private Screen latest;
     private Screen sent;
@@ -59,8 +68,16 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     private int pointerX = -1;
     private int pointerY = -1;
 
+    /** Who the web login proved this user to be (the noVNC WebSocket), or null: RFB authenticates them. */
+    private final VncPasswords.Login proven;
+
     VncSession(VncServer.Shared shared) {
+        this(shared, null);
+    }
+
+    VncSession(VncServer.Shared shared, VncPasswords.Login proven) {
         this.shared = shared;
+        this.proven = proven;
         this.onScreen = screen -> ctx.executor().execute(() -> {
             latest = screen;
             update();
@@ -121,6 +138,12 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             typeClipboard(t.text());
         } else if (message instanceof RfbMessage.Xvp x) {
             xvp(x.code());
+        } else if (message instanceof RfbMessage.SetDesktopSize) {
+            // The target's resolution follows its own display settings, never a viewer's window.
+            ByteBuf out = ctx.alloc().buffer();
+            ServerMessages.updateHeader(out, 1);
+            PseudoRects.extendedDesktopSize(out, PseudoRects.REASON_CLIENT, PseudoRects.STATUS_PROHIBITED, clientWidth, clientHeight);
+            ctx.writeAndFlush(out);
         }
     }
 
@@ -159,7 +182,15 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
 
     private void version(int minor) {
         this.minor = minor;
-        if (minor == 3) {
+        if (proven != null) {
+            // The WebSocket's upgrade passed the web login: asking again would only make noVNC prompt for nothing.
+            if (minor == 3) {
+                ctx.writeAndFlush(ServerMessages.securityType33(ctx.alloc(), ServerMessages.SECURITY_NONE));
+                acceptProven();
+            } else {
+                ctx.writeAndFlush(ServerMessages.securityTypes(ctx.alloc(), ServerMessages.SECURITY_NONE));
+            }
+        } else if (minor == 3) {
             ctx.write(ServerMessages.securityType33(ctx.alloc(), ServerMessages.SECURITY_VNC_AUTH));
             sendChallenge();
         } else {
@@ -172,7 +203,16 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     }
 
     private void securityChoice(int type) {
-        if (type == ServerMessages.SECURITY_VNC_AUTH) {
+        if (proven != null) {
+            if (type != ServerMessages.SECURITY_NONE) {
+                refuse("security type " + type + " is not offered");
+                return;
+            }
+            acceptProven();
+            if (minor >= 8) { // 3.7 sends no SecurityResult after None
+                ctx.writeAndFlush(ServerMessages.securityResult(ctx.alloc(), true, "", minor));
+            }
+        } else if (type == ServerMessages.SECURITY_VNC_AUTH) {
             sendChallenge();
         } else if (type == ServerMessages.SECURITY_VENCRYPT && shared.tls() != null) {
             ctx.writeAndFlush(ServerMessages.veNCryptVersion(ctx.alloc()));
@@ -215,6 +255,12 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
                         loggedIn(attempt, source);
                     }
                 }));
+    }
+
+    private void acceptProven() {
+        login = proven;
+        shared.loggedIn(ctx.channel(), login.user());
+        Logger.info("VNC: {} connected through the web login as {}", login.user(), login.role().name().toLowerCase());
     }
 
     private void sendChallenge() {
@@ -270,9 +316,13 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         desktopSize = false;
         tight = false;
         RectEncoder chosen = null;
+        boolean wantsH264 = false;
         for (int e : encodings) {
             desktopSize |= e == ServerMessages.DESKTOP_SIZE;
-            if (chosen == null) {
+            if (chosen == null && !wantsH264 && e == ServerMessages.H264 && shared.feed().h264() != null
+                    && !h264Refused) {
+                wantsH264 = true;
+            } else if (chosen == null && !wantsH264) {
                 chosen = switch (e) {
                     case ServerMessages.TIGHT -> TightJpegEncoder.allowed(encodings, format)
                             ? made.computeIfAbsent(e, k -> new TightJpegEncoder()) : null;
@@ -286,10 +336,38 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         encoder = chosen == null ? RAW : chosen;
         tight = encoder instanceof TightJpegEncoder;
+        if (wantsH264 && h264 == null) {
+            h264 = new H264Updates(shared.feed().h264(), ctx, this::update);
+        } else if (!wantsH264 && h264 != null) {
+            h264.close();
+            h264 = null;
+            full = true;
+        }
         if (!xvpAnnounced && shared.power() != null && VncPasswords.mayType(login.role())
                 && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.XVP)) {
             xvpAnnounced = true; // the viewer shows its power buttons
             ctx.writeAndFlush(ServerMessages.xvp(ctx.alloc(), ServerMessages.XVP_INIT));
+        }
+        boolean wantsExtended = java.util.Arrays.stream(encodings).anyMatch(e -> e == PseudoRects.EXTENDED_DESKTOP_SIZE);
+        if (wantsExtended && !extendedDesktopSize) {
+            // Told at once, as other servers do: the client learns the screen layout and that resizes are announced.
+            ByteBuf out = ctx.alloc().buffer();
+            ServerMessages.updateHeader(out, 1);
+            PseudoRects.extendedDesktopSize(out, PseudoRects.REASON_SERVER, PseudoRects.STATUS_OK, clientWidth, clientHeight);
+            ctx.writeAndFlush(out);
+        }
+        extendedDesktopSize = wantsExtended;
+        desktopSize |= extendedDesktopSize;
+        if (ledsSent < 0 && java.util.Arrays.stream(encodings).anyMatch(e -> e == PseudoRects.QEMU_LED_STATE)) {
+            shared.leds().join(onLeds);
+            sendLeds(shared.leds().now());
+        }
+        if (!cursorSent && java.util.Arrays.stream(encodings).anyMatch(e -> e == PseudoRects.CURSOR)) {
+            cursorSent = true;
+            ByteBuf out = ctx.alloc().buffer();
+            ServerMessages.updateHeader(out, 1);
+            PseudoRects.arrow(out, format);
+            ctx.writeAndFlush(out);
         }
         if (!qemuKeysAcknowledged && java.util.Arrays.stream(encodings).anyMatch(e -> e == ServerMessages.QEMU_EXTENDED_KEY)) {
             // The acknowledgement is a rectangle of that pseudo-encoding, sent at once as QEMU does; from then on the
@@ -311,6 +389,13 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     /** Sends what changed if the client asked and can take it now; a slow client skips to the newest screen. */
     private void update() {
         Screen screen = latest;
+        if (h264 != null && (screen == null || !desktopSize
+                || screen.width() == clientWidth && screen.height() == clientHeight)) {
+            if (pending && ctx.channel().isWritable()) {
+                updateH264();
+            }
+            return;
+        }
         if (!pending || screen == null || !ctx.channel().isWritable() || (screen == sent && !full)) {
             return;
         }
@@ -320,7 +405,11 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
             clientWidth = screen.width();
             clientHeight = screen.height();
             ServerMessages.updateHeader(out, 1);
-            ServerMessages.rectHeader(out, 0, 0, clientWidth, clientHeight, ServerMessages.DESKTOP_SIZE);
+            if (extendedDesktopSize) {
+                PseudoRects.extendedDesktopSize(out, PseudoRects.REASON_SERVER, PseudoRects.STATUS_OK, clientWidth, clientHeight);
+            } else {
+                ServerMessages.rectHeader(out, 0, 0, clientWidth, clientHeight, ServerMessages.DESKTOP_SIZE);
+            }
             send(out, screen);
             full = true;
             sent = null;
@@ -346,6 +435,40 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         send(out, screen);
         full = false;
+    }
+
+    /** The keyboard LEDs as an update of their own, when they changed (they light up as the target sets them). */
+    private void sendLeds(org.passkvm.hid.KeyboardLeds leds) {
+        int bits = Leds.qemuBits(leds);
+        if (bits == ledsSent || !ctx.channel().isActive()) {
+            return;
+        }
+        ledsSent = bits;
+        ByteBuf out = ctx.alloc().buffer(17);
+        ServerMessages.updateHeader(out, 1);
+        PseudoRects.ledState(out, bits);
+        ctx.writeAndFlush(out);
+    }
+
+    /** The next access unit, if one is waiting; the JPEG screens only tell of resolution changes meanwhile. */
+    private void updateH264() {
+        if (!h264.ready()) {
+            return;
+        }
+        ByteBuf out = ctx.alloc().buffer();
+        if (h264.write(out, clientWidth, clientHeight)) {
+            send(out, latest);
+            full = false;
+        } else {
+            out.release();
+            if (h264.sliced()) {
+                Logger.info("VNC: the H.264 stream has several slices a picture, which noVNC cannot show: {} gets its next choice",
+                        login.user());
+                h264Refused = true;
+                chooseEncoder(); // closes the H.264 subscription and asks for a whole picture
+                update();
+            }
+        }
     }
 
     private void send(ByteBuf out, Screen screen) {
@@ -429,6 +552,7 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         shared.feed().leave(onScreen);
+        shared.leds().leave(onLeds);
         shared.loggedOut(ctx.channel());
         HidInput input = shared.input();
         if (input != null) {
@@ -442,6 +566,9 @@ final class VncSession extends SimpleChannelInboundHandler<RfbMessage> {
         }
         keysDown.clear();
         made.values().forEach(RectEncoder::close);
+        if (h264 != null) {
+            h264.close();
+        }
         ctx.fireChannelInactive();
     }
 

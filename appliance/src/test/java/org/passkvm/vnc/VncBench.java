@@ -22,6 +22,8 @@ import org.passkvm.hid.keymap.Layout;
 import org.passkvm.video.PixelFormat;
 import org.passkvm.video.RawFrame;
 import org.passkvm.video.VideoSource;
+import org.passkvm.video.encode.H264Encoder;
+import org.passkvm.video.stream.H264Stream;
 import org.passkvm.video.stream.StreamSettings;
 import org.passkvm.video.stream.VideoStream;
 import org.passkvm.web.auth.Accounts;
@@ -35,7 +37,10 @@ import org.passkvm.web.auth.PasswordHasher;
  * move every frame, "static" never changes. Clients are plain sockets that ask for the next update as soon as one
  * arrived, as TigerVNC and guacd do.
  *
- * usage: VncBench SECONDS CLIENTS changing|static [zrle tight zlib raw ...]
+ * "h264" clients ask for Open H.264 first, as noVNC does; its frames come from the console's H.264 encoder (libx264,
+ * one thread so that a picture is one slice, as noVNC needs), whose CPU counts as shared.
+ *
+ * usage: VncBench SECONDS CLIENTS changing|static [zrle tight zlib raw h264 ...]
  */
 public final class VncBench {
 
@@ -58,10 +63,14 @@ public final class VncBench {
         System.out.println("| encoding | fps per client | KiB per frame | KiB/s per client | CPU per client (vnc loop) | shared CPU (capture JPEG + VNC decode) |");
         System.out.println("|---|---|---|---|---|---|");
         for (String encoding : encodings) {
+            H264Stream h264 = encoding.equals("h264") ? new H264Stream(new H264Encoder("libx264", 4000, 120, 1), 8) : null;
             try (VideoStream stream = new VideoStream(new Synthetic(changing),
-                    new StreamSettings(80, FPS, Duration.ofSeconds(5), 1, Duration.ofSeconds(1), Duration.ofSeconds(2)));
+                    new StreamSettings(80, FPS, Duration.ofSeconds(5), 1, Duration.ofSeconds(1), Duration.ofSeconds(2)), h264);
                     VncServer server = new VncServer(new VncServer.Listen("127.0.0.1", 0, 64, "bench"),
                             new VncServer.Target(stream, null, null, Layout.byName("us"), null), passwords, accounts, null, limiter)) {
+                if (h264 != null) {
+                    server.offerH264(h264);
+                }
                 run(server.port(), password, encoding, seconds, clients);
             }
         }
@@ -118,7 +127,7 @@ public final class VncBench {
             }
             String name = info.getThreadName();
             String group = name.equals("vnc") ? "vnc"
-                    : name.startsWith("video-") || name.startsWith("vnc-screen") || name.startsWith("jpeg") ? "shared" : null;
+                    : name.startsWith("video-") || name.startsWith("h264") || name.startsWith("vnc-screen") || name.startsWith("jpeg") ? "shared" : null;
             long cpu = mx.getThreadCpuTime(info.getThreadId());
             if (group != null && cpu > 0) {
                 out.merge(group, cpu, Long::sum);
@@ -151,6 +160,7 @@ public final class VncBench {
                 case "tight" -> ServerMessages.TIGHT;
                 case "zlib" -> ServerMessages.ZLIB;
                 case "hextile" -> ServerMessages.HEXTILE;
+                case "h264" -> ServerMessages.H264;
                 default -> ServerMessages.RAW;
             };
             int[] encodings = {code, ServerMessages.JPEG_QUALITY_0 + 8, ServerMessages.DESKTOP_SIZE};
@@ -202,6 +212,12 @@ public final class VncBench {
                 case ServerMessages.RAW -> (long) w * h * 4;
                 case ServerMessages.ZRLE, ServerMessages.ZLIB -> 4 + (in.readInt() & 0xFFFFFFFFL);
                 case ServerMessages.TIGHT -> tightBody(in);
+                case ServerMessages.H264 -> {
+                    int length = in.readInt();
+                    in.readInt(); // flags
+                    in.readFully(new byte[length]);
+                    yield 8L + length;
+                }
                 default -> 0; // pseudo-encodings carry nothing
             };
             if (encoding == ServerMessages.ZRLE || encoding == ServerMessages.ZLIB) {
