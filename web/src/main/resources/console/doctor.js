@@ -1,7 +1,7 @@
 "use strict";
 // The passthrough doctor (GET /api/host/checks): the VM host's checks grouped by status, each with why, the fix and
 // the evidence (the commands run and what they printed). Admins review a file fix's diff and apply it after an
-// explicit confirmation. Renders into <section id="host-doctor"> (the Host view's), or into a panel of its own.
+// explicit confirmation. Renders into <section id="host-doctor"> (the Host view's).
 // Usage: PassKVMDoctor.mount(element, me); mounts itself once the page is up.
 const PassKVMDoctor = (() => {
   const h = PassKVM.h;
@@ -127,7 +127,7 @@ const PassKVMDoctor = (() => {
     }, l + "\n")));
   }
 
-  // The Host view's section, or (until a page has one) a panel of our own after the VM panel.
+  // The Host view's section.
   async function auto() {
     let me;
     try {
@@ -136,14 +136,8 @@ const PassKVMDoctor = (() => {
       return;
     }
     if (!me || me.role === "viewer") return;
-    let el = document.getElementById("host-doctor");
-    if (!el) {
-      const vms = document.getElementById("panel-vms");
-      if (!vms) return;
-      el = h("section", { class: "panel", id: "host-doctor", "aria-label": "Passthrough doctor" });
-      vms.after(el);
-    }
-    mount(el, me);
+    const el = document.getElementById("host-doctor");
+    if (el) mount(el, me);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", auto);
   else auto();
