@@ -9,6 +9,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToIntFunction;
 import org.passkvm.appliance.Chromium;
 import org.passkvm.appliance.TestAppliance;
@@ -46,6 +49,21 @@ public final class PhotonBench {
             + "   requestAnimationFrame(loop); };"
             + " requestAnimationFrame(loop); }";
 
+    /**
+     * Notes when each H.264 access unit reaches the decoder and when its picture comes out, by its timestamp (the
+     * capture time in µs on the server's monotonic clock), for the breakdown.
+     */
+    private static final String DECODER_TIMES = "(() => { const D = window.VideoDecoder; if (!D) return; const C = window.__chunks = [];"
+            + " window.VideoDecoder = class extends D {"
+            + "  constructor(init) { const out = init.output; super(Object.assign({}, init, {output: (f) => {"
+            + "    const c = C.find((x) => x.ts === f.timestamp && !x.out); if (c) c.out = performance.now(); out(f); }})); }"
+            + "  decode(chunk) { C.push({ts: chunk.timestamp, at: performance.now()}); if (C.length > 600) C.splice(0, 300);"
+            + "    return super.decode(chunk); } }; })()";
+
+    /** Where a press's time went, each in ms; NaN where the mode cannot tell. */
+    record Stages(double hid, double waitFrame, double encodeSend, double decode, double show) {
+    }
+
     private PhotonBench() {
     }
 
@@ -54,10 +72,29 @@ public final class PhotonBench {
         Path dir = Files.createTempDirectory("passkvm-photon");
         List<String> rows = new ArrayList<>();
         try (Chromium chromium = Chromium.launch(); TestAppliance app = TestAppliance.start(dir)) {
+            // When each key landed on the target, on the wall clock the page's timeOrigin also uses.
+            AtomicLong landed = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread poller = new Thread(() -> {
+                long seen = app.target().state().keystrokes();
+                while (!stop.get()) {
+                    long k = app.target().state().keystrokes();
+                    if (k != seen) {
+                        seen = k;
+                        landed.set(EPOCH_OFFSET_NANOS + System.nanoTime());
+                    }
+                    LockSupport.parkNanos(100_000);
+                }
+            }, "keystroke-poller");
+            poller.setDaemon(true);
+            poller.start();
             for (String mode : List.of("h264", "mjpeg")) {
-                List<Double> ms = run(chromium, app.port(), mode, presses);
+                List<Stages> stages = new ArrayList<>();
+                List<Double> ms = run(chromium, app.port(), mode, presses, landed, stages);
                 rows.add(row(mode, ms));
+                rows.add(breakdown(mode, stages));
             }
+            stop.set(true);
         }
         Floor floor = floor(100);
         System.out.println();
@@ -69,10 +106,21 @@ public final class PhotonBench {
         rows.forEach(System.out::println);
     }
 
-    private static List<Double> run(Chromium chromium, int port, String mode, int presses) {
+    /** The JVM's monotonic clock to wall-clock nanoseconds, as the page's performance.timeOrigin counts. */
+    private static final long EPOCH_OFFSET_NANOS = epochOffset();
+
+    private static long epochOffset() {
+        java.time.Instant now = java.time.Instant.now();
+        long mono = System.nanoTime();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano() - mono;
+    }
+
+    private static List<Double> run(Chromium chromium, int port, String mode, int presses, AtomicLong landed, List<Stages> stages) {
         try (BrowserContext context = chromium.newContext()) {
             if (mode.equals("mjpeg")) {
                 context.addInitScript("delete window.VideoDecoder;"); // the console's own fallback path
+            } else {
+                context.addInitScript(DECODER_TIMES);
             }
             Page page = context.newPage();
             page.setDefaultTimeout(60_000);
@@ -94,6 +142,7 @@ public final class PhotonBench {
                 double latency = ((Number) page.evaluate("() => __photon.done - __photon.t0")).doubleValue();
                 if (i >= 10) { // the first presses warm up the JIT on both sides
                     ms.add(latency);
+                    stages.add(stages(page, landed.get()));
                 }
                 // A random pause so the presses fall on every phase of the source's frame clock.
                 page.waitForTimeout(120 + ThreadLocalRandom.current().nextInt(120));
@@ -103,6 +152,50 @@ public final class PhotonBench {
             System.out.println(mode + ": " + stats);
             return ms;
         }
+    }
+
+    /**
+     * Splits one press: page keydown → key on the target (HID path) → the next capture (waiting for the source's
+     * frame) → access unit at the decoder (encode, queue, TLS, WebSocket) → picture out of WebCodecs → seen by the
+     * rAF loop (canvas draw and the wait for the next animation frame). MJPEG's img shows none of its inner steps.
+     */
+    @SuppressWarnings("unchecked")
+    private static Stages stages(Page page, long landedEpochNanos) {
+        Map<String, Object> p = (Map<String, Object>) page.evaluate("() => ({origin: performance.timeOrigin, t0: __photon.t0,"
+                + " done: __photon.done, chunks: window.__chunks ? __chunks.slice(-60) : []})");
+        double origin = ((Number) p.get("origin")).doubleValue();
+        double t0 = ((Number) p.get("t0")).doubleValue();
+        double done = ((Number) p.get("done")).doubleValue();
+        double landedMs = landedEpochNanos / 1e6 - origin; // on the page's performance.now() scale
+        double hid = landedMs - t0;
+        for (Map<String, Object> c : (List<Map<String, Object>>) p.get("chunks")) {
+            double captured = (((Number) c.get("ts")).doubleValue() * 1000 + EPOCH_OFFSET_NANOS) / 1e6 - origin;
+            if (captured >= landedMs && c.get("out") != null) {
+                double at = ((Number) c.get("at")).doubleValue();
+                double out = ((Number) c.get("out")).doubleValue();
+                return new Stages(hid, captured - landedMs, at - captured, out - at, done - out);
+            }
+        }
+        return new Stages(hid, Double.NaN, Double.NaN, Double.NaN, done - landedMs);
+    }
+
+    private static String breakdown(String mode, List<Stages> all) {
+        return String.format("%-5s median ms: key to target %.1f | wait for capture %s | encode+send %s | decode %s | %s %.1f",
+                mode, median(all, Stages::hid), fmt(median(all, Stages::waitFrame)), fmt(median(all, Stages::encodeSend)),
+                fmt(median(all, Stages::decode)), mode.equals("h264") ? "draw+rAF" : "key on target to seen",
+                median(all, Stages::show));
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.1f", v);
+    }
+
+    private static double median(List<Stages> all, java.util.function.ToDoubleFunction<Stages> stage) {
+        List<Double> v = new ArrayList<>();
+        all.forEach(s -> v.add(stage.applyAsDouble(s)));
+        v.removeIf(d -> Double.isNaN(d));
+        Collections.sort(v);
+        return v.isEmpty() ? Double.NaN : pct(v, 50);
     }
 
     private static String row(String mode, List<Double> ms) {
