@@ -93,6 +93,7 @@ public final class PhotonBench {
                 List<Double> ms = run(chromium, app.port(), mode, presses, landed, stages);
                 rows.add(row(mode, ms));
                 rows.add(breakdown(mode, stages));
+                rows.add(slowest(mode, ms, stages));
             }
             stop.set(true);
         }
@@ -184,6 +185,22 @@ public final class PhotonBench {
                 mode, median(all, Stages::hid), fmt(median(all, Stages::waitFrame)), fmt(median(all, Stages::encodeSend)),
                 fmt(median(all, Stages::decode)), mode.equals("h264") ? "draw+rAF" : "key on target to seen",
                 median(all, Stages::show));
+    }
+
+    /** The tail, press by press: which step the slowest presses spent their time in. */
+    private static String slowest(String mode, List<Double> ms, List<Stages> stages) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < ms.size(); i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Double.compare(ms.get(b), ms.get(a)));
+        StringBuilder out = new StringBuilder(mode + " slowest (total = key to target + wait + encode+send + decode + rest):");
+        for (int i : order.subList(0, Math.min(4, order.size()))) {
+            Stages s = stages.get(i);
+            out.append(String.format("%n  %.0f = %.1f + %s + %s + %s + %.1f", ms.get(i), s.hid(), fmt(s.waitFrame()),
+                    fmt(s.encodeSend()), fmt(s.decode()), s.show()));
+        }
+        return out.toString();
     }
 
     private static String fmt(double v) {
