@@ -134,7 +134,25 @@
     const fit = screen.classList.toggle("fit");
     screen.classList.toggle("native", !fit);
     $("btn-scale").textContent = fit ? "Fit" : "1:1";
+    fitPicture();
   });
+  // "Fit" fills the console's area with the picture, larger or smaller, aspect kept. The element itself takes the
+  // picture's shape (no letterbox inside it) because the mouse maps onto its box. "1:1" shows source pixels.
+  const area = screen.parentElement;
+  function fitPicture() {
+    const el = PassKVMVideo.element();
+    if (!el) return;
+    const s = PassKVMVideo.stats();
+    if (!screen.classList.contains("fit") || !s.width || !s.height || !area.clientWidth || !area.clientHeight) {
+      el.style.width = el.style.height = el.style.maxWidth = el.style.maxHeight = "";
+      return;
+    }
+    const scale = Math.min(area.clientWidth / s.width, area.clientHeight / s.height);
+    el.style.maxWidth = el.style.maxHeight = "none";
+    el.style.width = `${Math.floor(s.width * scale)}px`;
+    el.style.height = `${Math.floor(s.height * scale)}px`;
+  }
+  new ResizeObserver(fitPicture).observe(area);
   $("btn-fullscreen").addEventListener("click", async () => {
     if (document.fullscreenElement) { await document.exitFullscreen(); return; }
     await document.documentElement.requestFullscreen();
@@ -165,6 +183,7 @@
     if (s.width) $("st-res").textContent = `${s.width}×${s.height}`;
     if (s.fps !== undefined) $("st-fps").textContent = String(Math.round(s.fps));
     if (s.error) showError(`video: ${s.error}`);
+    fitPicture(); // the picture's size or element may have changed
   }
 
   // The player reports what it shows; the server says why there may be nothing to show.

@@ -139,6 +139,34 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void fitScalesASmallPictureUpToFillABigWindowAndOneToOneShowsSourcePixels() {
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
+        page.setViewportSize(2400, 1500); // the 1280x720 demo picture is small in it
+        page.waitForFunction("() => PassKVMVideo.stats().width === 1280 && PassKVMVideo.element().getBoundingClientRect().width > 1280");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Number> fit = (java.util.Map<String, Number>) page.evaluate("() => {"
+                + " const r = PassKVMVideo.element().getBoundingClientRect(), a = document.querySelector('.console');"
+                + " return {w: r.width, h: r.height, aw: a.clientWidth, ah: a.clientHeight}; }");
+        double w = fit.get("w").doubleValue(), h = fit.get("h").doubleValue();
+        // Filled one way, the picture's shape kept within a pixel of rounding.
+        assertThat(Math.max(w / fit.get("aw").doubleValue(), h / fit.get("ah").doubleValue())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.002));
+        assertThat(w).isLessThanOrEqualTo(fit.get("aw").doubleValue());
+        assertThat(h).isLessThanOrEqualTo(fit.get("ah").doubleValue());
+        assertThat(h).isCloseTo(w * 720 / 1280, org.assertj.core.data.Offset.offset(1.0));
+        page.click("#btn-scale");
+        assertThat(page.textContent("#btn-scale")).isEqualTo("1:1");
+        assertThat(page.evaluate("() => { const r = PassKVMVideo.element().getBoundingClientRect(); return r.width + 'x' + r.height; }"))
+                .isEqualTo("1280x720");
+        page.setViewportSize(800, 600); // Fit again in a small window: smaller than the source, still its shape
+        page.click("#btn-scale");
+        page.waitForFunction("() => PassKVMVideo.element().getBoundingClientRect().width <= 800 && PassKVMVideo.element().getBoundingClientRect().width > 0 && PassKVMVideo.element().style.width !== ''");
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Number> small = (java.util.Map<String, Number>) page.evaluate(
+                "() => { const r = PassKVMVideo.element().getBoundingClientRect(); return {w: r.width, h: r.height}; }");
+        assertThat(small.get("h").doubleValue()).isCloseTo(small.get("w").doubleValue() * 720 / 1280, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
     void badInputFramesGetClearErrorsAndTheConsoleStaysUsable() throws Exception {
         Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
         page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
