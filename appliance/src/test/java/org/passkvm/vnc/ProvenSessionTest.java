@@ -9,22 +9,15 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.passkvm.hid.HidInput;
-import org.passkvm.hid.HidOutput;
-import org.passkvm.hid.HidStatus;
-import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.Layout;
-import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
-import org.passkvm.hid.report.RelativeMouseReport;
 import org.passkvm.web.Role;
 import org.passkvm.web.auth.LoginLimiter;
 
@@ -34,8 +27,9 @@ import org.passkvm.web.auth.LoginLimiter;
  */
 class ProvenSessionTest {
 
-    private final List<KeyboardReport> keyboard = new ArrayList<>();
-    private final HidInput input = new HidInput(new Recording());
+    private final RecordingHid hid = new RecordingHid();
+    private final List<KeyboardReport> keyboard = hid.keyboard;
+    private final HidInput input = new HidInput(hid);
     private final Screens screens = new Screens();
     private final Map<Channel, String> users = new ConcurrentHashMap<>();
     private final LoginLimiter limiter = new LoginLimiter(1, Duration.ofMinutes(15), Duration.ofSeconds(60), Clock.systemUTC());
@@ -156,34 +150,5 @@ class ProvenSessionTest {
 
     private static String text(ByteBuf b) {
         return b.toString(StandardCharsets.US_ASCII);
-    }
-
-    private final class Recording implements HidOutput {
-        @Override
-        public String kind() {
-            return "recording";
-        }
-
-        @Override
-        public void keyboard(KeyboardReport report) {
-            keyboard.add(report);
-        }
-
-        @Override
-        public void absoluteMouse(AbsoluteMouseReport report) {}
-
-        @Override
-        public void relativeMouse(RelativeMouseReport report) {}
-
-        @Override
-        public HidStatus status() {
-            return new HidStatus("configured", true, true, KeyboardLeds.OFF);
-        }
-
-        @Override
-        public void onLeds(Consumer<KeyboardLeds> listener) {}
-
-        @Override
-        public void close() {}
     }
 }

@@ -9,18 +9,12 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.passkvm.hid.HidInput;
-import org.passkvm.hid.HidOutput;
-import org.passkvm.hid.HidStatus;
-import org.passkvm.hid.KeyboardLeds;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
 import org.passkvm.power.PowerControl;
@@ -30,7 +24,6 @@ import org.passkvm.simulator.SimulatedTarget;
 import org.passkvm.testkit.Await;
 import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
-import org.passkvm.hid.report.RelativeMouseReport;
 import org.passkvm.web.Role;
 import org.passkvm.web.auth.LoginLimiter;
 
@@ -330,39 +323,5 @@ class VncSessionTest {
         int[] pixels = new int[width * height];
         Arrays.fill(pixels, rgb);
         return new Screen(width, height, pixels, new byte[0], 1);
-    }
-
-    private static final class RecordingHid implements HidOutput {
-        final List<KeyboardReport> keyboard = new ArrayList<>();
-        final List<AbsoluteMouseReport> absolute = new ArrayList<>();
-
-        @Override
-        public String kind() {
-            return "recording";
-        }
-
-        @Override
-        public void keyboard(KeyboardReport report) {
-            keyboard.add(report);
-        }
-
-        @Override
-        public void absoluteMouse(AbsoluteMouseReport report) {
-            absolute.add(report);
-        }
-
-        @Override
-        public void relativeMouse(RelativeMouseReport report) {}
-
-        @Override
-        public HidStatus status() {
-            return new HidStatus("configured", true, true, KeyboardLeds.OFF);
-        }
-
-        @Override
-        public void onLeds(Consumer<KeyboardLeds> listener) {}
-
-        @Override
-        public void close() {}
     }
 }
