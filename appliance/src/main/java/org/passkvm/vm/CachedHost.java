@@ -128,31 +128,26 @@ final class CachedHost implements VmHost, HostChanges {
 
     @Override
     public DomainState state(String name) {
-        if (!refreshDomains()) {
-            return count(real.state(name));
-        }
-        synchronized (reading) {
-            DomainState s = states.get(name);
-            if (s == null) {
-                s = count(real.state(name));
-                states.put(name, s);
-            }
-            return s;
-        }
+        return perDomain(states, name, real::state);
     }
 
     @Override
     public String definition(String name) {
+        return perDomain(definitions, name, real::definition);
+    }
+
+    /** A VM's value as held, read from the host when not held (or not to be trusted). */
+    private <T> T perDomain(Map<String, T> held, String name, java.util.function.Function<String, T> read) {
         if (!refreshDomains()) {
-            return count(real.definition(name));
+            return count(read.apply(name));
         }
         synchronized (reading) {
-            String xml = definitions.get(name);
-            if (xml == null) {
-                xml = count(real.definition(name));
-                definitions.put(name, xml);
+            T value = held.get(name);
+            if (value == null) {
+                value = count(read.apply(name));
+                held.put(name, value);
             }
-            return xml;
+            return value;
         }
     }
 
