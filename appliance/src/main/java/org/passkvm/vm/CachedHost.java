@@ -395,21 +395,12 @@ final class CachedHost implements VmHost, HostChanges {
 
     @Override
     public void define(String domainXml) {
-        String name = DomainDefinition.parse(domainXml).name();
-        try {
-            real.define(domainXml);
-        } finally {
-            domainChanged(name);
-        }
+        changing(DomainDefinition.parse(domainXml).name(), () -> real.define(domainXml));
     }
 
     @Override
     public void power(String name, PowerAction action) {
-        try {
-            real.power(name, action);
-        } finally {
-            domainChanged(name);
-        }
+        changing(name, () -> real.power(name, action));
     }
 
     @Override
@@ -434,17 +425,18 @@ final class CachedHost implements VmHost, HostChanges {
 
     @Override
     public void attach(String vm, String deviceXml) {
-        try {
-            real.attach(vm, deviceXml);
-        } finally {
-            domainChanged(vm);
-        }
+        changing(vm, () -> real.attach(vm, deviceXml));
     }
 
     @Override
     public void detach(String vm, String deviceXml) {
+        changing(vm, () -> real.detach(vm, deviceXml));
+    }
+
+    /** Makes a change to a VM and marks it to be read again, whether the change went through or not. */
+    private void changing(String vm, Runnable change) {
         try {
-            real.detach(vm, deviceXml);
+            change.run();
         } finally {
             domainChanged(vm);
         }
