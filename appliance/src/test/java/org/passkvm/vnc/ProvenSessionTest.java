@@ -132,14 +132,7 @@ class ProvenSessionTest {
     }
 
     private ByteBuf drain() {
-        channel.runPendingTasks();
-        ByteBuf all = Unpooled.buffer();
-        ByteBuf b;
-        while ((b = channel.readOutbound()) != null) {
-            all.writeBytes(b);
-            b.release();
-        }
-        return all;
+        return Wire.drain(channel);
     }
 
     private static byte[] bytes(ByteBuf b) {

@@ -131,14 +131,7 @@ class PseudoEncodingsTest {
     }
 
     private ByteBuf drain() {
-        channel.runPendingTasks();
-        ByteBuf all = Unpooled.buffer();
-        ByteBuf b;
-        while ((b = channel.readOutbound()) != null) {
-            all.writeBytes(b);
-            b.release();
-        }
-        return all;
+        return Wire.drain(channel);
     }
 
     private static Screen solid(int width, int height) {

@@ -269,14 +269,7 @@ class VncSessionTest {
 
     /** Everything the server wrote so far, as one buffer. */
     private ByteBuf drain() {
-        channel.runPendingTasks();
-        ByteBuf all = Unpooled.buffer();
-        ByteBuf b;
-        while ((b = channel.readOutbound()) != null) {
-            all.writeBytes(b);
-            b.release();
-        }
-        return all;
+        return Wire.drain(channel);
     }
 
     private static byte[] bytes(ByteBuf b) {
