@@ -143,8 +143,15 @@
     const el = PassKVMVideo.element();
     if (!el) return;
     const s = PassKVMVideo.stats();
-    if (!screen.classList.contains("fit") || !s.width || !s.height || !area.clientWidth || !area.clientHeight) {
+    if (!s.width || !s.height || !area.clientWidth || !area.clientHeight) {
       el.style.width = el.style.height = el.style.maxWidth = el.style.maxHeight = "";
+      return;
+    }
+    if (!screen.classList.contains("fit")) {
+      // The source's size, not the element's own: a canvas is 300x150 until its first frame is drawn.
+      el.style.maxWidth = el.style.maxHeight = "none";
+      el.style.width = `${s.width}px`;
+      el.style.height = `${s.height}px`;
       return;
     }
     const scale = Math.min(area.clientWidth / s.width, area.clientHeight / s.height);
