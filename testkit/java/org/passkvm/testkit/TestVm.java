@@ -43,6 +43,17 @@ public final class TestVm {
         return Tools.repository();
     }
 
+    /**
+     * {@code java} with the flags a JVM in the VM's emulated CPU runs best with, then {@code args}: C1 only and one GC
+     * thread, since C2's compiler threads and parallel GC workers cost more emulated CPU than they give back in a
+     * run of a few minutes.
+     */
+    public static List<String> java(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     /** The classpath of the running tests, for a java command inside the VM (same paths there). */
     public static String testClassPath() {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -24,7 +24,7 @@ class MediaKernelTest {
     @TestFactory
     Stream<DynamicTest> virtualMediaOnTheRealKernel() {
         TestVm.requireTools();
-        TestVm.Result result = TestVm.run(Duration.ofSeconds(1500), List.of("java", "-Dtinylog.writer.level=info",
+        TestVm.Result result = TestVm.run(Duration.ofSeconds(1500), TestVm.java("-Dtinylog.writer.level=info",
             "-Dmedia.test.timeout.seconds=120", "-cp", TestVm.testClassPath(), MediaKernelScenario.class.getName()));
         System.out.println("MediaKernelScenario in the test VM:\n" + result.describe());
         return KernelChecks.asTests(result, CHECKS);

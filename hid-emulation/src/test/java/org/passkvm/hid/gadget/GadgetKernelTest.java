@@ -25,7 +25,7 @@ class GadgetKernelTest {
     @TestFactory
     Stream<DynamicTest> gadgetOnTheRealKernel() {
         TestVm.requireTools();
-        TestVm.Result result = TestVm.run(Duration.ofSeconds(420), List.of("java",
+        TestVm.Result result = TestVm.run(Duration.ofSeconds(420), TestVm.java(
             "-Dtinylog.writer.level=info", "-cp", TestVm.testClassPath(), GadgetKernelCheck.class.getName()));
         System.out.println("GadgetKernelCheck in the test VM: " + result.describe());
         return KernelChecks.asTests(result, EXPECTED_CHECKS);

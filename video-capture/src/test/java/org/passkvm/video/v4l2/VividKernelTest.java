@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -30,7 +29,7 @@ class VividKernelTest {
         Tools.require("v4l2-ctl");
         // (TestVm runs it again if QEMU's emulation crashed the JVM, which says nothing about PassKVM)
         TestVm.Result result = TestVm.run(Duration.ofSeconds(480),
-                List.of("java", "-cp", TestVm.testClassPath(), VividScenario.class.getName(), "yuyv422"));
+                TestVm.java("-cp", TestVm.testClassPath(), VividScenario.class.getName(), "yuyv422"));
         output = result.describe();
         for (String line : result.stdout().split("\n")) {
             if (line.startsWith("RESULT ")) {
