@@ -46,9 +46,13 @@
 
   function showLeds(leds) {
     if (!leds) return;
-    $("led-num").classList.toggle("on", !!leds.numLock);
-    $("led-caps").classList.toggle("on", !!leds.capsLock);
-    $("led-scroll").classList.toggle("on", !!leds.scrollLock);
+    // Lit or not shows as ● or ○ (style.css) and in words for screen readers, not by colour alone.
+    for (const [id, on, name] of [["led-num", leds.numLock, "Num Lock"], ["led-caps", leds.capsLock, "Caps Lock"],
+      ["led-scroll", leds.scrollLock, "Scroll Lock"]]) {
+      $(id).classList.toggle("on", !!on);
+      $(id).title = `${name} ${on ? "on" : "off"}`;
+      $(id).setAttribute("aria-label", $(id).title);
+    }
   }
 
   function send(bytes) {
@@ -70,9 +74,34 @@
     releaseAll: () => { held.clear(); send(new Uint8Array([6])); },
   };
 
-  screen.addEventListener("keydown", (e) => { e.preventDefault(); sendKey(e.code, true); });
-  screen.addEventListener("keyup", (e) => { e.preventDefault(); sendKey(e.code, false); });
-  screen.addEventListener("blur", () => { if (held.size) window.PassKVMInput.releaseAll(); });
+  // Captured, the picture sends every key to the target, Tab and Esc too. A click, a tap or the console putting
+  // focus there captures; reaching it with Tab does not (Tab goes on past it) until Enter. The release chord,
+  // Ctrl+Alt+Shift held together (a combination targets rarely need on its own), gives the keys back to the page.
+  let captured = false;
+  let tabbedAt = 0;
+  const RELEASE = ["Control", "Alt", "Shift"];
+  const isReleaseChord = (e) => e.ctrlKey && e.altKey && e.shiftKey && RELEASE.includes(e.key);
+  function capture(on) {
+    if (!on && held.size) window.PassKVMInput.releaseAll();
+    captured = on;
+    $("st-capture").classList.toggle("on", on);
+    $("st-capture").firstElementChild.textContent = on ? "to the target · Ctrl+Alt+Shift releases"
+      : document.activeElement === screen ? "page · Enter captures" : "page";
+  }
+  document.addEventListener("keydown", (e) => { if (e.key === "Tab") tabbedAt = performance.now(); }, true);
+  screen.addEventListener("keydown", (e) => {
+    if (!captured) {
+      if (e.key === "Enter") { e.preventDefault(); capture(true); }
+      return;
+    }
+    e.preventDefault();
+    if (isReleaseChord(e)) { capture(false); return; }
+    sendKey(e.code, true);
+  });
+  screen.addEventListener("keyup", (e) => { if (captured && held.has(e.code)) { e.preventDefault(); sendKey(e.code, false); } });
+  screen.addEventListener("focus", () => capture(performance.now() - tabbedAt > 300));
+  screen.addEventListener("blur", () => capture(false));
+  capture(document.activeElement === screen);
   // While keys are held the server expects a sign of life; silence means a lost link, and it lets go.
   setInterval(() => { if (held.size) send(new Uint8Array([7])); }, 500);
 
@@ -105,6 +134,7 @@
   screen.addEventListener("mousedown", (e) => {
     e.preventDefault();
     screen.focus();
+    if (!captured) capture(true);
     if (mouseMode === "relative" && !locked()) { screen.requestPointerLock(); return; }
     if (mouseMode === "absolute") sendAbsolute(e);
     send(new Uint8Array([4, buttonOf(e), 1]));
@@ -121,6 +151,14 @@
     send(new Int8Array([5, Math.sign(-e.deltaY), Math.sign(e.deltaX)]));
   }, { passive: false });
 
+  // Touch gestures (touch.js) click, scroll and point through the same frames as the mouse.
+  Object.assign(window.PassKVMInput, {
+    moveTo: (clientX, clientY) => sendAbsolute({ clientX, clientY }),
+    button: (b, down) => send(new Uint8Array([4, b, down ? 1 : 0])),
+    wheel: (wheel, pan) => send(new Int8Array([5, wheel, pan])),
+  });
+  const touch = typeof PassKVMTouch === "undefined" ? null : PassKVMTouch.attach(screen, window.PassKVMInput, picture);
+
   $("btn-mouse").addEventListener("click", () => {
     mouseMode = mouseMode === "absolute" ? "relative" : "absolute";
     if (ws) ws.send(JSON.stringify({ type: "mouseMode", mode: mouseMode }));
@@ -131,6 +169,7 @@
 
   // ---------------------------------------------------------------- view
   $("btn-scale").addEventListener("click", () => {
+    if (touch) touch.resetZoom();
     const fit = screen.classList.toggle("fit");
     screen.classList.toggle("native", !fit);
     $("btn-scale").textContent = fit ? "Fit" : "1:1";
@@ -160,6 +199,7 @@
     el.style.height = `${Math.floor(s.height * scale)}px`;
   }
   new ResizeObserver(fitPicture).observe(area);
+  window.PassKVMFit = fitPicture;
   $("btn-fullscreen").addEventListener("click", async () => {
     if (document.fullscreenElement) { await document.exitFullscreen(); return; }
     await document.documentElement.requestFullscreen();
@@ -171,14 +211,34 @@
     $("btn-fullscreen").textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
     if (!document.fullscreenElement && navigator.keyboard && navigator.keyboard.unlock) navigator.keyboard.unlock();
   });
-  $("btn-panels").addEventListener("click", () => {
+  const showDrawer = (open) => {
     const drawer = $("drawer");
-    drawer.hidden = !drawer.hidden;
-    $("btn-panels").setAttribute("aria-expanded", String(!drawer.hidden));
+    drawer.hidden = !open;
+    $("btn-panels").setAttribute("aria-expanded", String(open));
+    // Keyboard users land in the panels they opened.
+    if (open) [...drawer.querySelectorAll("button, a[href], input, select")].find((x) => x.offsetParent && !x.disabled)?.focus();
+  };
+  $("btn-panels").addEventListener("click", () => showDrawer($("drawer").hidden));
+  $("drawer-close").addEventListener("click", () => { showDrawer(false); $("btn-panels").focus(); });
+
+  // Narrow screens: the controls sit behind "☰ Menu"; a choice in it closes it (the Keys menu opens on its own).
+  const toolbar = document.querySelector(".toolbar");
+  const showTools = (open) => {
+    toolbar.classList.toggle("open", open);
+    $("btn-menu").setAttribute("aria-expanded", String(open));
+  };
+  $("btn-menu").addEventListener("click", (e) => {
+    e.stopPropagation();
+    const open = !toolbar.classList.contains("open");
+    showTools(open);
+    if (open) $("tools").querySelector("button:not([hidden]), a, select:not([hidden])")?.focus();
   });
+  $("tools").addEventListener("click", (e) => { if (e.target.closest("button, a") && e.target.id !== "btn-keys") showTools(false); });
+  document.addEventListener("click", (e) => { if (!toolbar.contains(e.target)) showTools(false); });
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && document.activeElement !== screen) {
       document.querySelectorAll(".menu, .dialog").forEach((m) => { m.hidden = true; });
+      if (toolbar.classList.contains("open")) { showTools(false); $("btn-menu").focus(); }
     }
   });
 
@@ -285,7 +345,14 @@
       }
     }
     const keys = panel("PassKVMKeys");
-    if (keys) keys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
+    if (keys) {
+      keys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
+      if (typeof PassKVMTouch !== "undefined" && me.role !== "viewer") {
+        const bar = PassKVMTouch.mountBar($("osk"), window.PassKVMInput);
+        // Opening the keyboard on a touch screen raises the device's own keyboard through the bar's text field.
+        $("btn-osk").addEventListener("click", () => { if (!$("osk").hidden && matchMedia("(pointer: coarse)").matches) bar.focus(); });
+      }
+    }
     else { $("btn-keys").hidden = true; $("btn-osk").hidden = true; }
     const paste = panel("PassKVMPaste");
     if (paste) paste.mount($("dialog-paste"), $("btn-paste"));
