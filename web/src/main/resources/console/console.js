@@ -326,6 +326,7 @@
     PassKVMAccount: typeof PassKVMAccount === "undefined" ? undefined : PassKVMAccount,
     PassKVMKeys: typeof PassKVMKeys === "undefined" ? undefined : PassKVMKeys,
     PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
+    PassKVMJiggler: typeof PassKVMJiggler === "undefined" ? undefined : PassKVMJiggler,
   };
   const panel = (name) => globalThis[name] || known[name];
 
@@ -344,6 +345,8 @@
         el.hidden = true;
       }
     }
+    const jiggler = panel("PassKVMJiggler");
+    if (jiggler && !$("panel-jiggler").hidden) jiggler.mount($("panel-jiggler"), $("st-jiggler"), me);
     const keys = panel("PassKVMKeys");
     if (keys) {
       keys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));

@@ -359,6 +359,16 @@ class MobileConsoleBrowserTest {
         assertThat(seen).as("controls reached with Tab").containsAll(controls);
         assertThat(Axe.seriousViolations(page)).as("serious or critical axe-core violations, keyboard user's console").isEmpty();
 
+        // The mouse jiggler's switch, by keyboard: the status bar shows it while it is on.
+        for (int i = 0; i < controls.size() + 5 && !focused(page).equals("#jiggler-on"); i++) {
+            page.keyboard().press("Tab");
+        }
+        page.keyboard().press("Space");
+        page.waitForSelector("#st-jiggler:not([hidden])");
+        assertThat(page.textContent("#st-jiggler")).isEqualTo("Jiggler: on · 60 s");
+        page.keyboard().press("Space");
+        page.waitForSelector("#st-jiggler[hidden]", new Page.WaitForSelectorOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
+
         // Enter on the picture captures the keys (Tab too), the chord lets them go again.
         for (int i = 0; i < controls.size() + 5 && !focused(page).equals("#screen"); i++) {
             page.keyboard().press("Tab");
