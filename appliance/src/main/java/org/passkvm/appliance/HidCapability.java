@@ -10,6 +10,7 @@ import org.passkvm.hid.HidInput;
 import org.passkvm.hid.HidOutput;
 import org.passkvm.hid.gadget.GadgetHid;
 import org.passkvm.hid.jiggle.Jiggler;
+import org.passkvm.hid.macro.MacroRunner;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
 import org.passkvm.hid.serial.Ch9329Hid;
@@ -19,6 +20,8 @@ import org.passkvm.web.Health;
 import org.passkvm.web.hid.HidRoutes;
 import org.passkvm.web.hid.InputSocket;
 import org.passkvm.web.hid.JigglerRoutes;
+import org.passkvm.web.hid.MacroRoutes;
+import org.passkvm.web.hid.MacroStore;
 import org.passkvm.web.hid.PasteRoutes;
 
 /** Picks the HID output (USB gadget, CH9329, or the simulated target) and registers the input API. */
@@ -95,6 +98,8 @@ final class HidCapability extends Capability {
         Typist typist = parts.own(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)));
         parts.provide(Typist.class, typist);
         new PasteRoutes(typist, layout).register(parts.web().api());
+        MacroRunner macros = parts.own(new MacroRunner(input, typist)); // a macro's text goes through the paste job
+        new MacroRoutes(new MacroStore(parts.dataDir()), macros, layout).register(parts.web().api());
         if (part.equals("demo")) {
             parts.simulator().setKeyboardLayout(layout.decoder()); // the demo target reads keys in the same layout
         }
