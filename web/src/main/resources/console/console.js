@@ -11,6 +11,7 @@
   let ws = null;
   let mouseMode = "absolute";
   const enc = new TextEncoder();
+  let recorder = null; // macros.js records what is sent while set
   const held = new Set();
 
   function connectInput() {
@@ -66,12 +67,14 @@
     const b = new Uint8Array(3 + c.length);
     b[0] = 1; b[1] = down ? 1 : 0; b[2] = c.length; b.set(c, 3);
     send(b);
+    if (recorder) recorder(`${down ? "down" : "up"} ${code}`);
     if (down) held.add(code); else held.delete(code);
   }
   window.PassKVMInput = {
     key: sendKey,
     tap: (codes) => { codes.forEach((c) => sendKey(c, true)); [...codes].reverse().forEach((c) => sendKey(c, false)); },
     releaseAll: () => { held.clear(); send(new Uint8Array([6])); },
+    record: (fn) => { recorder = fn; },
   };
 
   // Captured, the picture sends every key to the target, Tab and Esc too. A click, a tap or the console putting
@@ -96,6 +99,12 @@
     }
     e.preventDefault();
     if (isReleaseChord(e)) { capture(false); return; }
+    // Ctrl+Alt+digit runs the macro with that hotkey (if one has it) instead of reaching the target.
+    if (e.ctrlKey && e.altKey && !e.shiftKey && /^Digit[1-9]$/.test(e.code) && typeof PassKVMMacros !== "undefined"
+        && PassKVMMacros.hotkey(Number(e.code.slice(5)))) {
+      window.PassKVMInput.releaseAll();
+      return;
+    }
     sendKey(e.code, true);
   });
   screen.addEventListener("keyup", (e) => { if (captured && held.has(e.code)) { e.preventDefault(); sendKey(e.code, false); } });
@@ -108,6 +117,13 @@
   // ---------------------------------------------------------------- mouse
   const picture = () => PassKVMVideo.element() || screen;
 
+  let lastAbsolute = null;
+  // A recording keeps the pointer only where a button went down or up, not every move on the way.
+  const recordButton = (b, down) => {
+    if (!recorder) return;
+    if (mouseMode === "absolute" && lastAbsolute) recorder(lastAbsolute);
+    recorder(`${down ? "press" : "release"} ${["left", "right", "middle"][b] || "left"}`);
+  };
   // Frame 0x02: absolute move; [0x02, x u16, y u16] in 0..32767 of the picture.
   function sendAbsolute(e) {
     const r = picture().getBoundingClientRect();
@@ -117,6 +133,7 @@
     const b = new DataView(new ArrayBuffer(5));
     b.setUint8(0, 2); b.setUint16(1, x); b.setUint16(3, y);
     send(b.buffer);
+    lastAbsolute = `move ${x} ${y}`;
   }
   // Frame 0x03: relative move; [0x03, dx i16, dy i16]
   function sendRelative(dx, dy) {
@@ -138,24 +155,27 @@
     if (mouseMode === "relative" && !locked()) { screen.requestPointerLock(); return; }
     if (mouseMode === "absolute") sendAbsolute(e);
     send(new Uint8Array([4, buttonOf(e), 1]));
+    recordButton(buttonOf(e), true);
   });
   screen.addEventListener("mouseup", (e) => {
     e.preventDefault();
     if (mouseMode === "absolute") sendAbsolute(e);
     send(new Uint8Array([4, buttonOf(e), 0]));
+    recordButton(buttonOf(e), false);
   });
   screen.addEventListener("contextmenu", (e) => e.preventDefault());
   // Frame 0x05: wheel; [0x05, wheel i8, pan i8]
   screen.addEventListener("wheel", (e) => {
     e.preventDefault();
     send(new Int8Array([5, Math.sign(-e.deltaY), Math.sign(e.deltaX)]));
+    if (recorder && e.deltaY) recorder(`wheel ${Math.sign(-e.deltaY)}`);
   }, { passive: false });
 
   // Touch gestures (touch.js) click, scroll and point through the same frames as the mouse.
   Object.assign(window.PassKVMInput, {
     moveTo: (clientX, clientY) => sendAbsolute({ clientX, clientY }),
-    button: (b, down) => send(new Uint8Array([4, b, down ? 1 : 0])),
-    wheel: (wheel, pan) => send(new Int8Array([5, wheel, pan])),
+    button: (b, down) => { send(new Uint8Array([4, b, down ? 1 : 0])); recordButton(b, down); },
+    wheel: (wheel, pan) => { send(new Int8Array([5, wheel, pan])); if (recorder && wheel) recorder(`wheel ${wheel}`); },
   });
   const touch = typeof PassKVMTouch === "undefined" ? null : PassKVMTouch.attach(screen, window.PassKVMInput, picture);
 
@@ -327,6 +347,7 @@
     PassKVMKeys: typeof PassKVMKeys === "undefined" ? undefined : PassKVMKeys,
     PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
     PassKVMJiggler: typeof PassKVMJiggler === "undefined" ? undefined : PassKVMJiggler,
+    PassKVMMacros: typeof PassKVMMacros === "undefined" ? undefined : PassKVMMacros,
   };
   const panel = (name) => globalThis[name] || known[name];
 
@@ -345,6 +366,8 @@
         el.hidden = true;
       }
     }
+    const macros = panel("PassKVMMacros");
+    if (macros) macros.mount($("panel-macros"), window.PassKVMInput, me);
     const jiggler = panel("PassKVMJiggler");
     if (jiggler && !$("panel-jiggler").hidden) jiggler.mount($("panel-jiggler"), $("st-jiggler"), me);
     const keys = panel("PassKVMKeys");

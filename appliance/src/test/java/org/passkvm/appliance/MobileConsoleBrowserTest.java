@@ -393,4 +393,47 @@ class MobileConsoleBrowserTest {
         assertThat(browser.chromium().consoleErrors(page)).isEmpty();
         page.context().close();
     }
+
+    // ------------------------------------------------------------------ macros
+
+    private static long linesEqual(String line) throws Exception {
+        long n = 0;
+        for (JsonNode l : target().get("lines")) {
+            if (l.asText().equals(line)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aMacroRecordedInTheConsoleIsSavedAndReplayedByAClickAndByItsHotkey() throws Exception {
+        Page page = console(DESKTOP);
+        long before = linesEqual("demo$ echo rec");
+        page.click("#btn-panels");
+        page.waitForSelector("#panel-macros .macro-editor");
+        page.click("#panel-macros button:has-text('Record')");
+        page.click("#screen"); // into the picture: captured
+        ConsoleBrowserTest.typeLikeAPerson(page, "echo rec");
+        page.keyboard().press("Enter");
+        Await.value(Duration.ofSeconds(5), () -> linesEqual("demo$ echo rec"), n -> n == before + 1, "the recorded line on the target");
+        page.click("#panel-macros button:has-text('Stop recording')");
+        String script = page.inputValue("#panel-macros .macro-script");
+        assertThat(script).contains("down KeyE").contains("up Enter").contains("press left");
+        page.fill("#panel-macros input[aria-label='Macro name']", "rec");
+        page.selectOption("#panel-macros select[aria-label='Hotkey']", "2");
+        page.click("#panel-macros button:has-text('Save')");
+        page.waitForSelector("#panel-macros .macro:has-text('rec')");
+
+        page.click("#panel-macros button[aria-label='Run rec']");
+        Await.value(Duration.ofSeconds(10), () -> linesEqual("demo$ echo rec"), n -> n == before + 2, "the macro replayed by a click");
+        page.waitForSelector("#panel-macros [role=status]:has-text('done')");
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("macro-1440x900.png")));
+
+        page.click("#screen");
+        page.keyboard().press("Control+Alt+Digit2");
+        Await.value(Duration.ofSeconds(10), () -> linesEqual("demo$ echo rec"), n -> n == before + 3, "the macro replayed by Ctrl+Alt+2");
+        assertThat(browser.chromium().consoleErrors(page)).isEmpty();
+        page.context().close();
+    }
 }
