@@ -348,13 +348,14 @@
     PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
     PassKVMJiggler: typeof PassKVMJiggler === "undefined" ? undefined : PassKVMJiggler,
     PassKVMMacros: typeof PassKVMMacros === "undefined" ? undefined : PassKVMMacros,
+    PassKVMSettings: typeof PassKVMSettings === "undefined" ? undefined : PassKVMSettings,
   };
   const panel = (name) => globalThis[name] || known[name];
 
   function mountPanels(me) {
     const mounts = [
       ["PassKVMAtx", "panel-atx"], ["PassKVMMedia", "panel-media"],
-      ["PassKVMAccount", "panel-account"],
+      ["PassKVMSettings", "panel-settings"], ["PassKVMAccount", "panel-account"],
     ];
     for (const [name, id] of mounts) {
       const el = $(id);

@@ -430,6 +430,18 @@ class MobileConsoleBrowserTest {
         page.waitForSelector("#panel-macros [role=status]:has-text('done')");
         page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("macro-1440x900.png")));
 
+        // The admin's Settings panel: a live setting says so, one for the encoder waits for a restart; both reset.
+        page.fill("#setting-video-h264-bitrate_kbps", "3000");
+        page.press("#setting-video-h264-bitrate_kbps", "Enter");
+        page.waitForSelector("[data-key='video.h264.bitrate_kbps']:has-text('takes effect at the next restart')");
+        page.check("#setting-hid-jiggler");
+        page.waitForSelector("[data-key='hid.jiggler']:has-text('applied at once')");
+        page.waitForSelector("#st-jiggler:not([hidden])", new Page.WaitForSelectorOptions().setTimeout(10_000));
+        page.click("[data-key='video.h264.bitrate_kbps'] button:has-text('Reset')");
+        page.waitForSelector("[data-key='video.h264.bitrate_kbps']:has-text('applies at the next restart')");
+        page.click("[data-key='hid.jiggler'] button:has-text('Reset')");
+        page.waitForFunction("() => !document.getElementById('setting-hid-jiggler').checked");
+
         page.click("#screen");
         page.keyboard().press("Control+Alt+Digit2");
         Await.value(Duration.ofSeconds(10), () -> linesEqual("demo$ echo rec"), n -> n == before + 3, "the macro replayed by Ctrl+Alt+2");
