@@ -48,6 +48,7 @@ const PassKVMAtx = (() => {
       power.dot.classList.toggle("lit-power", !!s.powerLed);
       power.text.textContent = s.powerLed ? "Power on" : "Power off";
       hdd.dot.classList.toggle("lit-hdd", !!s.hddLed);
+      hdd.text.textContent = s.hddLed ? "HDD busy" : "HDD idle"; // the words, not only the colour, carry the state
       for (const [id, b] of buttons) b.disabled = !!s.busy;
       buttons.get("on").disabled = !!s.busy || s.powerLed;
       buttons.get("off").disabled = !!s.busy || !s.powerLed;

@@ -11,6 +11,7 @@
   let ws = null;
   let mouseMode = "absolute";
   const enc = new TextEncoder();
+  let recorder = null; // macros.js records what is sent while set
   const held = new Set();
 
   function connectInput() {
@@ -46,9 +47,13 @@
 
   function showLeds(leds) {
     if (!leds) return;
-    $("led-num").classList.toggle("on", !!leds.numLock);
-    $("led-caps").classList.toggle("on", !!leds.capsLock);
-    $("led-scroll").classList.toggle("on", !!leds.scrollLock);
+    // Lit or not shows as ● or ○ (style.css) and in words for screen readers, not by colour alone.
+    for (const [id, on, name] of [["led-num", leds.numLock, "Num Lock"], ["led-caps", leds.capsLock, "Caps Lock"],
+      ["led-scroll", leds.scrollLock, "Scroll Lock"]]) {
+      $(id).classList.toggle("on", !!on);
+      $(id).title = `${name} ${on ? "on" : "off"}`;
+      $(id).setAttribute("aria-label", $(id).title);
+    }
   }
 
   function send(bytes) {
@@ -62,23 +67,63 @@
     const b = new Uint8Array(3 + c.length);
     b[0] = 1; b[1] = down ? 1 : 0; b[2] = c.length; b.set(c, 3);
     send(b);
+    if (recorder) recorder(`${down ? "down" : "up"} ${code}`);
     if (down) held.add(code); else held.delete(code);
   }
   window.PassKVMInput = {
     key: sendKey,
     tap: (codes) => { codes.forEach((c) => sendKey(c, true)); [...codes].reverse().forEach((c) => sendKey(c, false)); },
     releaseAll: () => { held.clear(); send(new Uint8Array([6])); },
+    record: (fn) => { recorder = fn; },
   };
 
-  screen.addEventListener("keydown", (e) => { e.preventDefault(); sendKey(e.code, true); });
-  screen.addEventListener("keyup", (e) => { e.preventDefault(); sendKey(e.code, false); });
-  screen.addEventListener("blur", () => { if (held.size) window.PassKVMInput.releaseAll(); });
+  // Captured, the picture sends every key to the target, Tab and Esc too. A click, a tap or the console putting
+  // focus there captures; reaching it with Tab does not (Tab goes on past it) until Enter. The release chord,
+  // Ctrl+Alt+Shift held together (a combination targets rarely need on its own), gives the keys back to the page.
+  let captured = false;
+  let tabbedAt = 0;
+  const RELEASE = ["Control", "Alt", "Shift"];
+  const isReleaseChord = (e) => e.ctrlKey && e.altKey && e.shiftKey && RELEASE.includes(e.key);
+  function capture(on) {
+    if (!on && held.size) window.PassKVMInput.releaseAll();
+    captured = on;
+    $("st-capture").classList.toggle("on", on);
+    $("st-capture").firstElementChild.textContent = on ? "to the target · Ctrl+Alt+Shift releases"
+      : document.activeElement === screen ? "page · Enter captures" : "page";
+  }
+  document.addEventListener("keydown", (e) => { if (e.key === "Tab") tabbedAt = performance.now(); }, true);
+  screen.addEventListener("keydown", (e) => {
+    if (!captured) {
+      if (e.key === "Enter") { e.preventDefault(); capture(true); }
+      return;
+    }
+    e.preventDefault();
+    if (isReleaseChord(e)) { capture(false); return; }
+    // Ctrl+Alt+digit runs the macro with that hotkey (if one has it) instead of reaching the target.
+    if (e.ctrlKey && e.altKey && !e.shiftKey && /^Digit[1-9]$/.test(e.code) && typeof PassKVMMacros !== "undefined"
+        && PassKVMMacros.hotkey(Number(e.code.slice(5)))) {
+      window.PassKVMInput.releaseAll();
+      return;
+    }
+    sendKey(e.code, true);
+  });
+  screen.addEventListener("keyup", (e) => { if (captured && held.has(e.code)) { e.preventDefault(); sendKey(e.code, false); } });
+  screen.addEventListener("focus", () => capture(performance.now() - tabbedAt > 300));
+  screen.addEventListener("blur", () => capture(false));
+  capture(document.activeElement === screen);
   // While keys are held the server expects a sign of life; silence means a lost link, and it lets go.
   setInterval(() => { if (held.size) send(new Uint8Array([7])); }, 500);
 
   // ---------------------------------------------------------------- mouse
   const picture = () => PassKVMVideo.element() || screen;
 
+  let lastAbsolute = null;
+  // A recording keeps the pointer only where a button went down or up, not every move on the way.
+  const recordButton = (b, down) => {
+    if (!recorder) return;
+    if (mouseMode === "absolute" && lastAbsolute) recorder(lastAbsolute);
+    recorder(`${down ? "press" : "release"} ${["left", "right", "middle"][b] || "left"}`);
+  };
   // Frame 0x02: absolute move; [0x02, x u16, y u16] in 0..32767 of the picture.
   function sendAbsolute(e) {
     const r = picture().getBoundingClientRect();
@@ -88,6 +133,7 @@
     const b = new DataView(new ArrayBuffer(5));
     b.setUint8(0, 2); b.setUint16(1, x); b.setUint16(3, y);
     send(b.buffer);
+    lastAbsolute = `move ${x} ${y}`;
   }
   // Frame 0x03: relative move; [0x03, dx i16, dy i16]
   function sendRelative(dx, dy) {
@@ -105,21 +151,33 @@
   screen.addEventListener("mousedown", (e) => {
     e.preventDefault();
     screen.focus();
+    if (!captured) capture(true);
     if (mouseMode === "relative" && !locked()) { screen.requestPointerLock(); return; }
     if (mouseMode === "absolute") sendAbsolute(e);
     send(new Uint8Array([4, buttonOf(e), 1]));
+    recordButton(buttonOf(e), true);
   });
   screen.addEventListener("mouseup", (e) => {
     e.preventDefault();
     if (mouseMode === "absolute") sendAbsolute(e);
     send(new Uint8Array([4, buttonOf(e), 0]));
+    recordButton(buttonOf(e), false);
   });
   screen.addEventListener("contextmenu", (e) => e.preventDefault());
   // Frame 0x05: wheel; [0x05, wheel i8, pan i8]
   screen.addEventListener("wheel", (e) => {
     e.preventDefault();
     send(new Int8Array([5, Math.sign(-e.deltaY), Math.sign(e.deltaX)]));
+    if (recorder && e.deltaY) recorder(`wheel ${Math.sign(-e.deltaY)}`);
   }, { passive: false });
+
+  // Touch gestures (touch.js) click, scroll and point through the same frames as the mouse.
+  Object.assign(window.PassKVMInput, {
+    moveTo: (clientX, clientY) => sendAbsolute({ clientX, clientY }),
+    button: (b, down) => { send(new Uint8Array([4, b, down ? 1 : 0])); recordButton(b, down); },
+    wheel: (wheel, pan) => { send(new Int8Array([5, wheel, pan])); if (recorder && wheel) recorder(`wheel ${wheel}`); },
+  });
+  const touch = typeof PassKVMTouch === "undefined" ? null : PassKVMTouch.attach(screen, window.PassKVMInput, picture);
 
   $("btn-mouse").addEventListener("click", () => {
     mouseMode = mouseMode === "absolute" ? "relative" : "absolute";
@@ -131,6 +189,7 @@
 
   // ---------------------------------------------------------------- view
   $("btn-scale").addEventListener("click", () => {
+    if (touch) touch.resetZoom();
     const fit = screen.classList.toggle("fit");
     screen.classList.toggle("native", !fit);
     $("btn-scale").textContent = fit ? "Fit" : "1:1";
@@ -160,6 +219,7 @@
     el.style.height = `${Math.floor(s.height * scale)}px`;
   }
   new ResizeObserver(fitPicture).observe(area);
+  window.PassKVMFit = fitPicture;
   $("btn-fullscreen").addEventListener("click", async () => {
     if (document.fullscreenElement) { await document.exitFullscreen(); return; }
     await document.documentElement.requestFullscreen();
@@ -171,14 +231,34 @@
     $("btn-fullscreen").textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
     if (!document.fullscreenElement && navigator.keyboard && navigator.keyboard.unlock) navigator.keyboard.unlock();
   });
-  $("btn-panels").addEventListener("click", () => {
+  const showDrawer = (open) => {
     const drawer = $("drawer");
-    drawer.hidden = !drawer.hidden;
-    $("btn-panels").setAttribute("aria-expanded", String(!drawer.hidden));
+    drawer.hidden = !open;
+    $("btn-panels").setAttribute("aria-expanded", String(open));
+    // Keyboard users land in the panels they opened.
+    if (open) [...drawer.querySelectorAll("button, a[href], input, select")].find((x) => x.offsetParent && !x.disabled)?.focus();
+  };
+  $("btn-panels").addEventListener("click", () => showDrawer($("drawer").hidden));
+  $("drawer-close").addEventListener("click", () => { showDrawer(false); $("btn-panels").focus(); });
+
+  // Narrow screens: the controls sit behind "☰ Menu"; a choice in it closes it (the Keys menu opens on its own).
+  const toolbar = document.querySelector(".toolbar");
+  const showTools = (open) => {
+    toolbar.classList.toggle("open", open);
+    $("btn-menu").setAttribute("aria-expanded", String(open));
+  };
+  $("btn-menu").addEventListener("click", (e) => {
+    e.stopPropagation();
+    const open = !toolbar.classList.contains("open");
+    showTools(open);
+    if (open) $("tools").querySelector("button:not([hidden]), a, select:not([hidden])")?.focus();
   });
+  $("tools").addEventListener("click", (e) => { if (e.target.closest("button, a") && e.target.id !== "btn-keys") showTools(false); });
+  document.addEventListener("click", (e) => { if (!toolbar.contains(e.target)) showTools(false); });
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && document.activeElement !== screen) {
       document.querySelectorAll(".menu, .dialog").forEach((m) => { m.hidden = true; });
+      if (toolbar.classList.contains("open")) { showTools(false); $("btn-menu").focus(); }
     }
   });
 
@@ -266,13 +346,16 @@
     PassKVMAccount: typeof PassKVMAccount === "undefined" ? undefined : PassKVMAccount,
     PassKVMKeys: typeof PassKVMKeys === "undefined" ? undefined : PassKVMKeys,
     PassKVMPaste: typeof PassKVMPaste === "undefined" ? undefined : PassKVMPaste,
+    PassKVMJiggler: typeof PassKVMJiggler === "undefined" ? undefined : PassKVMJiggler,
+    PassKVMMacros: typeof PassKVMMacros === "undefined" ? undefined : PassKVMMacros,
+    PassKVMSettings: typeof PassKVMSettings === "undefined" ? undefined : PassKVMSettings,
   };
   const panel = (name) => globalThis[name] || known[name];
 
   function mountPanels(me) {
     const mounts = [
       ["PassKVMAtx", "panel-atx"], ["PassKVMMedia", "panel-media"],
-      ["PassKVMAccount", "panel-account"],
+      ["PassKVMSettings", "panel-settings"], ["PassKVMAccount", "panel-account"],
     ];
     for (const [name, id] of mounts) {
       const el = $(id);
@@ -284,8 +367,19 @@
         el.hidden = true;
       }
     }
+    const macros = panel("PassKVMMacros");
+    if (macros) macros.mount($("panel-macros"), window.PassKVMInput, me);
+    const jiggler = panel("PassKVMJiggler");
+    if (jiggler && !$("panel-jiggler").hidden) jiggler.mount($("panel-jiggler"), $("st-jiggler"), me);
     const keys = panel("PassKVMKeys");
-    if (keys) keys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
+    if (keys) {
+      keys.mount($("menu-keys"), $("btn-keys"), $("osk"), $("btn-osk"));
+      if (typeof PassKVMTouch !== "undefined" && me.role !== "viewer") {
+        const bar = PassKVMTouch.mountBar($("osk"), window.PassKVMInput);
+        // Opening the keyboard on a touch screen raises the device's own keyboard through the bar's text field.
+        $("btn-osk").addEventListener("click", () => { if (!$("osk").hidden && matchMedia("(pointer: coarse)").matches) bar.focus(); });
+      }
+    }
     else { $("btn-keys").hidden = true; $("btn-osk").hidden = true; }
     const paste = panel("PassKVMPaste");
     if (paste) paste.mount($("dialog-paste"), $("btn-paste"));

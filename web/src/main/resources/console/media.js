@@ -20,7 +20,7 @@ const PassKVMMedia = (() => {
     const say = (text) => { message.textContent = text || ""; };
 
     // ---- upload: XMLHttpRequest, because fetch() reports no upload progress ----
-    const file = el("input", { type: "file", accept: ".iso,.img,.raw,.bin,application/octet-stream" });
+    const file = el("input", { type: "file", accept: ".iso,.img,.raw,.bin,application/octet-stream", "aria-label": "Image file to upload" });
     const upBar = el("progress", { max: 1, value: 0, hidden: true });
     const upText = el("span");
     const upButton = el("button", { type: "button", textContent: "Upload" });
@@ -63,8 +63,8 @@ const PassKVMMedia = (() => {
     upCancel.addEventListener("click", () => { if (xhr) xhr.abort(); });
 
     // ---- fetch from a URL: the appliance downloads; progress shows in the list ----
-    const url = el("input", { type: "url", placeholder: "https://…/installer.iso" });
-    const fetchName = el("input", { type: "text", placeholder: "name (from the URL)" });
+    const url = el("input", { type: "url", placeholder: "https://…/installer.iso", "aria-label": "URL of the image to fetch" });
+    const fetchName = el("input", { type: "text", placeholder: "name (from the URL)", "aria-label": "Name to store it as" });
     const insecure = el("input", { type: "checkbox" });
     const fetchButton = el("button", { type: "button", textContent: "Fetch" });
     url.addEventListener("input", () => {

@@ -39,7 +39,9 @@ const PassKVMVms = (() => {
   }
   const refusal = (title, e) => `${title}: ${REFUSALS[e.status] || "Failed"}${e.status ? ` (${e.status})` : ""} — ${e.message}`;
   const holder = (vm) => (vm ? h("span", { class: "holder" }, vm) : h("span", { class: "muted" }, "free"));
-  const table = (cls, heads, rows) => h("div", { class: "table-wrap" }, h("table", { class: "host-table " + cls },
+  // The wrapper scrolls sideways where a table is wider than the screen: focusable, so the keyboard can scroll it too.
+  const table = (cls, heads, rows) => h("div", { class: "table-wrap", tabindex: "0", role: "region",
+    "aria-label": `Table: ${heads.filter(Boolean).join(", ")}` }, h("table", { class: "host-table " + cls },
     h("thead", {}, h("tr", {}, heads.map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c, i) => h("td", { "data-label": heads[i] }, c)))))));
 

@@ -56,8 +56,10 @@ public final class Appliance implements AutoCloseable {
             MediaCapability.SETTINGS, PowerCapability.ATX, PowerCapability.WOL, PowerCapability.REDFISH, PowerCapability.IPMI,
             VmCapability.SETTINGS, VncCapability.SETTINGS, Parts.DEMO));
 
-    public static Appliance start(StartupOptions options, Config config) throws IOException {
+    public static Appliance start(StartupOptions options, Config file) throws IOException {
         long started = System.nanoTime();
+        // The admin's run-time changes (Settings panel) lie over the file, which may sit on a read-only root.
+        Config config = RuntimeSettings.withOverrides(options.dataDir(), file);
         Schema.Settings settings = SCHEMA.read(config); // the whole file is checked before anything starts
         Registry registry = new Registry(CAPABILITIES);
         Choices choices = registry.choose(settings);
@@ -69,6 +71,7 @@ public final class Appliance implements AutoCloseable {
         try {
             registry.start(parts, choices);
             DemoTargetRoutes.register(parts);
+            RuntimeSettings.register(web.api(), options.dataDir(), file, settings, parts);
             web.start();
         } catch (RuntimeException | IOException e) {
             parts.close();

@@ -56,6 +56,26 @@ public final class Config {
         }
     }
 
+    /** A copy of the whole file with one setting ({@code section.sub.key}) set to {@code value}; null removes it. */
+    public Config with(String dottedKey, JsonNode value) {
+        ObjectNode copy = root.deepCopy();
+        String[] parts = dottedKey.split("\\.");
+        ObjectNode at = copy;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode next = at.get(parts[i]);
+            if (!(next instanceof ObjectNode)) {
+                next = at.putObject(parts[i]);
+            }
+            at = (ObjectNode) next;
+        }
+        if (value == null) {
+            at.remove(parts[parts.length - 1]);
+        } else {
+            at.set(parts[parts.length - 1], value);
+        }
+        return new Config(copy, "", new TreeSet<>());
+    }
+
     public Config section(String name) {
         String key = prefix + name;
         used.add(key);

@@ -9,6 +9,8 @@ import org.passkvm.appliance.settings.Values;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.HidOutput;
 import org.passkvm.hid.gadget.GadgetHid;
+import org.passkvm.hid.jiggle.Jiggler;
+import org.passkvm.hid.macro.MacroRunner;
 import org.passkvm.hid.keymap.Layout;
 import org.passkvm.hid.paste.Typist;
 import org.passkvm.hid.serial.Ch9329Hid;
@@ -17,6 +19,9 @@ import org.passkvm.vmdisplay.InputRoute;
 import org.passkvm.web.Health;
 import org.passkvm.web.hid.HidRoutes;
 import org.passkvm.web.hid.InputSocket;
+import org.passkvm.web.hid.JigglerRoutes;
+import org.passkvm.web.hid.MacroRoutes;
+import org.passkvm.web.hid.MacroStore;
 import org.passkvm.web.hid.PasteRoutes;
 
 /** Picks the HID output (USB gadget, CH9329, or the simulated target) and registers the input API. */
@@ -34,7 +39,13 @@ final class HidCapability extends Capability {
     static final Setting<String> SERIAL_PORT = Setting.text("serial_port", "/dev/ttyUSB0", "CH9329 only");
     static final Setting<Integer> BAUD = Setting.integer("baud", 9600, 1200, 115200, "CH9329 only");
 
-    static final Section SETTINGS = Section.of("hid", OUTPUT, LAYOUT, PASTE_DELAY, PASTE_MAX_DELAY, SERIAL_PORT, BAUD)
+    static final Setting<Boolean> JIGGLER = Setting.flag("jiggler", false,
+            "nudge the mouse about a pixel and back when nobody moved it for an interval (keeps screensavers away)");
+    static final Setting<Integer> JIGGLER_INTERVAL = Setting.integer("jiggler_interval_s", 60,
+            Jiggler.MIN_INTERVAL_SECONDS, Jiggler.MAX_INTERVAL_SECONDS, "seconds of quiet before each nudge");
+
+    static final Section SETTINGS = Section.of("hid", OUTPUT, LAYOUT, PASTE_DELAY, PASTE_MAX_DELAY, SERIAL_PORT, BAUD,
+                    JIGGLER, JIGGLER_INTERVAL)
             .with(GadgetSettings.SETTINGS)
             .rule(hid -> {
                 // A serial line is slower than USB: pasting faster than the chip takes keys would drop them.
@@ -76,6 +87,10 @@ final class HidCapability extends Capability {
         parts.web().sessions().onEnd(s -> input.releaseAll());
         new HidRoutes(input).register(parts.web().api());
         parts.own(new InputSocket(input)).register(parts.web().api());
+        // In the appliance, not the browser: it keeps the target awake with no console open.
+        Jiggler jiggler = parts.own(Jiggler.start(input, hid.get(JIGGLER), hid.get(JIGGLER_INTERVAL)));
+        parts.provide(Jiggler.class, jiggler);
+        new JigglerRoutes(jiggler).register(parts.web().api());
         int pasteFloor = pasteFloor(hid);
         Layout layout = Layout.find(hid.get(LAYOUT)).orElseThrow();
         parts.provide(Layout.class, layout);
@@ -83,6 +98,8 @@ final class HidCapability extends Capability {
         Typist typist = parts.own(new Typist(input, new Typist.Settings(pasteDelay, pasteFloor, hid.get(PASTE_MAX_DELAY), 64 * 1024)));
         parts.provide(Typist.class, typist);
         new PasteRoutes(typist, layout).register(parts.web().api());
+        MacroRunner macros = parts.own(new MacroRunner(input, typist)); // a macro's text goes through the paste job
+        new MacroRoutes(new MacroStore(parts.dataDir()), macros, layout).register(parts.web().api());
         if (part.equals("demo")) {
             parts.simulator().setKeyboardLayout(layout.decoder()); // the demo target reads keys in the same layout
         }

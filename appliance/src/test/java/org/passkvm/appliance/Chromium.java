@@ -46,7 +46,19 @@ public final class Chromium implements AutoCloseable {
 
     /** A new page in a fresh context (its own cookies), recording console errors. */
     public Page newPage() {
-        Page page = newContext().newPage();
+        return record(newContext().newPage());
+    }
+
+    /**
+     * A new page in a fresh context of the given viewport; with {@code touch}, a phone or tablet: touch events and
+     * the mobile viewport meta tag honoured.
+     */
+    public Page newPage(int width, int height, boolean touch) {
+        return record(browser.newContext(new Browser.NewContextOptions().setIgnoreHTTPSErrors(true).setViewportSize(width, height)
+                .setHasTouch(touch).setIsMobile(touch).setDeviceScaleFactor(1)).newPage());
+    }
+
+    private Page record(Page page) {
         page.setDefaultTimeout(60_000);
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         consoleErrors.put(page, errors);
@@ -61,7 +73,11 @@ public final class Chromium implements AutoCloseable {
 
     /** Logs in through the login page and waits for the console. */
     public Page login(int port, String user, String password) {
-        Page page = newPage();
+        return login(newPage(), port, user, password);
+    }
+
+    /** Logs in on {@code page} through the login page and waits for the console. */
+    public Page login(Page page, int port, String user, String password) {
         page.navigate("https://127.0.0.1:" + port + "/");
         page.waitForURL("**/login");
         page.fill("#user", user);

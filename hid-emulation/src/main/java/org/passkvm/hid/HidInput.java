@@ -29,6 +29,10 @@ public final class HidInput {
     private int x = AbsoluteMouseReport.MAX / 2;
     private int y = AbsoluteMouseReport.MAX / 2;
     private MouseMode mouseMode = MouseMode.ABSOLUTE;
+    /** When a person last used the mouse (System.nanoTime); a day before start means never. */
+    private long lastPointerNanos = System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
+    /** A nudge's step in absolute units: about one pixel on a 1366 px wide screen, less on wider ones. */
+    static final int NUDGE_UNITS = 24;
 
     public HidInput(HidOutput output) {
         this.output = output;
@@ -103,6 +107,7 @@ public final class HidInput {
 
     /** Moves the absolute pointer; coordinates are 0..32767 across the target's screen. */
     public synchronized void moveTo(int newX, int newY) {
+        lastPointerNanos = System.nanoTime();
         x = clamp(newX);
         y = clamp(newY);
         sendAbsolute(0, 0);
@@ -110,6 +115,7 @@ public final class HidInput {
 
     /** Moves the relative pointer, split into as many reports as the int8 fields need. */
     public synchronized void moveBy(int dx, int dy) {
+        lastPointerNanos = System.nanoTime();
         while (dx != 0 || dy != 0) {
             int stepX = Math.max(-127, Math.min(127, dx));
             int stepY = Math.max(-127, Math.min(127, dy));
@@ -124,13 +130,35 @@ public final class HidInput {
         if (button < 0 || button > 4) {
             throw new IllegalArgumentException("mouse button must be 0..4, got " + button);
         }
+        lastPointerNanos = System.nanoTime();
         buttons = down ? buttons | 1 << button : buttons & ~(1 << button);
         sendPointer(0, 0);
     }
 
     /** Scrolls; positive wheel is away from the user, positive pan is to the right. */
     public synchronized void scroll(int wheel, int pan) {
+        lastPointerNanos = System.nanoTime();
         sendPointer(wheel, pan);
+    }
+
+    /** When a person last moved, clicked or scrolled (System.nanoTime); {@link #nudge} does not count. */
+    public synchronized long lastPointerNanos() {
+        return lastPointerNanos;
+    }
+
+    /**
+     * A movement the target's idle timer sees and a person does not: a step of about a pixel and straight back, the
+     * pointer left where it was, the buttons as they are.
+     */
+    public synchronized void nudge() {
+        if (mouseMode == MouseMode.ABSOLUTE) {
+            int nx = x + NUDGE_UNITS <= AbsoluteMouseReport.MAX ? x + NUDGE_UNITS : x - NUDGE_UNITS;
+            output.absoluteMouse(new AbsoluteMouseReport(buttons, nx, y, 0, 0));
+            sendAbsolute(0, 0);
+        } else {
+            output.relativeMouse(new RelativeMouseReport(buttons, 1, 0, 0));
+            output.relativeMouse(new RelativeMouseReport(buttons, -1, 0, 0));
+        }
     }
 
     private void sendPointer(int wheel, int pan) {

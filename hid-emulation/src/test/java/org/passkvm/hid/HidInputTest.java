@@ -10,12 +10,13 @@ import org.passkvm.hid.report.AbsoluteMouseReport;
 import org.passkvm.hid.report.KeyboardReport;
 import org.passkvm.hid.report.RelativeMouseReport;
 
-class HidInputTest {
+public class HidInputTest {
 
-    static final class Recorder implements HidOutput {
-        final List<KeyboardReport> keyboard = new ArrayList<>();
-        final List<AbsoluteMouseReport> absolute = new ArrayList<>();
-        final List<RelativeMouseReport> relative = new ArrayList<>();
+    /** Keeps every report; other packages' tests use it too. */
+    public static final class Recorder implements HidOutput {
+        public final List<KeyboardReport> keyboard = new ArrayList<>();
+        public final List<AbsoluteMouseReport> absolute = new ArrayList<>();
+        public final List<RelativeMouseReport> relative = new ArrayList<>();
 
         @Override public String kind() { return "recorder"; }
         @Override public void keyboard(KeyboardReport r) { keyboard.add(r); }
