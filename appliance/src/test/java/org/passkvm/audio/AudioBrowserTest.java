@@ -1,0 +1,85 @@
+package org.passkvm.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.passkvm.appliance.BrowserSession;
+import org.passkvm.appliance.TestAppliance;
+
+/**
+ * Debian's Chromium plays the demo target's sound through the console: off until the user clicks Sound, then Opus
+ * over the audio WebSocket, decoded by WebCodecs; a key typed into the target comes back as its 880 Hz beep.
+ */
+class AudioBrowserTest {
+
+    @RegisterExtension
+    static final BrowserSession browser = BrowserSession.of(TestAppliance::start);
+
+    private static final Page.WaitForFunctionOptions TWENTY_SECONDS = new Page.WaitForFunctionOptions().setTimeout(20_000);
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> stats(Page page) {
+        return (Map<String, Object>) page.evaluate("() => PassKVMAudio.stats()");
+    }
+
+    @Test
+    void aKeyTypedIntoTheDemoTargetIsHeardAsItsBeep() {
+        Page page = browser.chromium().login(browser.app().port(), "admin", TestAppliance.PASSWORD);
+        assertThat(page.textContent("#st-audio")).isEqualTo("off");
+        assertThat(stats(page).get("packets")).isEqualTo(0); // nothing streams before the user asks
+        assertThat(health("state")).isEqualTo("idle");
+
+        page.click("#btn-audio");
+        page.waitForFunction("() => document.getElementById('st-audio').textContent === 'playing'", null, TWENTY_SECONDS);
+        page.waitForFunction("() => PassKVMAudio.stats().decoded >= 25", null, TWENTY_SECONDS);
+        assertThat(health("state")).isEqualTo("streaming");
+        assertThat(Tone.rms(recent(page, 24_000))).as("the target is silent between key presses").isLessThan(0.01);
+
+        int before = ((Number) stats(page).get("decoded")).intValue();
+        assertThat(browser.app().admin().post("/api/hid/key", "{\"code\":\"KeyA\"}").statusCode()).isEqualTo(200);
+        page.waitForFunction("n => PassKVMAudio.stats().decoded >= n + 25", before, TWENTY_SECONDS);
+        List<Number> heard = recent(page, 24_000);
+        assertThat(Tone.rms(heard)).isGreaterThan(0.02);
+        assertThat(Tone.dominantHz(heard, 48_000)).isCloseTo(DemoTones.TONE_HZ, org.assertj.core.data.Percentage.withPercentage(2));
+        assertThat(stats(page).get("errors")).asList().isEmpty();
+
+        page.click("#btn-audio");
+        assertThat(page.textContent("#btn-audio")).isEqualTo("Sound: muted");
+        page.close();
+    }
+
+    @Test
+    void aBrowserWithoutAudioDecoderKeepsItsVideoAndSaysWhy() {
+        try (BrowserContext context = browser.chromium().newContext()) {
+            context.addInitScript("delete window.AudioDecoder;");
+            Page page = context.newPage();
+            page.navigate("https://127.0.0.1:" + browser.app().port() + "/login");
+            page.fill("#user", "admin");
+            page.fill("#password", TestAppliance.PASSWORD);
+            page.click("#login-button");
+            page.waitForSelector("#screen");
+            page.click("#btn-audio");
+            page.waitForFunction("() => document.getElementById('st-audio').textContent.startsWith('video only')", null, TWENTY_SECONDS);
+            page.waitForFunction("() => PassKVMVideo.stats().framesDecoded > 0", null, TWENTY_SECONDS);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Number> recent(Page page, int n) {
+        return (List<Number>) page.evaluate("n => PassKVMAudio.recent(n)", n);
+    }
+
+    private static Object health(String key) {
+        try {
+            var body = org.passkvm.web.Json.MAPPER.readTree(browser.app().admin().get("/api/health").body());
+            return body.path("capabilities").path("audio").path(key).asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
