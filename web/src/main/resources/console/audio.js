@@ -29,8 +29,8 @@
   let config = null;
   let volume = 1;
   let muted = false;
-  let offsetMs = null; // the server's clock minus ours, from the ping with the shortest round trip
-  let bestRtt = Infinity;
+  let offsetMs = null; // the server's clock minus ours
+  let pongs = [];
   let packets = 0;
   let decoded = 0;
   let latencies = [];
@@ -108,11 +108,12 @@
       reason = msg.reason || "";
       report();
     } else if (msg.type === "pong") {
+      // The offset from the shortest of the last few round trips: a short one bounds the error (±rtt/2), and a
+      // recent one follows a server clock that drifts (a VM's under load).
       const rtt = now() - msg.t;
-      if (rtt <= bestRtt) {
-        bestRtt = rtt;
-        offsetMs = msg.server / 1000 - (msg.t + rtt / 2);
-      }
+      pongs.push({ rtt, offset: msg.server / 1000 - (msg.t + rtt / 2) });
+      if (pongs.length > 8) pongs.shift();
+      offsetMs = pongs.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset;
     }
   }
 
@@ -146,7 +147,7 @@
     socket = PassKVM.socket(WS_PATH, {
       binaryType: "arraybuffer",
       retry: () => 1000,
-      open: () => { bestRtt = Infinity; ping(); },
+      open: () => { pongs = []; ping(); },
       message,
       down: () => { state = "connecting"; report(); },
     });

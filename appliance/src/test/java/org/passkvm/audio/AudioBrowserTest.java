@@ -47,6 +47,10 @@ class AudioBrowserTest {
         assertThat(Tone.rms(heard)).isGreaterThan(0.02);
         assertThat(Tone.dominantHz(heard, 48_000)).isCloseTo(DemoTones.TONE_HZ, org.assertj.core.data.Percentage.withPercentage(2));
         assertThat(stats(page).get("errors")).asList().isEmpty();
+        @SuppressWarnings("unchecked")
+        List<Number> latencies = (List<Number>) stats(page).get("latencies");
+        System.out.printf("AUDIO demo: capture → decoded latency p50 %.1f ms, p99 %.1f ms over %d packets%n",
+                Tone.percentile(latencies, 50), Tone.percentile(latencies, 99), latencies.size());
 
         page.click("#btn-audio");
         assertThat(page.textContent("#btn-audio")).isEqualTo("Sound: muted");
