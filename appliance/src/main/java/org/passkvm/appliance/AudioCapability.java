@@ -80,6 +80,7 @@ final class AudioCapability extends Capability {
             details.put("reason", s.reason());
             details.put("listeners", s.listeners());
             details.put("bytes", s.bytes());
+            details.put("skippedChunks", s.skippedChunks());
             return new Health.Capability(s.source(), s.state(), details);
         };
     }

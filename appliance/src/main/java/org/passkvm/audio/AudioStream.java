@@ -22,7 +22,7 @@ public final class AudioStream implements AutoCloseable {
 
     /** What health, the API and each socket show. */
     public record Status(String source, String state, String reason, int listeners, long packets, long bytes,
-            double encodeMsPerSecond) {}
+            double encodeMsPerSecond, long skippedChunks) {}
 
     /** A console listening: it gets packets and every change of state, and must never block. */
     public interface Listener {
@@ -43,6 +43,28 @@ public final class AudioStream implements AutoCloseable {
     private volatile long bytes;
     private volatile long encodeNanos;
     private volatile long encodedSamples;
+    private volatile long skipped;
+
+    /**
+     * How far the capture lags the sound card: sound queued in the card's buffer because encoding fell behind (a busy
+     * CPU) would otherwise be sent ever later. A read that had to wait means nothing was queued; from there, wall time
+     * that grows faster than the sound read is the queue. Beyond {@link #MAX_BEHIND_NS} chunks are read and dropped
+     * unencoded (cheap) until the reads wait again: a gap instead of a delay that never shrinks.
+     */
+    static final class Backlog {
+        static final long MAX_BEHIND_NS = 150_000_000L;
+        private long base = Long.MIN_VALUE;
+        private long frames;
+
+        boolean behindAfter(long asked, long got, int chunkFrames) {
+            long chunkNs = chunkFrames * 1_000_000_000L / AudioSource.RATE;
+            frames += chunkFrames;
+            if (base == Long.MIN_VALUE || got - asked >= chunkNs / 4) {
+                base = got - frames * 1_000_000_000L / AudioSource.RATE; // the read waited: caught up
+            }
+            return got - base - frames * 1_000_000_000L / AudioSource.RATE > MAX_BEHIND_NS;
+        }
+    }
 
     public AudioStream(AudioSource source, int bitrate, Duration retry) {
         this.source = source;
@@ -67,7 +89,7 @@ public final class AudioStream implements AutoCloseable {
     public Status status() {
         double seconds = encodedSamples / (double) AudioSource.RATE;
         return new Status(source.implementation(), state.name().toLowerCase(java.util.Locale.ROOT), reason,
-                listeners.size(), packets, bytes, seconds == 0 ? 0 : encodeNanos / 1e6 / seconds);
+                listeners.size(), packets, bytes, seconds == 0 ? 0 : encodeNanos / 1e6 / seconds, skipped);
     }
 
     private void run() {
@@ -77,9 +99,15 @@ public final class AudioStream implements AutoCloseable {
             }
             try (AudioSource.Capture c = source.open(); OpusEncoder encoder = new OpusEncoder(bitrate)) {
                 set(State.STREAMING, "");
+                Backlog backlog = new Backlog();
                 while (!closed && !listeners.isEmpty()) {
+                    long asked = System.nanoTime();
                     short[] samples = c.read();
                     long at = micros(Instant.now());
+                    if (backlog.behindAfter(asked, System.nanoTime(), samples.length / AudioSource.CHANNELS)) {
+                        skipped++;
+                        continue;
+                    }
                     long t0 = System.nanoTime();
                     List<byte[]> encoded = encoder.encode(samples);
                     encodeNanos += System.nanoTime() - t0;

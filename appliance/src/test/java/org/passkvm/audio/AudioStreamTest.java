@@ -108,4 +108,28 @@ class AudioStreamTest {
             stream.unsubscribe(ear);
         }
     }
+
+    @Test
+    void soundQueuedBehindABusyEncoderIsSkippedNotSentLate() {
+        AudioStream.Backlog backlog = new AudioStream.Backlog();
+        long ms = 1_000_000L;
+        long t = 0;
+        // Caught up: each 20 ms read waits for its sound.
+        for (int i = 0; i < 10; i++) {
+            assertThat(backlog.behindAfter(t, t + 19 * ms, 960)).isFalse();
+            t += 20 * ms;
+        }
+        // The encoder stalls for 400 ms; the card queued 20 chunks meanwhile, which now come without waiting.
+        t += 400 * ms;
+        int dropped = 0;
+        for (int i = 0; i < 20; i++) {
+            if (backlog.behindAfter(t, t + ms / 10, 960)) {
+                dropped++;
+            }
+            t += ms / 5;
+        }
+        assertThat(dropped).as("the queue beyond 150 ms is dropped").isBetween(10, 13);
+        // Caught up again: the next read waits, and nothing more is dropped.
+        assertThat(backlog.behindAfter(t, t + 19 * ms, 960)).isFalse();
+    }
 }
