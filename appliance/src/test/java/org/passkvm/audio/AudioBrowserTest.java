@@ -86,4 +86,20 @@ class AudioBrowserTest {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void aViewerHearsTheTargetUntilTheirAccessEnds() {
+        assertThat(browser.app().admin().post("/api/users",
+                "{\"name\":\"listener\",\"role\":\"viewer\",\"password\":\"listener password\"}").statusCode()).isEqualTo(201);
+        BrowserContext context = browser.chromium().newContext();
+        Page page = AudioKernelTest.audioPage(context, browser.app().port(), "listener", "listener password");
+        page.evaluate("() => PassKVMAudio.start()");
+        page.waitForFunction("() => PassKVMAudio.stats().decoded >= 5", null, TWENTY_SECONDS);
+        // Deleting the user revokes the login: the audio socket (the page's only one) closes with 4001, and the
+        // player goes to the login page instead of connecting again.
+        page.waitForRequest(r -> r.isNavigationRequest() && r.url().endsWith("/login"),
+                new Page.WaitForRequestOptions().setTimeout(20_000),
+                () -> assertThat(browser.app().admin().method("DELETE", "/api/users/listener", null).statusCode()).isBetween(200, 299));
+        context.close();
+    }
 }

@@ -67,12 +67,16 @@ class AudioKernelTest {
 
     /** A logged-in page with only the audio player: the VM's emulated CPU is spared the video. */
     static Page audioPage(BrowserContext context, int port) {
+        return audioPage(context, port, "admin", TestAppliance.PASSWORD);
+    }
+
+    static Page audioPage(BrowserContext context, int port, String user, String password) {
         Page page = context.newPage();
         page.setDefaultTimeout(120_000);
         page.navigate("https://127.0.0.1:" + port + "/login");
         Object status = page.evaluate("async ([u, pw]) => (await fetch('/api/auth/login', {method: 'POST',"
                 + " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({user: u, password: pw})})).status",
-                List.of("admin", TestAppliance.PASSWORD));
+                List.of(user, password));
         assertThat(status).isEqualTo(200);
         page.evaluate("async () => { document.body.innerHTML = '';"
                 + " for (const name of ['api.js', 'audio.js']) await new Promise((ok, fail) => {"
