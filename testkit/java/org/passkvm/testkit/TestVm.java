@@ -106,6 +106,63 @@ public final class TestVm {
         }
     }
 
+    /**
+     * A VM running in the background while the test drives it from outside (a browser through a forwarded port):
+     * {@code options} are testvm's ({@code --forward PORT}, {@code --share DIR}). {@link Background#close} waits for
+     * the command to end (it should, once told so through a shared folder) and kills the VM only after {@code grace}.
+     */
+    public static Background start(Duration timeout, List<String> options, List<String> command) {
+        List<String> argv = new ArrayList<>(List.of(repository().resolve("image-build/testvm/testvm").toString(),
+            "run", "--timeout", Long.toString(timeout.toSeconds())));
+        argv.addAll(options);
+        argv.add("--");
+        argv.addAll(command);
+        try {
+            Process process = new ProcessBuilder(argv).directory(repository().toFile()).start();
+            process.getOutputStream().close();
+            return new Background(process, drain(process.getInputStream()), drain(process.getErrorStream()), System.nanoTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** See {@link #start}. */
+    public static final class Background {
+        private final Process process;
+        private final Text stdout;
+        private final Text stderr;
+        private final long started;
+
+        private Background(Process process, Text stdout, Text stderr, long started) {
+            this.process = process;
+            this.stdout = stdout;
+            this.stderr = stderr;
+            this.started = started;
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Waits up to {@code grace} for the command to end, then stops the VM; returns what it printed. */
+        public Result finish(Duration grace) {
+            try {
+                if (!process.waitFor(grace.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroy();
+                    process.waitFor(15, TimeUnit.SECONDS);
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+                return new Result(process.isAlive() ? -1 : process.exitValue(), stdout.get(), stderr.get(),
+                    Duration.ofNanos(System.nanoTime() - started));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private interface Text {
         String get() throws InterruptedException;
     }

@@ -49,12 +49,12 @@ public final class Appliance implements AutoCloseable {
 
     /** The capabilities; the registry starts them in the order their needs give, not this one. */
     static final List<Capability> CAPABILITIES = List.of(new VideoCapability(), new HidCapability(), new MediaCapability(),
-            new PowerCapability(), new VmCapability(), new VncCapability());
+            new PowerCapability(), new VmCapability(), new VncCapability(), new AudioCapability());
 
     /** Every setting of every part, in the order docs/configuration.md shows them. */
     public static final Schema SCHEMA = new Schema(List.of(WEB, VideoCapability.SETTINGS, HidCapability.SETTINGS,
             MediaCapability.SETTINGS, PowerCapability.ATX, PowerCapability.WOL, PowerCapability.REDFISH, PowerCapability.IPMI,
-            VmCapability.SETTINGS, VncCapability.SETTINGS, Parts.DEMO));
+            VmCapability.SETTINGS, VncCapability.SETTINGS, AudioCapability.SETTINGS, Parts.DEMO));
 
     public static Appliance start(StartupOptions options, Config file) throws IOException {
         long started = System.nanoTime();

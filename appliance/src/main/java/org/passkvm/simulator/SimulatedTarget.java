@@ -41,6 +41,7 @@ public final class SimulatedTarget implements AutoCloseable {
     private final List<int[]> clicks = new ArrayList<>();
     private final List<Consumer<KeyboardLeds>> ledListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> powerListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> keyListeners = new CopyOnWriteArrayList<>();
     private final TargetKeyboard keyboard;
     private final TargetScreen screen;
     private final long bootMillis;
@@ -100,6 +101,11 @@ public final class SimulatedTarget implements AutoCloseable {
         pointerY = Math.max(0, Math.min(HEIGHT - 1, pointerY + r.dy()));
         buttonsChanged(r.buttons());
         changed();
+    }
+
+    /** Called for every key the powered-on target receives (its demo sound beeps); must not block. */
+    public void onKeyPress(Runnable listener) {
+        keyListeners.add(listener);
     }
 
     public void onLeds(Consumer<KeyboardLeds> listener) {
@@ -179,6 +185,7 @@ public final class SimulatedTarget implements AutoCloseable {
 
     private void typed(int usage, int modifiers) {
         keystrokes++;
+        keyListeners.forEach(Runnable::run);
         hddActiveUntil = System.currentTimeMillis() + 100;
         StringBuilder line = lines.peekLast();
         switch (usage) {

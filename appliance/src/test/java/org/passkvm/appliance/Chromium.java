@@ -29,13 +29,20 @@ public final class Chromium implements AutoCloseable {
 
     /** Launches Chromium, or skips the test where it is not installed (CI installs it). */
     public static Chromium launch() {
+        return launch(List.of());
+    }
+
+    /** Like {@link #launch()}, with more command-line flags (e.g. {@code --autoplay-policy=no-user-gesture-required}). */
+    public static Chromium launch(List<String> extraArgs) {
         Path executable = Tools.path("chromium");
         Playwright pw = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        List<String> args = new ArrayList<>(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"));
+        args.addAll(extraArgs);
         Browser b = pw.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(executable)
                 .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync")));
+                .setArgs(args));
         return new Chromium(pw, b);
     }
 

@@ -40,7 +40,7 @@ class RegistryTest {
     @Test
     void everyCapabilityResolvesAutoToANamedPart() throws Exception {
         Choices c = choose("vm:\n  uri: off\n", Appliance.CAPABILITIES);
-        assertThat(c.all()).containsOnlyKeys("video", "hid", "media", "atx", "vm", "vnc");
+        assertThat(c.all()).containsOnlyKeys("video", "hid", "media", "atx", "vm", "vnc", "audio");
         assertThat(c.all().values()).doesNotContain("auto");
         assertThat(c.of("vm")).isEqualTo("off");
         assertThat(c.of("atx")).isEqualTo("demo");
@@ -53,6 +53,15 @@ class RegistryTest {
         assertThat(choose("", Appliance.CAPABILITIES).of("vnc")).isEqualTo("rfb");
         assertThat(choose("vnc:\n  port: 0\n", Appliance.CAPABILITIES).of("vnc")).isEqualTo("off");
         assertThat(choose("video:\n  source: off\n", Appliance.CAPABILITIES).of("vnc")).isEqualTo("off");
+    }
+
+    /** Sound follows the picture: the dongle's ALSA card with V4L2, the demo target's beeps with the demo screen. */
+    @Test
+    void audioFollowsTheVideoChoice() throws Exception {
+        assertThat(choose("video:\n  source: v4l2\n", Appliance.CAPABILITIES).of("audio")).isEqualTo("alsa");
+        assertThat(choose("video:\n  source: demo\n", Appliance.CAPABILITIES).of("audio")).isEqualTo("demo");
+        assertThat(choose("video:\n  source: off\n", Appliance.CAPABILITIES).of("audio")).isEqualTo("off");
+        assertThat(choose("video:\n  source: demo\naudio:\n  source: off\n", Appliance.CAPABILITIES).of("audio")).isEqualTo("off");
     }
 
     @Test

@@ -59,11 +59,25 @@ public final class TestAppliance implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Like {@link #start(Path, String)}, on a fixed HTTPS port and every address: inside the test VM, for a browser
+     * outside that reaches it through testvm's {@code --forward} (QEMU forwards to the guest's 10.0.2.15).
+     */
+    public static TestAppliance startForOutside(Path dataDir, String extraYaml, int port) throws IOException {
+        TestAppliance t = startUnclaimed(dataDir, extraYaml, 0, port, "0.0.0.0");
+        t.chooseAdminPassword();
+        return t;
+    }
+
     private static TestAppliance startUnclaimed(Path dataDir, String extraYaml, int ipmiPort) throws IOException {
+        return startUnclaimed(dataDir, extraYaml, ipmiPort, 0, "127.0.0.1");
+    }
+
+    private static TestAppliance startUnclaimed(Path dataDir, String extraYaml, int ipmiPort, int port, String bind) throws IOException {
         Path config = dataDir.resolve("passkvm.yaml");
         Files.createDirectories(dataDir);
         Files.writeString(config, FAST_HASHING + extraYaml);
-        Appliance appliance = Appliance.start(new StartupOptions(config, dataDir.resolve("data"), 0, ipmiPort, 0, "127.0.0.1"),
+        Appliance appliance = Appliance.start(new StartupOptions(config, dataDir.resolve("data"), port, ipmiPort, 0, bind),
                 Config.load(config));
         return new TestAppliance(appliance, dataDir.resolve("data"), ipmiPort);
     }

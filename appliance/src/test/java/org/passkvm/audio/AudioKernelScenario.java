@@ -1,0 +1,70 @@
+package org.passkvm.audio;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.passkvm.appliance.TestAppliance;
+
+/**
+ * Runs inside the test VM for {@link AudioKernelTest}: snd-aloop is the HDMI dongle's sound card, FFmpeg plays a
+ * 1 kHz tone into its playback side, and the appliance captures the other side ({@code hw:Loopback,1,0}) for a
+ * browser outside the VM. The test steers it through files in a shared folder: {@code unload} (stop the tone, unbind
+ * the card under the open capture as an unplug does, and remove the module), {@code reload}, {@code done}; each step
+ * answers with a file of its own.
+ */
+public final class AudioKernelScenario {
+
+    static final String CONFIG = "video:\n  source: demo\nhid:\n  output: demo\n"
+            + "audio:\n  source: alsa\n  device: \"hw:Loopback,1,0\"\n  retry_ms: 300\n";
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        Path io = Path.of(args[1]);
+        sh("modprobe snd_aloop");
+        Process tone = tone();
+        TestAppliance app = TestAppliance.startForOutside(Files.createTempDirectory("audio-kernel"), CONFIG, port);
+        Files.writeString(io.resolve("ready"), "");
+        System.out.println("AUDIO scenario ready on port " + port);
+        while (true) {
+            if (take(io, "unload")) {
+                tone.destroy();
+                tone.waitFor(10, TimeUnit.SECONDS);
+                // An unplugged USB card disappears under its open streams; unbinding does the same to the loopback.
+                sh("echo snd_aloop.0 > /sys/bus/platform/drivers/snd_aloop/unbind");
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (sh("rmmod snd_aloop") != 0 && System.nanoTime() < until) {
+                    Thread.sleep(200);
+                }
+                Files.writeString(io.resolve("unloaded"), Files.exists(Path.of("/proc/asound/Loopback")) ? "still there" : "gone");
+            } else if (take(io, "reload")) {
+                sh("modprobe snd_aloop");
+                tone = tone();
+                Files.writeString(io.resolve("reloaded"), "");
+
+            } else if (take(io, "done")) {
+                tone.destroy();
+                app.close();
+                System.out.println("AUDIO scenario done");
+                System.exit(0);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** FFmpeg's sine source into the loopback's playback side: ALSA paces it, so it plays in real time, forever. */
+    private static Process tone() throws IOException {
+        return new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi",
+                "-i", "sine=frequency=1000:sample_rate=48000", "-ac", "2", "-f", "alsa", "hw:Loopback,0,0")
+                .inheritIO().start();
+    }
+
+    private static boolean take(Path io, String name) throws IOException {
+        return Files.deleteIfExists(io.resolve(name));
+    }
+
+    private static int sh(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("sh", "-c", command).inheritIO().start();
+        return p.waitFor();
+    }
+}

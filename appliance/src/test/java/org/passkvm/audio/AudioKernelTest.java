@@ -1,0 +1,141 @@
+package org.passkvm.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Percentage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.passkvm.appliance.Chromium;
+import org.passkvm.appliance.TestAppliance;
+import org.passkvm.testkit.Await;
+import org.passkvm.testkit.TestVm;
+
+/**
+ * The target's sound on a real kernel: the appliance in the test VM captures snd-aloop, where FFmpeg plays 1 kHz
+ * ({@link AudioKernelScenario}); Chromium outside the VM decodes PassKVM's Opus stream, and the decoded PCM's
+ * dominant frequency is 1 kHz. Removing the sound card mid-stream shows "no audio"; loading it again brings the tone
+ * back. One VM boot for the class.
+ */
+@Tag("kernel")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AudioKernelTest {
+
+    private static final Page.WaitForFunctionOptions MINUTE = new Page.WaitForFunctionOptions().setTimeout(60_000);
+
+    private static Path io;
+    private static TestVm.Background vm;
+    private static Chromium chromium;
+    private static BrowserContext context;
+    private static Page page;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        TestVm.requireTools();
+        org.passkvm.testkit.Tools.require("ffmpeg", "chromium");
+        io = Files.createTempDirectory("audio-kernel-io");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        vm = TestVm.start(Duration.ofSeconds(1200), List.of("--forward", Integer.toString(port), "--share", io.toString()),
+                List.of("java", "-Dtinylog.writer.level=info", "-cp", TestVm.testClassPath(),
+                        AudioKernelScenario.class.getName(), Integer.toString(port), io.toString()));
+        Await.until(Duration.ofMinutes(8), () -> {
+            if (!vm.isAlive()) {
+                throw new AssertionError("the VM ended early:\n" + vm.finish(Duration.ZERO).describe());
+            }
+            return Files.exists(io.resolve("ready"));
+        }, "the appliance in the VM is up");
+        chromium = Chromium.launch(List.of("--autoplay-policy=no-user-gesture-required"));
+        context = chromium.newContext();
+        page = audioPage(context, port);
+        page.evaluate("() => PassKVMAudio.start()");
+    }
+
+    /** A logged-in page with only the audio player: the VM's emulated CPU is spared the video. */
+    static Page audioPage(BrowserContext context, int port) {
+        return audioPage(context, port, "admin", TestAppliance.PASSWORD);
+    }
+
+    static Page audioPage(BrowserContext context, int port, String user, String password) {
+        Page page = context.newPage();
+        page.setDefaultTimeout(120_000);
+        page.navigate("https://127.0.0.1:" + port + "/login");
+        Object status = page.evaluate("async ([u, pw]) => (await fetch('/api/auth/login', {method: 'POST',"
+                + " headers: {'Content-Type': 'application/json'}, body: JSON.stringify({user: u, password: pw})})).status",
+                List.of(user, password));
+        assertThat(status).isEqualTo(200);
+        page.evaluate("async () => { document.body.innerHTML = '';"
+                + " for (const name of ['api.js', 'audio.js']) await new Promise((ok, fail) => {"
+                + " const s = document.createElement('script'); s.src = '/assets/' + name; s.onload = ok;"
+                + " s.onerror = () => fail(name + ' did not load'); document.head.appendChild(s); }); }");
+        return page;
+    }
+
+    @Test
+    @Order(1)
+    void chromiumOutsideTheVmHearsTheOneKilohertzTone() {
+        page.waitForFunction("() => PassKVMAudio.stats().decoded >= 150", null, MINUTE);
+        List<Number> heard = AudioBrowserTest.recent(page, 24_000);
+        double hz = Tone.dominantHz(heard, 48_000);
+        Map<String, Object> stats = AudioBrowserTest.stats(page);
+        @SuppressWarnings("unchecked")
+        List<Number> latencies = (List<Number>) stats.get("latencies");
+        System.out.printf("AUDIO tone %.1f Hz, rms %.3f; capture → decoded latency p50 %.1f ms, p99 %.1f ms over %d packets%n",
+                hz, Tone.rms(heard), Tone.percentile(latencies, 50), Tone.percentile(latencies, 99), latencies.size());
+        assertThat(hz).isCloseTo(1000.0, Percentage.withPercentage(2));
+        assertThat(stats.get("errors")).asList().isEmpty();
+        assertThat(latencies).isNotEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void removingTheSoundCardShowsNoAudioAndItsReturnBringsTheToneBack() throws Exception {
+        Files.writeString(io.resolve("unload"), "");
+        Await.until(Duration.ofMinutes(2), () -> Files.exists(io.resolve("unloaded"))
+                && !Files.readString(io.resolve("unloaded")).isEmpty(), "the card is removed");
+        assertThat(Files.readString(io.resolve("unloaded"))).isEqualTo("gone");
+        page.waitForFunction("() => PassKVMAudio.stats().state === 'no_audio'", null, MINUTE);
+        Object health = page.evaluate("async () => (await (await fetch('/api/health')).json()).capabilities.audio");
+        System.out.println("AUDIO health while the card is gone: " + health + "; console: " + AudioBrowserTest.stats(page).get("reason"));
+        assertThat(health.toString()).contains("no_audio");
+
+        Files.writeString(io.resolve("reload"), "");
+        page.waitForFunction("() => PassKVMAudio.stats().state === 'playing'", null, MINUTE);
+        // The card is back before the tone player is (FFmpeg starts slowly on the emulated CPU): wait for the sound.
+        page.waitForFunction("() => { const r = PassKVMAudio.recent(4800);"
+                + " return Math.sqrt(r.reduce((a, v) => a + v * v, 0) / r.length) > 0.02; }", null, MINUTE);
+        int before = ((Number) AudioBrowserTest.stats(page).get("decoded")).intValue();
+        page.waitForFunction("n => PassKVMAudio.stats().decoded >= n + 30", before, MINUTE);
+        List<Number> heard = AudioBrowserTest.recent(page, 24_000);
+        double hz = Tone.dominantHz(heard, 48_000);
+        System.out.printf("AUDIO after the reload: %.1f Hz, rms %.3f, %s%n", hz, Tone.rms(heard), AudioBrowserTest.stats(page).get("errors"));
+        assertThat(hz).isCloseTo(1000.0, Percentage.withPercentage(2));
+    }
+
+    @AfterAll
+    static void shutDown() throws Exception {
+        if (io != null) {
+            Files.writeString(io.resolve("done"), "");
+        }
+        if (chromium != null) {
+            chromium.close();
+        }
+        if (vm != null) {
+            System.out.println("AudioKernelScenario in the test VM:\n" + vm.finish(Duration.ofSeconds(90)).describe());
+        }
+    }
+}
