@@ -43,8 +43,7 @@ class AudioBrowserTest {
         int before = ((Number) stats(page).get("decoded")).intValue();
         assertThat(browser.app().admin().post("/api/hid/key", "{\"code\":\"KeyA\"}").statusCode()).isEqualTo(200);
         page.waitForFunction("n => PassKVMAudio.stats().decoded >= n + 25", before, TWENTY_SECONDS);
-        List<Number> heard = recent(page, 24_000);
-        assertThat(Tone.rms(heard)).isGreaterThan(0.02);
+        List<Number> heard = heardTone(page, DemoTones.TONE_HZ, java.time.Duration.ofSeconds(20));
         assertThat(Tone.dominantHz(heard, 48_000)).isCloseTo(DemoTones.TONE_HZ, org.assertj.core.data.Percentage.withPercentage(2));
         assertThat(stats(page).get("errors")).asList().isEmpty();
         @SuppressWarnings("unchecked")
@@ -74,6 +73,16 @@ class AudioBrowserTest {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * The last half second the console played, once it holds a tone of about {@code hz}: read again and again for up to
+     * {@code within}, because on a loaded machine the sound arrives with jitter and a window may hold a gap.
+     */
+    static List<Number> heardTone(Page page, double hz, java.time.Duration within) {
+        return org.passkvm.testkit.Await.value(within, () -> recent(page, 24_000),
+                w -> Tone.rms(w) > 0.02 && Math.abs(Tone.dominantHz(w, 48_000) - hz) <= hz * 0.02,
+                "a tone of " + hz + " Hz in what the console played");
+    }
+
     static List<Number> recent(Page page, int n) {
         return (List<Number>) page.evaluate("n => PassKVMAudio.recent(n)", n);
     }
