@@ -130,6 +130,7 @@ for now, stamp, _ in stream:
         continue
     if start is None:
         start, cpu0, thread0, threads0 = now, process_ticks(), thread_ticks(), threads_ticks()
+        first0 = ticks(f"/proc/{pids[0]}/stat")
         continue
     frames += 1
     if stamp is not None and stamp < 1e9:  # CLOCK_MONOTONIC capture time; ustreamer 4.9 sends the wall-clock send time
@@ -138,14 +139,13 @@ for now, stamp, _ in stream:
         break
 elapsed = time.monotonic() - start
 threads1 = threads_ticks()
-cpu_ticks = process_ticks() - cpu0
-cpu = cpu_ticks / hz
+cpu = (process_ticks() - cpu0) / hz
 thread_cpu = (thread_ticks() - thread0) / hz
 print(f"RESULT {args.label} frames={frames} fps={frames / elapsed:.1f} cpu_ms_per_frame={cpu * 1000 / max(frames, 1):.2f}"
       + (f" capture_latency_p50_ms={pct(lat, 50):.1f} capture_latency_p99_ms={pct(lat, 99):.1f}" if lat else "")
       + (f" {args.thread}_cpu_ms_per_frame={thread_cpu * 1000 / max(frames, 1):.2f}" if args.thread else ""), flush=True)
 print(f"THREADS {args.label} cpu ms per frame by thread group: "
-      + thread_table(threads0, threads1, cpu_ticks if len(pids) == 1 else sum(t for _, t in threads1.values()), frames), flush=True)
+      + thread_table(threads0, threads1, ticks(f"/proc/{pids[0]}/stat") - first0, frames), flush=True)
 
 if args.steps:
     VIDIOC_S_CTRL = 0xC008561C  # _IOWR('V', 28, struct v4l2_control)
