@@ -13,7 +13,7 @@
 
 Usage: mjpeg_client.py URL USER:PASS|- PID[,PID...] SECONDS LABEL [--warmup S] [--thread NAME] [--steps N --device DEV]
 """
-import argparse, base64, fcntl, hashlib, math, os, random, socket, ssl, struct, subprocess, sys, time
+import argparse, base64, fcntl, hashlib, math, os, random, re, socket, ssl, struct, subprocess, sys, time
 from urllib.parse import urlparse
 
 p = argparse.ArgumentParser()
@@ -76,6 +76,44 @@ def thread_ticks():
     return 0
 
 
+# Where the server's CPU goes, by thread name (issue 23): the first PID's threads, grouped. A thread that ends inside
+# the window takes its ticks with it; they show as "exited" (the process total minus the threads seen at both ends).
+THREAD_GROUPS = [("capture", re.compile(r"video-capture")), ("encode", re.compile(r"jpeg|h264|encode")),
+                 ("jetty_tls", re.compile(r"qtp|Jetty|Scheduler|Connector|HttpClient|WebSocket")),
+                 ("jit", re.compile(r"C[12] CompilerThre|Compiler")), ("gc_vm", re.compile(r"VM Thread|GC Thread|VM Periodic|Service Thread|Sweeper|Finalizer|Reference Handl|Signal Disp|Common-Cleaner"))]
+
+
+def threads_ticks():
+    out = {}
+    for tid in os.listdir(f"/proc/{pids[0]}/task"):
+        try:
+            with open(f"/proc/{pids[0]}/task/{tid}/comm") as c:
+                name = c.read().strip()
+            out[tid] = (name, ticks(f"/proc/{pids[0]}/task/{tid}/stat"))
+        except OSError:
+            pass  # ended while listed
+    return out
+
+
+def thread_table(before, after, process_delta, frames):
+    groups = {g: 0 for g, _ in THREAD_GROUPS}
+    groups["other"] = 0
+    names = {}
+    seen = 0
+    for tid, (name, t1) in after.items():
+        d = t1 - before.get(tid, (name, 0))[1]
+        seen += d
+        group = next((g for g, rx in THREAD_GROUPS if rx.search(name)), "other")
+        groups[group] += d
+        if d:
+            names[name] = names.get(name, 0) + d
+    groups["exited"] = max(0, process_delta - seen)
+    per = lambda t: t * 1000 / hz / max(frames, 1)
+    top = sorted(names.items(), key=lambda kv: -kv[1])[:8]
+    return (" ".join(f"{g}={per(t):.2f}" for g, t in groups.items())
+            + " | busiest: " + ", ".join(f"{n}={per(t):.2f}" for n, t in top))
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, max(0, math.ceil(p / 100 * len(values)) - 1))] if values else float("nan")
@@ -91,7 +129,8 @@ for now, stamp, _ in stream:
     if now < warmup_until:
         continue
     if start is None:
-        start, cpu0, thread0 = now, process_ticks(), thread_ticks()
+        start, cpu0, thread0, threads0 = now, process_ticks(), thread_ticks(), threads_ticks()
+        first0 = ticks(f"/proc/{pids[0]}/stat")
         continue
     frames += 1
     if stamp is not None and stamp < 1e9:  # CLOCK_MONOTONIC capture time; ustreamer 4.9 sends the wall-clock send time
@@ -99,11 +138,14 @@ for now, stamp, _ in stream:
     if now - start >= args.seconds:
         break
 elapsed = time.monotonic() - start
+threads1 = threads_ticks()
 cpu = (process_ticks() - cpu0) / hz
 thread_cpu = (thread_ticks() - thread0) / hz
 print(f"RESULT {args.label} frames={frames} fps={frames / elapsed:.1f} cpu_ms_per_frame={cpu * 1000 / max(frames, 1):.2f}"
       + (f" capture_latency_p50_ms={pct(lat, 50):.1f} capture_latency_p99_ms={pct(lat, 99):.1f}" if lat else "")
       + (f" {args.thread}_cpu_ms_per_frame={thread_cpu * 1000 / max(frames, 1):.2f}" if args.thread else ""), flush=True)
+print(f"THREADS {args.label} cpu ms per frame by thread group: "
+      + thread_table(threads0, threads1, ticks(f"/proc/{pids[0]}/stat") - first0, frames), flush=True)
 
 if args.steps:
     VIDIOC_S_CTRL = 0xC008561C  # _IOWR('V', 28, struct v4l2_control)

@@ -46,7 +46,10 @@ start_ustreamer() {
 }
 for round in $(seq 1 "$ROUNDS"); do
   echo "$(date +%T) round $round: PassKVM starting"
-  java -Xmx128m -XX:+UseSerialGC -cp "$CP" org.passkvm.appliance.Main --config /tmp/pk/passkvm.yaml --data-dir /tmp/pk/data \
+  # The image's JVM flags (passkvm.service): without -XX:-UsePerfData the JVM samples its counters every 50 ms,
+  # which cost 11 ms per frame ("VM Periodic Task" thread) under emulation in issue 23's accounting.
+  java -XX:+UseSerialGC -Xms32m -Xmx256m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -Xss512k \
+    -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=128m -XX:-UsePerfData -cp "$CP" org.passkvm.appliance.Main --config /tmp/pk/passkvm.yaml --data-dir /tmp/pk/data \
     --port 8443 --ipmi-port 0 --http-port 0 --bind 127.0.0.1 > /tmp/pk/log.txt 2>&1 &
   PID=$!
   for i in $(seq 1 600); do

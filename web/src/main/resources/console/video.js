@@ -7,7 +7,12 @@
 //   PassKVMVideo.element()                   the <canvas> or <img> showing the picture: map mouse coordinates
 //                                            to its bounding box.
 //   PassKVMVideo.stop()                      closes the stream.
-//   PassKVMVideo.stats()                     {mode, framesDecoded, width, height, fps, errors} for tests.
+//   PassKVMVideo.stats()                     {mode, framesDecoded, width, height, fps, errors, fallbackReason}
+//                                            for tests.
+//
+// A slow encoder is not left to look like a slow network: when H.264 shows no picture within 5 s of joining, or
+// fewer than half the frames the server means to send (min of the source's rate and the H.264 cap in /api/video)
+// for 5 s in a row, the player switches to MJPEG by itself and reports why (onStatus's `reason`).
 //
 // Needs api.js first: PassKVM.h builds the elements, PassKVM.socket holds the H.264 socket.
 (() => {
@@ -16,6 +21,8 @@
   const WS_PATH = "/api/video/h264";
   const MJPEG_PATH = "/api/video/stream.mjpeg";
   const HEADER_BYTES = 9; // byte 0: keyframe flag; bytes 1..8: capture time in µs; then Annex-B
+  const FIRST_PICTURE_MS = 5000; // no H.264 picture this long after joining: MJPEG
+  const SLOW_SECONDS = 5; // this many seconds in a row below half the intended rate: MJPEG
 
   let container = null;
   let onStatus = () => {};
@@ -38,10 +45,15 @@
   let height = 0;
   let timer = null;
   let retry = null;
+  let firstPictureTimer = null;
+  let slowSeconds = 0;
+  let playingSeconds = 0;
+  let fallbackReason = ""; // why the player left H.264 by itself, shown in the status bar
 
   function report(extra) {
     try {
-      onStatus(Object.assign({ mode, state, width, height, fps }, extra || {}));
+      const reason = mode === "mjpeg" && fallbackReason ? { reason: fallbackReason } : {};
+      onStatus(Object.assign({ mode, state, width, height, fps }, reason, extra || {}));
     } catch (e) { /* the page's callback must not stop the player */ }
   }
 
@@ -74,6 +86,14 @@
     }
     show(canvas);
     gotFrame = false;
+    slowSeconds = 0;
+    playingSeconds = 0;
+    clearTimeout(firstPictureTimer);
+    firstPictureTimer = setTimeout(() => {
+      if (mode === "h264" && !stopped && state !== "playing") {
+        switchToMjpeg(`no H.264 picture within ${FIRST_PICTURE_MS / 1000} s`);
+      }
+    }, FIRST_PICTURE_MS);
     let socket = null;
     socket = PassKVM.socket(WS_PATH, {
       binaryType: "arraybuffer",
@@ -146,8 +166,32 @@
     framesThisSecond++;
     if (state !== "playing") {
       state = "playing";
+      clearTimeout(firstPictureTimer);
       report();
     }
+  }
+
+  // Once a second while H.264 plays: is the picture keeping up with what the server means to send?
+  async function checkH264Rate(shown) {
+    if (++playingSeconds < 2) return; // the first second was only partly playing
+    let s;
+    try {
+      s = await PassKVM.get("/api/video");
+    } catch (e) {
+      return; // a missed status says nothing about the stream
+    }
+    if (mode !== "h264" || state !== "playing" || stopped) return;
+    const intended = s.h264MaxFps > 0 ? Math.min(s.fpsIn, s.h264MaxFps) : s.fpsIn;
+    slowSeconds = intended >= 2 && shown < intended / 2 ? slowSeconds + 1 : 0;
+    if (slowSeconds >= SLOW_SECONDS) {
+      switchToMjpeg(`H.264 showed ${shown} of ${Math.round(intended)} fps for ${SLOW_SECONDS} s`);
+    }
+  }
+
+  function switchToMjpeg(why) {
+    fallbackReason = `${why}: switched to MJPEG`;
+    clearTimeout(retry);
+    fallBack();
   }
 
   function decoderFailed(e) {
@@ -165,6 +209,7 @@
   }
 
   function fallBack() {
+    clearTimeout(firstPictureTimer);
     if (ws) { const s = ws; ws = null; s.close(); }
     closeDecoder();
     startMjpeg();
@@ -204,6 +249,8 @@
     fps = framesThisSecond;
     framesThisSecond = 0;
     report();
+    if (mode === "h264" && state === "playing") checkH264Rate(fps);
+    else playingSeconds = 0;
   }
 
   window.PassKVMVideo = {
@@ -213,6 +260,7 @@
       onStatus = statusCallback || (() => {});
       stopped = false;
       h264Failures = 0;
+      fallbackReason = "";
       timer = setInterval(tick, 1000);
       if (h264Possible()) startH264(); else startMjpeg();
     },
@@ -220,6 +268,7 @@
       stopped = true;
       clearInterval(timer);
       clearTimeout(retry);
+      clearTimeout(firstPictureTimer);
       if (ws) { const s = ws; ws = null; s.close(); }
       closeDecoder();
       if (img) img.removeAttribute("src");
@@ -230,7 +279,7 @@
       return mode === "h264" ? canvas : img;
     },
     stats() {
-      return { mode, state, framesDecoded, width, height, fps, errors: errors.slice() };
+      return { mode, state, framesDecoded, width, height, fps, errors: errors.slice(), fallbackReason };
     },
   };
 })();

@@ -135,7 +135,7 @@ class H264SocketTest {
         assertThat(status).contains("\"h264Clients\":2");
         // The slow client stopped after its first message and everything since piled up in its socket or was wiped.
         assertThat(slow.units.size()).isLessThanOrEqualTo(1);
-        assertThat(status).containsPattern("\"h264Buffers\":\\d{1,2}}");
+        assertThat(status).containsPattern("\"h264Buffers\":\\d{1,2}[,}]");
 
         // It reads again: what was wiped is gone, and the stream resumes on a keyframe, never mid-GOP.
         int resumedAt = slow.units.size();

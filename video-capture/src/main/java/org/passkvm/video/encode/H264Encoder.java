@@ -54,6 +54,33 @@ public final class H264Encoder implements AutoCloseable {
         this.threads = threads;
     }
 
+    /**
+     * Pixels a second libx264 is given at most on arm64: 1280×720 at 30 fps (27.6 Mpx/s), so 1080p gets 13 fps.
+     * Basis, an estimate until 19.4 measures it on a Pi 4: here (x86_64) ultrafast/zerolatency encodes 1080p at
+     * 200–220 fps on one core (BENCHMARKS.md, EncodeBench), ~430 Mpx/s; a 1.5 GHz Cortex-A72 core runs x264's NEON
+     * paths roughly 8× slower (~50 Mpx/s) and the capture thread also unpacks and JPEG-encodes on it, so about half
+     * a core is left for H.264. Above the cap a Pi 4 would drop frames unevenly and starve the JPEG side; below it
+     * the picture stays smooth at a lower rate. Hardware encoders (h264_v4l2m2m) are not capped.
+     */
+    public static final long ARM64_X264_PIXELS_PER_SECOND = 1280L * 720 * 30;
+
+    private static final boolean ARM64 = "aarch64".equals(System.getProperty("os.arch"));
+
+    /**
+     * Frames a second this encoder is allowed for a picture of this size: 0 = no cap. Only libx264 on arm64
+     * (a CPU encoder on a slow core) is capped, see {@link #ARM64_X264_PIXELS_PER_SECOND}.
+     */
+    public double maxFps(int width, int height) {
+        return maxFps(name, ARM64, width, height);
+    }
+
+    static double maxFps(String encoder, boolean arm64, int width, int height) {
+        if (!arm64 || !"libx264".equals(encoder) || width <= 0 || height <= 0) {
+            return 0;
+        }
+        return Math.min(60, Math.max(1, (double) ARM64_X264_PIXELS_PER_SECOND / ((long) width * height)));
+    }
+
     /** Names of the H.264 encoders this FFmpeg build has, whether or not they can open here. */
     public static List<String> available() {
         List<String> out = new ArrayList<>();

@@ -17,6 +17,11 @@ public interface H264Channel extends AutoCloseable {
 
     double fps();
 
+    /** Frames a second the encoder is held to for the current picture, 0 = no cap of its own. */
+    default double maxFps() {
+        return 0;
+    }
+
     long bitrate();
 
     /** Buffers ever allocated for access units. */

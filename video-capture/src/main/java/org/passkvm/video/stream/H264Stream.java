@@ -29,6 +29,8 @@ public final class H264Stream implements H264Channel {
     private volatile String encoderName;
     private volatile String failure;
     private Runnable wake = () -> { };
+    private volatile double maxFps;
+    private long lastEncodedNanos;
 
     /** @param queueCapacity access units a client may have waiting before its queue is wiped */
     public H264Stream(H264Encoder encoder, int queueCapacity) {
@@ -69,6 +71,13 @@ public final class H264Stream implements H264Channel {
         if (clients.isEmpty()) {
             return;
         }
+        maxFps = encoder.maxFps(frame.width(), frame.height());
+        long now = System.nanoTime();
+        // A capped encoder (libx264 on arm64) skips frames evenly instead of falling behind; a keyframe never waits.
+        if (maxFps > 0 && !keyframeWanted && now - lastEncodedNanos < (long) (1e9 / maxFps * 0.9)) {
+            return;
+        }
+        lastEncodedNanos = now;
         if (keyframeWanted) {
             keyframeWanted = false;
             encoder.requestKeyframe();
@@ -121,6 +130,11 @@ public final class H264Stream implements H264Channel {
     @Override
     public double fps() {
         return out.rate();
+    }
+
+    @Override
+    public double maxFps() {
+        return maxFps;
     }
 
     @Override

@@ -134,7 +134,13 @@ public final class VideoStream implements AutoCloseable {
                 clients, h264 == null ? 0 : h264.clients(),
                 passthrough ? "passthrough" : "mjpeg q" + settings.quality(), (long) (jpegOut.sumRate() * 8),
                 h264 == null ? null : h264.encoderName(), h264 == null ? 0 : round(h264.fps()),
-                h264 == null ? 0 : h264.bitrate(), pool.created(), h264 == null ? 0 : h264.buffersCreated());
+                h264 == null ? 0 : h264.bitrate(), pool.created(), h264 == null ? 0 : h264.buffersCreated(),
+                h264 == null ? 0 : h264MaxFps(h264.maxFps()));
+    }
+
+    private double h264MaxFps(double encoderCap) {
+        double cap = settings.maxFps();
+        return round(encoderCap > 0 ? Math.min(cap, encoderCap) : cap);
     }
 
     private static double round(double v) {

@@ -105,4 +105,13 @@ class H264EncoderTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void libx264OnArm64IsHeldTo720pAt30FpsWorthOfPixelsAndNothingElseIsCapped() {
+        assertThat(H264Encoder.maxFps("libx264", true, 1280, 720)).isEqualTo(30.0);
+        assertThat(H264Encoder.maxFps("libx264", true, 1920, 1080)).isBetween(13.3, 13.4);
+        assertThat(H264Encoder.maxFps("libx264", true, 640, 360)).isEqualTo(60.0);
+        assertThat(H264Encoder.maxFps("libx264", false, 1920, 1080)).isZero();
+        assertThat(H264Encoder.maxFps("h264_v4l2m2m", true, 1920, 1080)).isZero();
+    }
 }
