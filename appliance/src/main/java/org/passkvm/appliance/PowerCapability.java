@@ -67,7 +67,10 @@ final class PowerCapability extends Capability {
     static final Setting<Duration> IPMI_SESSION_TIMEOUT = Setting.millis("session_timeout_ms", 60_000, 5_000, 3_600_000, "");
     static final Setting<Integer> IPMI_MAX_SESSIONS = Setting.integer("max_sessions", 16, 1, 256,
             "established sessions; half-made handshakes have their own bound (SECURITY.md)");
-    static final Section IPMI = Section.of("ipmi", IPMI_SESSION_TIMEOUT, IPMI_MAX_SESSIONS).doc("the UDP port is --ipmi-port (0 = off)");
+    static final Setting<Boolean> IPMI_ENABLED = Setting.flag("enabled", true,
+            "IPMI over LAN; false turns it off as --ipmi-port 0 does (the Settings panel's switch)");
+    static final Section IPMI = Section.of("ipmi", IPMI_ENABLED, IPMI_SESSION_TIMEOUT, IPMI_MAX_SESSIONS)
+            .doc("the UDP port is --ipmi-port (0 = off)");
 
     PowerCapability() {
         super("atx", ATX);
@@ -111,11 +114,11 @@ final class PowerCapability extends Capability {
         Values c = parts.settings().section("ipmi");
         Duration timeout = c.get(IPMI_SESSION_TIMEOUT);
         int maxSessions = c.get(IPMI_MAX_SESSIONS);
-        int port = parts.options().ipmiPort();
+        int port = c.get(IPMI_ENABLED) ? parts.options().ipmiPort() : 0;
         IpmiUsers users = new IpmiUsers(parts.dataDir(), parts.web().accounts());
         IpmiUserRoutes.of(users, port).register(parts.web().api());
         if (port == 0) {
-            Logger.info("IPMI over LAN is off (--ipmi-port 0)");
+            Logger.info(c.get(IPMI_ENABLED) ? "IPMI over LAN is off (--ipmi-port 0)" : "IPMI over LAN is off (ipmi.enabled: false)");
             return;
         }
         IpmiServer server;

@@ -48,7 +48,8 @@ final class RuntimeSettings {
             new Editable("hid.keyboard_layout", HidCapability.LAYOUT, "Default keyboard layout (paste, keys)", false),
             new Editable("hid.jiggler", HidCapability.JIGGLER, "Mouse jiggler on", true),
             new Editable("hid.jiggler_interval_s", HidCapability.JIGGLER_INTERVAL, "Jiggler interval (s)", true),
-            new Editable("vnc.port", VncCapability.PORT, "VNC server TCP port (0 = off)", false));
+            new Editable("vnc.port", VncCapability.PORT, "VNC server TCP port (0 = off)", false),
+            new Editable("ipmi.enabled", PowerCapability.IPMI_ENABLED, "IPMI over LAN on", false));
 
     private final Path dataDir;
     private final Config base;

@@ -65,4 +65,17 @@ class RuntimeSettingsApiTest {
             assertThat(admin.json("PUT", "/api/settings/runtime", back).get("value").asInt()).as("back to the file's").isEqualTo(4000);
         }
     }
+
+    @Test
+    void ipmiSwitchedOffInTheSettingsIsOffFromTheNextStart() throws Exception {
+        try (TestAppliance app = TestAppliance.startWithIpmi(dataDir, "")) {
+            TestHttps admin = app.admin();
+            assertThat(admin.json("GET", "/api/health", null).at("/capabilities/ipmi/state").asText()).isEqualTo("listening");
+            JsonNode off = admin.json("PUT", "/api/settings/runtime", Map.of("key", "ipmi.enabled", "value", false));
+            assertThat(off.get("restartPending").asBoolean()).as("the UDP port closes at the next start").isTrue();
+        }
+        try (TestAppliance again = TestAppliance.startWithIpmi(dataDir, "")) {
+            assertThat(again.admin().json("GET", "/api/health", null).at("/capabilities").has("ipmi")).isFalse();
+        }
+    }
 }
