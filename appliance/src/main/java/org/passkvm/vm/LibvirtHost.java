@@ -470,9 +470,10 @@ public final class LibvirtHost implements VmHost {
             case VIR_ERR_NO_SUPPORT, VIR_ERR_CONFIG_UNSUPPORTED, VIR_ERR_ARGUMENT_UNSUPPORTED,
                     VIR_ERR_OPERATION_UNSUPPORTED -> Kind.UNSUPPORTED;
             case VIR_ERR_RPC, VIR_ERR_NO_CONNECT, VIR_ERR_INVALID_CONN -> Kind.UNAVAILABLE;
-            // Both a lost link ("Cannot recv data") and a failure on the host (a file libvirtd cannot write) are
-            // system errors; only the first means the host is unreachable.
-            case VIR_ERR_SYSTEM_ERROR -> alive(c) ? Kind.FAILED : Kind.UNAVAILABLE;
+            // Both a lost link ("Cannot recv data"; "client socket is closed", an internal error, for a call made as
+            // the link closes) and a failure on the host (a file libvirtd cannot write) are system or internal
+            // errors; only the first means the host is unreachable.
+            case VIR_ERR_SYSTEM_ERROR, VIR_ERR_INTERNAL_ERROR -> alive(c) ? Kind.FAILED : Kind.UNAVAILABLE;
             default -> Kind.FAILED;
         };
         if (kind == Kind.UNAVAILABLE) {
