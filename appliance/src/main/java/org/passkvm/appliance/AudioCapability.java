@@ -12,7 +12,11 @@ import org.passkvm.audio.AudioRoutes;
 import org.passkvm.audio.AudioSource;
 import org.passkvm.audio.AudioStream;
 import org.passkvm.audio.DemoTones;
+import org.passkvm.audio.GadgetPlayback;
+import org.passkvm.audio.Microphone;
 import org.passkvm.audio.SoundCards;
+import org.passkvm.hid.gadget.GadgetConfig;
+import org.passkvm.hid.gadget.Uac2Function;
 import org.passkvm.web.Health;
 
 /**
@@ -34,7 +38,10 @@ final class AudioCapability extends Capability {
     static final Setting<java.time.Duration> RETRY = Setting.millis("retry_ms", 1000, 100, 60_000,
             "while there is no audio device, try again this often");
 
-    static final Section SETTINGS = Section.of("audio", SOURCE, DEVICE, SAMPLE_RATE, CHANNELS, BITRATE, RETRY)
+    static final Setting<Boolean> MICROPHONE = Setting.flag("microphone", false,
+            "a USB microphone (UAC2) in the gadget, fed from the console's microphone (needs hid.output: gadget)");
+
+    static final Section SETTINGS = Section.of("audio", SOURCE, DEVICE, SAMPLE_RATE, CHANNELS, BITRATE, RETRY, MICROPHONE)
             .doc("the target's sound in the console, Opus over /api/audio/ws (docs/audio.md)");
 
     AudioCapability() {
@@ -43,7 +50,7 @@ final class AudioCapability extends Capability {
 
     @Override
     List<String> needs() {
-        return List.of("video");
+        return List.of("video", "hid");
     }
 
     @Override
@@ -73,7 +80,8 @@ final class AudioCapability extends Capability {
         }
         AudioStream stream = parts.own(new AudioStream(source, audio.get(BITRATE) * 1000, audio.get(RETRY)));
         parts.provide(AudioStream.class, stream);
-        new AudioRoutes(stream).register(parts.web().api());
+        Microphone microphone = parts.own(microphone(audio, chosen));
+        new AudioRoutes(stream, microphone).register(parts.web().api());
         return () -> {
             AudioStream.Status s = stream.status();
             Map<String, Object> details = new LinkedHashMap<>();
@@ -81,7 +89,24 @@ final class AudioCapability extends Capability {
             details.put("listeners", s.listeners());
             details.put("bytes", s.bytes());
             details.put("skippedChunks", s.skippedChunks());
+            details.put("microphone", microphone.status());
             return new Health.Capability(s.source(), s.state(), details);
         };
+    }
+
+    private static Microphone microphone(Values audio, Choices chosen) {
+        if (!audio.get(MICROPHONE)) {
+            return Microphone.unavailable(Microphone.State.OFF, "the microphone is off (audio.microphone: false)");
+        }
+        if (!chosen.of("hid").equals("gadget")) {
+            return Microphone.unavailable(Microphone.State.NO_GADGET,
+                    "the microphone is a USB gadget function, and the USB gadget is not configured (hid.output: gadget)");
+        }
+        return Microphone.into(new GadgetPlayback(Uac2Function.CARD, java.nio.file.Path.of("/proc/asound")));
+    }
+
+    /** The gadget builder's hook: with {@code audio.microphone: true} the composite gadget gets a USB microphone. */
+    static GadgetConfig withMicrophone(Values audio, GadgetConfig gadget) {
+        return audio.get(MICROPHONE) ? gadget.withExtraFunction(new Uac2Function()) : gadget;
     }
 }

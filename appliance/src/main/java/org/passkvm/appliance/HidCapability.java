@@ -74,8 +74,8 @@ final class HidCapability extends Capability {
             return OffRoutes.register(parts.web().api(), "hid", "keyboard and mouse are off (hid.output: off)", "/api/hid");
         }
         HidOutput output = switch (part) {
-            case "gadget" -> parts.own(GadgetHid.start(
-                    MediaCapability.withDrive(chosen, GadgetSettings.from(hid.section("gadget")))));
+            case "gadget" -> parts.own(GadgetHid.start(AudioCapability.withMicrophone(parts.settings().section("audio"),
+                    MediaCapability.withDrive(chosen, GadgetSettings.from(hid.section("gadget"))))));
             case "ch9329" -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.get(SERIAL_PORT), hid.get(BAUD))));
             default -> parts.own(new DemoHid(parts.simulator()));
         };
