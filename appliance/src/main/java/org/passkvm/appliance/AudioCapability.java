@@ -12,7 +12,7 @@ import org.passkvm.audio.AudioRoutes;
 import org.passkvm.audio.AudioSource;
 import org.passkvm.audio.AudioStream;
 import org.passkvm.audio.DemoTones;
-import org.passkvm.audio.GadgetPlayback;
+import org.passkvm.audio.AlsaPlayback;
 import org.passkvm.audio.Microphone;
 import org.passkvm.audio.SoundCards;
 import org.passkvm.hid.gadget.GadgetConfig;
@@ -40,8 +40,11 @@ final class AudioCapability extends Capability {
 
     static final Setting<Boolean> MICROPHONE = Setting.flag("microphone", false,
             "a USB microphone (UAC2) in the gadget, fed from the console's microphone (needs hid.output: gadget)");
+    static final Setting<String> MICROPHONE_DEVICE = Setting.text("microphone_device", "auto",
+            "where the microphone plays: auto = the gadget's UAC2 card; an ALSA device (hw:1,0) = that card, no gadget function");
 
-    static final Section SETTINGS = Section.of("audio", SOURCE, DEVICE, SAMPLE_RATE, CHANNELS, BITRATE, RETRY, MICROPHONE)
+    static final Section SETTINGS = Section.of("audio", SOURCE, DEVICE, SAMPLE_RATE, CHANNELS, BITRATE, RETRY, MICROPHONE,
+            MICROPHONE_DEVICE)
             .doc("the target's sound in the console, Opus over /api/audio/ws (docs/audio.md)");
 
     AudioCapability() {
@@ -98,15 +101,23 @@ final class AudioCapability extends Capability {
         if (!audio.get(MICROPHONE)) {
             return Microphone.unavailable(Microphone.State.OFF, "the microphone is off (audio.microphone: false)");
         }
+        String device = audio.get(MICROPHONE_DEVICE);
+        if (!device.equals("auto")) {
+            return Microphone.into(new AlsaPlayback(device, java.nio.file.Path.of("/proc/asound")));
+        }
         if (!chosen.of("hid").equals("gadget")) {
             return Microphone.unavailable(Microphone.State.NO_GADGET,
                     "the microphone is a USB gadget function, and the USB gadget is not configured (hid.output: gadget)");
         }
-        return Microphone.into(new GadgetPlayback(Uac2Function.CARD, java.nio.file.Path.of("/proc/asound")));
+        return Microphone.into(new AlsaPlayback("hw:" + Uac2Function.CARD + ",0", java.nio.file.Path.of("/proc/asound")));
     }
 
-    /** The gadget builder's hook: with {@code audio.microphone: true} the composite gadget gets a USB microphone. */
+    /**
+     * The gadget builder's hook: with {@code audio.microphone: true} (and no other device named) the composite gadget
+     * gets a USB microphone.
+     */
     static GadgetConfig withMicrophone(Values audio, GadgetConfig gadget) {
-        return audio.get(MICROPHONE) ? gadget.withExtraFunction(new Uac2Function()) : gadget;
+        boolean uac2 = audio.get(MICROPHONE) && audio.get(MICROPHONE_DEVICE).equals("auto");
+        return uac2 ? gadget.withExtraFunction(new Uac2Function()) : gadget;
     }
 }

@@ -66,7 +66,7 @@ public final class Microphone implements AutoCloseable {
             reason = failure;
         } else if (!sink.present() && !open) {
             state = State.NO_UAC2_CARD;
-            reason = "the USB gadget has no UAC2 sound card (usb_f_uac2 missing, or the gadget is not built)";
+            reason = "no sound card for " + sink.device() + " (for the gadget's UAC2 card: usb_f_uac2 missing, or the gadget not built)";
         } else {
             state = sender != null ? State.STREAMING : State.IDLE;
         }

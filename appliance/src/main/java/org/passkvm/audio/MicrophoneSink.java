@@ -8,6 +8,9 @@ public interface MicrophoneSink {
     /** Whether the device is there now (checked for the status, before any session opens it). */
     boolean present();
 
+    /** What the status names when it is not there, e.g. {@code hw:UAC2Gadget,0}. */
+    String device();
+
     /** Opens the output for one microphone session; an {@link IOException}'s message is the state's reason. */
     Output open() throws IOException;
 

@@ -4,37 +4,53 @@ import java.io.IOException;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avdevice;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 
 /**
- * The UAC2 gadget function's sound card on PassKVM's side, found by its name ({@code hw:UAC2Gadget,0}): what is
- * played into it, the target records from its USB microphone. Written through FFmpeg's {@code alsa} output.
+ * An ALSA playback device written through FFmpeg's {@code alsa} output: normally the UAC2 gadget function's sound card
+ * on PassKVM's side, found by its name ({@code hw:UAC2Gadget,0}), whose sound the target records from its USB
+ * microphone; or any device {@code audio.microphone_device} names (a USB sound card cabled to the target's line-in).
  */
-public final class GadgetPlayback implements MicrophoneSink {
+public final class AlsaPlayback implements MicrophoneSink {
 
-    private final String card;
+    private static final Pattern CARD = Pattern.compile("^(?:plug)?hw:(?:CARD=)?([^,]+)");
+
+    private final String device;
     private final Path proc;
 
-    public GadgetPlayback(String card, Path procAsound) {
-        this.card = card;
+    public AlsaPlayback(String device, Path procAsound) {
+        this.device = device;
         this.proc = procAsound;
     }
 
-    /** Whether the card is there (the gadget is built, usb_f_uac2 is loaded). */
+    /** Whether the device's card is there ({@code /proc/asound/<id>} or {@code cardN}); other names are trusted. */
     @Override
     public boolean present() {
-        return Files.exists(proc.resolve(card));
+        Matcher m = CARD.matcher(device);
+        if (!m.find()) {
+            return true;
+        }
+        String card = m.group(1);
+        return Files.exists(proc.resolve(card.matches("\\d+") ? "card" + card : card));
+    }
+
+    @Override
+    public String device() {
+        return device;
     }
 
     @Override
     public Output open() throws IOException {
         if (!present()) {
-            throw new IOException("no UAC2 sound card " + card + " in " + proc + " (is usb_f_uac2 loaded, the gadget bound?)");
+            throw new IOException("no sound card for " + device + " in " + proc + " (for the gadget's: is usb_f_uac2 loaded, the gadget bound?)");
         }
+        String card = device;
         avdevice.avdevice_register_all();
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder("hw:" + card + ",0", AudioSource.CHANNELS);
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(device, AudioSource.CHANNELS);
         recorder.setFormat("alsa");
         recorder.setSampleRate(AudioSource.RATE);
         recorder.setAudioCodec(avcodec.AV_CODEC_ID_PCM_S16LE);
@@ -46,7 +62,7 @@ public final class GadgetPlayback implements MicrophoneSink {
             } catch (FFmpegFrameRecorder.Exception ignored) {
                 // nothing more to free
             }
-            throw new IOException("opening hw:" + card + ",0 failed: " + e.getMessage(), e);
+            throw new IOException("opening " + card + " failed: " + e.getMessage(), e);
         }
         return new Output() {
             @Override
@@ -54,7 +70,7 @@ public final class GadgetPlayback implements MicrophoneSink {
                 try {
                     recorder.recordSamples(AudioSource.RATE, AudioSource.CHANNELS, ShortBuffer.wrap(samples));
                 } catch (FFmpegFrameRecorder.Exception e) {
-                    throw new IOException("writing to hw:" + card + ",0 failed: " + e.getMessage(), e);
+                    throw new IOException("writing to " + card + " failed: " + e.getMessage(), e);
                 }
             }
 
