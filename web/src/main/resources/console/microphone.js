@@ -5,7 +5,7 @@
 //
 //   PassKVMMicrophone.start(onStatus) asks for the microphone and sends it; PassKVMMicrophone.stop()
 //   PassKVMMicrophone.stats()  {state, reason, sent, dropped, errors} — state: off | starting | on | no_gadget |
-//                              not_allowed | unsupported | error
+//                              not_allowed | unsupported | no_uac2_card (sending, but the card is missing) | error
 (() => {
   "use strict";
 
@@ -129,7 +129,8 @@
     const button = document.getElementById("btn-mic");
     if (!button) return;
     const words = { off: "Microphone: off", starting: "Microphone: …", on: "Microphone: on", no_gadget: "Microphone: no gadget",
-      not_allowed: "Microphone: not allowed", unsupported: "Microphone: unsupported", error: "Microphone: error" };
+      not_allowed: "Microphone: not allowed", unsupported: "Microphone: unsupported", error: "Microphone: error",
+      no_uac2_card: "Microphone: no card" };
     const show = (s) => {
       button.textContent = words[s.state] || `Microphone: ${s.state}`;
       button.title = s.reason || "Your microphone into the target's USB microphone (off until you turn it on)";
@@ -145,7 +146,7 @@
       if (server.state === "off" || server.state === "no_gadget") set("no_gadget", server.reason);
     }).catch(() => {});
     button.addEventListener("click", () => {
-      if (state === "on" || state === "starting") stop();
+      if (media || ws || state === "on" || state === "starting") stop(); // sending, even to a missing card
       else start(show);
     });
   }
