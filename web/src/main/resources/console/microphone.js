@@ -67,13 +67,13 @@
       const msg = JSON.parse(m.data);
       if (msg.type === "status" && msg.state !== "idle" && msg.state !== "streaming") set(msg.state === "busy" ? "error" : msg.state, msg.reason);
     };
+    const mine = ws;
     ws.onclose = (e) => {
       if (e.code === 4001) { location.href = "/login"; return; }
-      if (state === "on" || state === "starting") {
-        const why = e.code === 1006 ? "the microphone needs the operator role" : e.reason || `closed (${e.code})`;
-        release();
-        set(e.code === 1006 ? "not_allowed" : "error", why);
-      }
+      if (ws !== mine) return; // stop() closed it
+      const sending = state === "on" || state === "starting";
+      release(); // the microphone is not held for a socket that is gone
+      if (sending) set(e.code === 1006 ? "not_allowed" : "error", e.code === 1006 ? "the microphone needs the operator role" : e.reason || `closed (${e.code})`);
     };
     ws.onopen = () => { set("on"); pump(); };
   }

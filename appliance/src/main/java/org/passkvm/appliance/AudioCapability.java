@@ -47,6 +47,9 @@ final class AudioCapability extends Capability {
             MICROPHONE_DEVICE)
             .doc("the target's sound in the console, Opus over /api/audio/ws (docs/audio.md)");
 
+    /** Provided by the HID capability when the gadget would not bind with the microphone and runs without it. */
+    record MicrophoneDropped(String reason) {}
+
     AudioCapability() {
         super("audio", SETTINGS);
     }
@@ -83,7 +86,7 @@ final class AudioCapability extends Capability {
         }
         AudioStream stream = parts.own(new AudioStream(source, audio.get(BITRATE) * 1000, audio.get(RETRY)));
         parts.provide(AudioStream.class, stream);
-        Microphone microphone = parts.own(microphone(audio, chosen));
+        Microphone microphone = parts.own(microphone(audio, parts, chosen));
         new AudioRoutes(stream, microphone).register(parts.web().api());
         return () -> {
             AudioStream.Status s = stream.status();
@@ -97,7 +100,7 @@ final class AudioCapability extends Capability {
         };
     }
 
-    private static Microphone microphone(Values audio, Choices chosen) {
+    private static Microphone microphone(Values audio, Parts parts, Choices chosen) {
         if (!audio.get(MICROPHONE)) {
             return Microphone.unavailable(Microphone.State.OFF, "the microphone is off (audio.microphone: false)");
         }
@@ -108,6 +111,10 @@ final class AudioCapability extends Capability {
         if (!chosen.of("hid").equals("gadget")) {
             return Microphone.unavailable(Microphone.State.NO_GADGET,
                     "the microphone is a USB gadget function, and the USB gadget is not configured (hid.output: gadget)");
+        }
+        java.util.Optional<MicrophoneDropped> dropped = parts.provided(MicrophoneDropped.class);
+        if (dropped.isPresent()) {
+            return Microphone.unavailable(Microphone.State.NO_UAC2_CARD, dropped.get().reason());
         }
         return Microphone.into(new AlsaPlayback("hw:" + Uac2Function.CARD + ",0", java.nio.file.Path.of("/proc/asound")));
     }

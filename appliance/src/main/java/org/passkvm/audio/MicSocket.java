@@ -30,7 +30,7 @@ public final class MicSocket {
             ctx.session.setIdleTimeout(Duration.ofMinutes(10));
             ctx.session.setMaxBinaryMessageSize(MAX_PACKET);
             Microphone.Status s = microphone.status();
-            boolean available = !s.state().equals("off") && !s.state().equals("no_gadget");
+            boolean available = !microphone.unavailable();
             boolean mine = available && microphone.begin(ctx.sessionId());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "status");

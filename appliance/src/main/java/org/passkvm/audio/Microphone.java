@@ -46,13 +46,21 @@ public final class Microphone implements AutoCloseable {
         }
     }
 
-    /** {@code audio.microphone: false}, or no gadget to put a microphone on: the socket refuses with the reason. */
+    /**
+     * {@code audio.microphone: false}, no gadget to put a microphone on, or a gadget that would not bind with it: the
+     * socket refuses with the reason.
+     */
     public static Microphone unavailable(State state, String reason) {
         return new Microphone(state, reason, null);
     }
 
     public static Microphone into(MicrophoneSink sink) {
         return new Microphone(null, null, sink);
+    }
+
+    /** Whether no console can ever send here (off, no gadget, the function dropped): nothing to wait for. */
+    public boolean unavailable() {
+        return fixed != null;
     }
 
     public Status status() {

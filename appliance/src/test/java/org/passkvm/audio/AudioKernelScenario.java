@@ -51,6 +51,8 @@ public final class AudioKernelScenario {
 
             } else if (take(io, "record")) {
                 Files.writeString(io.resolve("recorded"), record(io.resolve("mic.wav")));
+            } else if (take(io, "gadget")) {
+                Files.writeString(io.resolve("gadget-result"), gadgetWithMicrophone());
             } else if (take(io, "done")) {
                 tone.destroy();
                 app.close();
@@ -66,6 +68,21 @@ public final class AudioKernelScenario {
         return new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi",
                 "-i", "sine=frequency=1000:sample_rate=48000", "-ac", "2", "-f", "alsa", "hw:Loopback,0,0")
                 .inheritIO().start();
+    }
+
+    /**
+     * A second appliance with keyboard, mice and the USB microphone on dummy_hcd, which has no isochronous endpoints:
+     * the gadget must start without the microphone and say so. Answers its HID health and microphone status.
+     */
+    private static String gadgetWithMicrophone() throws IOException {
+        try (TestAppliance app = TestAppliance.start(Files.createTempDirectory("audio-gadget"),
+                "video:\n  source: demo\nhid:\n  output: gadget\nmedia:\n  output: none\naudio:\n  source: demo\n"
+                        + "  microphone: true\nvm:\n  uri: off\nvnc:\n  port: 0\n")) {
+            return app.admin().json("GET", "/api/health", null).path("capabilities").path("hid").path("implementation").asText()
+                    + "\n" + app.admin().json("GET", "/api/audio", null).path("microphone");
+        } catch (RuntimeException | IOException e) {
+            return "failed: " + e;
+        }
     }
 
     /** The target's side: records 3 s of what the microphone plays, from the loopback's capture side. */

@@ -160,6 +160,17 @@ class AudioKernelTest {
         page.evaluate("() => PassKVMMicrophone.stop()");
     }
 
+    @Test
+    @Order(4)
+    void aGadgetThatCannotBindWithTheMicrophoneStartsWithoutItAndSaysSo() throws Exception {
+        Files.writeString(io.resolve("gadget"), "");
+        Await.until(Duration.ofMinutes(3), () -> Files.exists(io.resolve("gadget-result"))
+                && !Files.readString(io.resolve("gadget-result")).isEmpty(), "the gadget appliance answered");
+        String result = Files.readString(io.resolve("gadget-result"));
+        System.out.println("MIC gadget on dummy_hcd: " + result);
+        assertThat(result).startsWith("gadget\n").contains("\"state\":\"no_uac2_card\"", "did not start with the microphone");
+    }
+
     /** A mono 16-bit WAV of a sine at half scale. */
     static void writeTone(Path wav, double hz, int rate, int seconds) throws java.io.IOException {
         int n = rate * seconds;
