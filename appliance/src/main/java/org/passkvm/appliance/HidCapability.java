@@ -82,7 +82,10 @@ final class HidCapability extends Capability {
         try {
             return GadgetHid.start(withMicrophone);
         } catch (java.io.IOException e) {
-            String why = "the USB gadget did not start with the microphone in it (" + e.getMessage()
+            // configfs answers ENOENT for a function whose module is missing; Java then names only the folder.
+            String cause = e instanceof java.nio.file.NoSuchFileException
+                    ? "no " + e.getMessage() + ": usb_f_uac2 missing?" : e.getMessage();
+            String why = "the USB gadget did not start with the microphone in it (" + cause
                     + "): it runs without it; see docs/audio.md for the endpoint budget";
             org.tinylog.Logger.warn(why);
             parts.provide(AudioCapability.MicrophoneDropped.class, new AudioCapability.MicrophoneDropped(why));

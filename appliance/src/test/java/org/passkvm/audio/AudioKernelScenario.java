@@ -29,6 +29,8 @@ public final class AudioKernelScenario {
         int port = Integer.parseInt(args[0]);
         Path io = Path.of(args[1]);
         sh("modprobe snd_aloop");
+        // For the gadget test: with the function's module there, the bind itself fails (dummy_hcd has no iso endpoints).
+        sh("modprobe usb_f_uac2");
         Process tone = tone();
         TestAppliance app = TestAppliance.startForOutside(Files.createTempDirectory("audio-kernel"), CONFIG, port);
         Files.writeString(io.resolve("ready"), "");
