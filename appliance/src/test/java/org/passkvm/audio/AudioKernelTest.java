@@ -151,7 +151,14 @@ class AudioKernelTest {
         assertThat(Files.readString(io.resolve("recorded"))).isEqualTo("ok");
         double[] left = leftChannel(Files.readAllBytes(io.resolve("mic.wav")));
         double[] lastSecond = java.util.Arrays.copyOfRange(left, Math.max(0, left.length - 48_000), left.length);
-        double hz = Tone.dominantHz(lastSecond, 48_000);
+        // The median over 200 ms windows of the last two seconds: a window with a dropped packet (a 20 ms gap, which
+        // the slow emulated CPU causes now and then) shifts its own peak, not the verdict.
+        List<Double> windows = new java.util.ArrayList<>();
+        for (int at = Math.max(0, left.length - 2 * 48_000); at + 9_600 <= left.length; at += 9_600) {
+            windows.add(Tone.dominantHz(java.util.Arrays.copyOfRange(left, at, at + 9_600), 48_000));
+        }
+        double hz = Tone.percentile(windows, 50);
+        System.out.println("MIC per-window frequencies " + windows);
         double rms = Math.sqrt(java.util.Arrays.stream(lastSecond).map(v -> v * v).average().orElse(0));
         System.out.printf("MIC the target recorded %d frames: %.1f Hz, rms %.3f; console %s%n", left.length, hz, rms,
                 page.evaluate("() => PassKVMMicrophone.stats()"));
