@@ -12,7 +12,11 @@ import org.passkvm.audio.AudioRoutes;
 import org.passkvm.audio.AudioSource;
 import org.passkvm.audio.AudioStream;
 import org.passkvm.audio.DemoTones;
+import org.passkvm.audio.AlsaPlayback;
+import org.passkvm.audio.Microphone;
 import org.passkvm.audio.SoundCards;
+import org.passkvm.hid.gadget.GadgetConfig;
+import org.passkvm.hid.gadget.Uac2Function;
 import org.passkvm.web.Health;
 
 /**
@@ -34,8 +38,17 @@ final class AudioCapability extends Capability {
     static final Setting<java.time.Duration> RETRY = Setting.millis("retry_ms", 1000, 100, 60_000,
             "while there is no audio device, try again this often");
 
-    static final Section SETTINGS = Section.of("audio", SOURCE, DEVICE, SAMPLE_RATE, CHANNELS, BITRATE, RETRY)
+    static final Setting<Boolean> MICROPHONE = Setting.flag("microphone", false,
+            "a USB microphone (UAC2) in the gadget, fed from the console's microphone (needs hid.output: gadget)");
+    static final Setting<String> MICROPHONE_DEVICE = Setting.text("microphone_device", "auto",
+            "where the microphone plays: auto = the gadget's UAC2 card; an ALSA device (hw:1,0) = that card, no gadget function");
+
+    static final Section SETTINGS = Section.of("audio", SOURCE, DEVICE, SAMPLE_RATE, CHANNELS, BITRATE, RETRY, MICROPHONE,
+            MICROPHONE_DEVICE)
             .doc("the target's sound in the console, Opus over /api/audio/ws (docs/audio.md)");
+
+    /** Provided by the HID capability when the gadget would not bind with the microphone and runs without it. */
+    record MicrophoneDropped(String reason) {}
 
     AudioCapability() {
         super("audio", SETTINGS);
@@ -43,7 +56,7 @@ final class AudioCapability extends Capability {
 
     @Override
     List<String> needs() {
-        return List.of("video");
+        return List.of("video", "hid");
     }
 
     @Override
@@ -73,7 +86,8 @@ final class AudioCapability extends Capability {
         }
         AudioStream stream = parts.own(new AudioStream(source, audio.get(BITRATE) * 1000, audio.get(RETRY)));
         parts.provide(AudioStream.class, stream);
-        new AudioRoutes(stream).register(parts.web().api());
+        Microphone microphone = parts.own(microphone(audio, parts, chosen));
+        new AudioRoutes(stream, microphone).register(parts.web().api());
         return () -> {
             AudioStream.Status s = stream.status();
             Map<String, Object> details = new LinkedHashMap<>();
@@ -81,7 +95,36 @@ final class AudioCapability extends Capability {
             details.put("listeners", s.listeners());
             details.put("bytes", s.bytes());
             details.put("skippedChunks", s.skippedChunks());
+            details.put("microphone", microphone.status());
             return new Health.Capability(s.source(), s.state(), details);
         };
+    }
+
+    private static Microphone microphone(Values audio, Parts parts, Choices chosen) {
+        if (!audio.get(MICROPHONE)) {
+            return Microphone.unavailable(Microphone.State.OFF, "the microphone is off (audio.microphone: false)");
+        }
+        String device = audio.get(MICROPHONE_DEVICE);
+        if (!device.equals("auto")) {
+            return Microphone.into(new AlsaPlayback(device, java.nio.file.Path.of("/proc/asound")));
+        }
+        if (!chosen.of("hid").equals("gadget")) {
+            return Microphone.unavailable(Microphone.State.NO_GADGET,
+                    "the microphone is a USB gadget function, and the USB gadget is not configured (hid.output: gadget)");
+        }
+        java.util.Optional<MicrophoneDropped> dropped = parts.provided(MicrophoneDropped.class);
+        if (dropped.isPresent()) {
+            return Microphone.unavailable(Microphone.State.NO_UAC2_CARD, dropped.get().reason());
+        }
+        return Microphone.into(new AlsaPlayback("hw:" + Uac2Function.CARD + ",0", java.nio.file.Path.of("/proc/asound")));
+    }
+
+    /**
+     * The gadget builder's hook: with {@code audio.microphone: true} (and no other device named) the composite gadget
+     * gets a USB microphone.
+     */
+    static GadgetConfig withMicrophone(Values audio, GadgetConfig gadget) {
+        boolean uac2 = audio.get(MICROPHONE) && audio.get(MICROPHONE_DEVICE).equals("auto");
+        return uac2 ? gadget.withExtraFunction(new Uac2Function()) : gadget;
     }
 }

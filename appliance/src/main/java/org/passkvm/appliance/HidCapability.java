@@ -8,6 +8,7 @@ import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
 import org.passkvm.hid.HidInput;
 import org.passkvm.hid.HidOutput;
+import org.passkvm.hid.gadget.GadgetConfig;
 import org.passkvm.hid.gadget.GadgetHid;
 import org.passkvm.hid.jiggle.Jiggler;
 import org.passkvm.hid.macro.MacroRunner;
@@ -68,14 +69,37 @@ final class HidCapability extends Capability {
         return partName(choice);
     }
 
+    /**
+     * The composite gadget; when it does not bind with the USB microphone in it (a controller without isochronous
+     * endpoints, such as dummy_hcd, or too few endpoints), it starts without it: keyboard and mouse matter more.
+     */
+    private static GadgetHid startGadget(Values hid, Parts parts, Choices chosen) throws java.io.IOException {
+        GadgetConfig plain = MediaCapability.withDrive(chosen, GadgetSettings.from(hid.section("gadget")));
+        GadgetConfig withMicrophone = AudioCapability.withMicrophone(parts.settings().section("audio"), plain);
+        if (withMicrophone == plain) {
+            return GadgetHid.start(plain);
+        }
+        try {
+            return GadgetHid.start(withMicrophone);
+        } catch (java.io.IOException e) {
+            // configfs answers ENOENT for a function whose module is missing; Java then names only the folder.
+            String cause = e instanceof java.nio.file.NoSuchFileException
+                    ? "no " + e.getMessage() + ": usb_f_uac2 missing?" : e.getMessage();
+            String why = "the USB gadget did not start with the microphone in it (" + cause
+                    + "): it runs without it; see docs/audio.md for the endpoint budget";
+            org.tinylog.Logger.warn(why);
+            parts.provide(AudioCapability.MicrophoneDropped.class, new AudioCapability.MicrophoneDropped(why));
+            return GadgetHid.start(plain);
+        }
+    }
+
     @Override
     Supplier<Health.Capability> start(String part, Values hid, Parts parts, Choices chosen) throws java.io.IOException {
         if (part.equals("off")) {
             return OffRoutes.register(parts.web().api(), "hid", "keyboard and mouse are off (hid.output: off)", "/api/hid");
         }
         HidOutput output = switch (part) {
-            case "gadget" -> parts.own(GadgetHid.start(
-                    MediaCapability.withDrive(chosen, GadgetSettings.from(hid.section("gadget")))));
+            case "gadget" -> parts.own(startGadget(hid, parts, chosen));
             case "ch9329" -> parts.own(new Ch9329Hid(Ch9329Hid.Settings.of(hid.get(SERIAL_PORT), hid.get(BAUD))));
             default -> parts.own(new DemoHid(parts.simulator()));
         };

@@ -9,14 +9,19 @@ import org.passkvm.appliance.TestAppliance;
 /**
  * Runs inside the test VM for {@link AudioKernelTest}: snd-aloop is the HDMI dongle's sound card, FFmpeg plays a
  * 1 kHz tone into its playback side, and the appliance captures the other side ({@code hw:Loopback,1,0}) for a
- * browser outside the VM. The test steers it through files in a shared folder: {@code unload} (stop the tone, unbind
- * the card under the open capture as an unplug does, and remove the module), {@code reload}, {@code done}; each step
+ * browser outside the VM. The console's microphone (audio.microphone) plays into the loopback's second playback
+ * subdevice, standing in for the UAC2 gadget's card, and arecord on its capture side is the target. The test steers it through files in a shared
+ * folder: {@code unload} (stop the tone, unbind the card under the open capture as an unplug does, and remove the
+ * module), {@code reload}, {@code record} (arecord from hw:Loopback,1,1 into mic.wav), {@code done}; each step
  * answers with a file of its own.
  */
 public final class AudioKernelScenario {
 
+    // The microphone plays into the loopback's second playback subdevice: dummy_hcd has no isochronous endpoints, so
+    // the UAC2 gadget function cannot bind there (afunc_bind: ENODEV), and the loopback stands in for its card.
     static final String CONFIG = "video:\n  source: demo\nhid:\n  output: demo\n"
             + "audio:\n  source: alsa\n  device: \"hw:Loopback,1,0\"\n  retry_ms: 300\n"
+            + "  microphone: true\n  microphone_device: \"hw:Loopback,0,1\"\n"
             // Parts nothing here checks, which the VM's emulated CPU took minutes to start.
             + "vm:\n  uri: off\nvnc:\n  port: 0\n";
 
@@ -24,6 +29,8 @@ public final class AudioKernelScenario {
         int port = Integer.parseInt(args[0]);
         Path io = Path.of(args[1]);
         sh("modprobe snd_aloop");
+        // For the gadget test: with the function's module there, the bind itself fails (dummy_hcd has no iso endpoints).
+        sh("modprobe usb_f_uac2");
         Process tone = tone();
         TestAppliance app = TestAppliance.startForOutside(Files.createTempDirectory("audio-kernel"), CONFIG, port);
         Files.writeString(io.resolve("ready"), "");
@@ -44,6 +51,10 @@ public final class AudioKernelScenario {
                 tone = tone();
                 Files.writeString(io.resolve("reloaded"), "");
 
+            } else if (take(io, "record")) {
+                Files.writeString(io.resolve("recorded"), record(io.resolve("mic.wav")));
+            } else if (take(io, "gadget")) {
+                Files.writeString(io.resolve("gadget-result"), gadgetWithMicrophone());
             } else if (take(io, "done")) {
                 tone.destroy();
                 app.close();
@@ -59,6 +70,27 @@ public final class AudioKernelScenario {
         return new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi",
                 "-i", "sine=frequency=1000:sample_rate=48000", "-ac", "2", "-f", "alsa", "hw:Loopback,0,0")
                 .inheritIO().start();
+    }
+
+    /**
+     * A second appliance with keyboard, mice and the USB microphone on dummy_hcd, which has no isochronous endpoints:
+     * the gadget must start without the microphone and say so. Answers its HID health and microphone status.
+     */
+    private static String gadgetWithMicrophone() throws IOException {
+        try (TestAppliance app = TestAppliance.start(Files.createTempDirectory("audio-gadget"),
+                "video:\n  source: demo\nhid:\n  output: gadget\nmedia:\n  output: none\naudio:\n  source: demo\n"
+                        + "  microphone: true\nvm:\n  uri: off\nvnc:\n  port: 0\n")) {
+            return app.admin().json("GET", "/api/health", null).path("capabilities").path("hid").path("implementation").asText()
+                    + "\n" + app.admin().json("GET", "/api/audio", null).path("microphone");
+        } catch (RuntimeException | IOException e) {
+            return "failed: " + e;
+        }
+    }
+
+    /** The target's side: records 3 s of what the microphone plays, from the loopback's capture side. */
+    private static String record(Path wav) throws IOException, InterruptedException {
+        int rc = sh("arecord -q -D hw:Loopback,1,1 -f S16_LE -r 48000 -c 2 -d 3 " + wav);
+        return rc == 0 ? "ok" : "arecord failed (" + rc + ")";
     }
 
     private static boolean take(Path io, String name) throws IOException {

@@ -64,7 +64,13 @@ public final class GadgetHid implements HidOutput {
             return new GadgetHid(Optional.of(gadget), endpoints, Optional.ofNullable(leds),
                 Optional.of(kernel.udcClass()), ReportWriter.Timing.DEFAULT);
         } catch (IOException | RuntimeException e) {
-            gadget.remove();
+            // The bind's error is the one to report; a half-built gadget that resists removal is cleaned up by the
+            // next create (it removes leftovers), so its error only rides along.
+            try {
+                gadget.remove();
+            } catch (IOException | RuntimeException r) {
+                e.addSuppressed(r);
+            }
             throw e;
         }
     }
