@@ -128,11 +128,11 @@
   function wireToolbar() {
     const button = document.getElementById("btn-mic");
     if (!button) return;
-    const words = { off: "Microphone: off", starting: "Microphone: …", on: "Microphone: on", no_gadget: "Microphone: no gadget",
-      not_allowed: "Microphone: not allowed", unsupported: "Microphone: unsupported", error: "Microphone: error",
-      no_uac2_card: "Microphone: no card" };
+    const words = { off: "Mic: off", starting: "Mic: …", on: "Mic: on", no_gadget: "Mic: no gadget",
+      not_allowed: "Mic: not allowed", unsupported: "Mic: unsupported", error: "Mic: error",
+      no_uac2_card: "Mic: no card" };
     const show = (s) => {
-      button.textContent = words[s.state] || `Microphone: ${s.state}`;
+      button.textContent = words[s.state] || `Mic: ${s.state}`;
       button.title = s.reason || "Your microphone into the target's USB microphone (off until you turn it on)";
       button.setAttribute("aria-pressed", String(s.state === "on"));
       button.disabled = s.state === "no_gadget" || (s.state === "not_allowed" && !media && viewer);
@@ -141,9 +141,11 @@
     onStatus = show;
     fetch("/api/auth/me").then((r) => (r.ok ? r.json() : null)).then(async (me) => {
       viewer = !!me && me.role === "viewer";
-      if (viewer) { set("not_allowed", "the microphone needs the operator role"); return; }
       const server = await serverState();
-      if (server.state === "off" || server.state === "no_gadget") set("no_gadget", server.reason);
+      // Not switched on in the settings (audio.microphone: false): no button, as for a part that is off.
+      button.hidden = server.state === "off";
+      if (viewer) { set("not_allowed", "the microphone needs the operator role"); return; }
+      if (server.state === "no_gadget") set("no_gadget", server.reason);
     }).catch(() => {});
     button.addEventListener("click", () => {
       if (media || ws || state === "on" || state === "starting") stop(); // sending, even to a missing card

@@ -54,10 +54,10 @@ class MicrophoneBrowserTest {
     void anOperatorsClickSendsTheMicrophoneAndTheMissingCardIsSaid() {
         try (BrowserContext context = chromium.newContext()) {
             Page page = chromium.login(context.newPage(), app.port(), "speaker", "speaker password");
-            assertThat(page.textContent("#btn-mic")).isEqualTo("Microphone: off");
+            assertThat(page.textContent("#btn-mic")).isEqualTo("Mic: off");
             assertThat(microphone(page).get("state")).isEqualTo("no_uac2_card");
             page.click("#btn-mic");
-            page.waitForFunction("() => document.getElementById('btn-mic').textContent === 'Microphone: no card'", null, TWENTY_SECONDS);
+            page.waitForFunction("() => document.getElementById('btn-mic').textContent === 'Mic: no card'", null, TWENTY_SECONDS);
             page.waitForFunction("() => PassKVMMicrophone.stats().sent >= 25", null, TWENTY_SECONDS);
             Map<String, Object> mic = microphone(page);
             System.out.println("MIC browser: console " + page.evaluate("() => PassKVMMicrophone.stats()") + ", server " + mic);
@@ -65,7 +65,7 @@ class MicrophoneBrowserTest {
             assertThat(mic.get("reason").toString()).contains("hw:NoSuchCard,0");
             assertThat(page.getAttribute("#btn-mic", "title")).contains("hw:NoSuchCard,0");
             page.click("#btn-mic");
-            assertThat(page.textContent("#btn-mic")).isEqualTo("Microphone: off");
+            assertThat(page.textContent("#btn-mic")).isEqualTo("Mic: off");
         }
     }
 
@@ -73,7 +73,7 @@ class MicrophoneBrowserTest {
     void aViewerMayNotSpeakIntoTheTarget() {
         try (BrowserContext context = chromium.newContext()) {
             Page page = chromium.login(context.newPage(), app.port(), "listener", "listener password");
-            page.waitForFunction("() => document.getElementById('btn-mic').textContent === 'Microphone: not allowed'", null, TWENTY_SECONDS);
+            page.waitForFunction("() => document.getElementById('btn-mic').textContent === 'Mic: not allowed'", null, TWENTY_SECONDS);
             assertThat(page.isDisabled("#btn-mic")).isTrue();
             Object code = page.evaluate("() => new Promise(done => { const ws = new WebSocket(`wss://${location.host}/api/audio/mic`);"
                     + " ws.onopen = () => done('opened'); ws.onclose = (e) => done(e.code); })");
