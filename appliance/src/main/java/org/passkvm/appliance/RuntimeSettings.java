@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import java.util.function.Consumer;
 import org.passkvm.appliance.settings.Schema;
 import org.passkvm.appliance.settings.Setting;
 import org.passkvm.appliance.settings.Values;
+import org.passkvm.files.DataFiles;
 import org.passkvm.hid.jiggle.Jiggler;
 import org.passkvm.web.Api;
 import org.passkvm.web.Json;
@@ -174,18 +174,9 @@ final class RuntimeSettings {
     private void write(Map<String, JsonNode> all) {
         Path f = dataDir.resolve(FILE);
         try {
-            Path tmp = Files.createTempFile(dataDir, ".settings-overrides", ".tmp");
-            try {
-                ObjectNode o = Json.MAPPER.createObjectNode();
-                all.forEach(o::set);
-                Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
-                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            ObjectNode o = Json.MAPPER.createObjectNode();
+            all.forEach(o::set);
+            DataFiles.writeAtomically(f, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + f, e);
         }

@@ -81,11 +81,7 @@ public final class AvSyncBench {
             context.addInitScript(AUDIO_TAP);
             Page page = context.newPage();
             page.setDefaultTimeout(60_000);
-            page.navigate("https://127.0.0.1:" + port + "/login");
-            page.fill("#user", "admin");
-            page.fill("#password", TestAppliance.PASSWORD);
-            page.click("#login-button");
-            page.waitForURL("https://127.0.0.1:" + port + "/");
+            chromium.login(page, port, "admin", TestAppliance.PASSWORD);
             page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
             page.waitForFunction("m => PassKVMVideo.stats().mode === m && PassKVMVideo.stats().state === 'playing'", mode);
             page.click("#btn-audio");

@@ -6,11 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.passkvm.files.DataFiles;
 import org.passkvm.hid.macro.MacroScript;
 import org.passkvm.web.Json;
 
@@ -101,17 +101,7 @@ public final class MacroStore {
     private void write(String user, Map<String, Macro> all) {
         Path f = file(user);
         try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".macros", ".tmp");
-            try {
-                Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(List.copyOf(all.values())));
-                try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            DataFiles.writeAtomically(f, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(List.copyOf(all.values())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + f, e);
         }
