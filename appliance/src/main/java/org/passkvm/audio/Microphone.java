@@ -14,7 +14,8 @@ import org.tinylog.Logger;
  */
 public final class Microphone implements AutoCloseable {
 
-    public enum State { OFF, NO_GADGET, NO_UAC2_CARD, IDLE, STREAMING }
+    /** NOT_RECORDING: the card is there and takes no sound, as the gadget's does while the target records nothing. */
+    public enum State { OFF, NO_GADGET, NO_UAC2_CARD, NOT_RECORDING, IDLE, STREAMING }
 
     public record Status(String state, String reason, long packets, long dropped) {}
 
@@ -31,6 +32,7 @@ public final class Microphone implements AutoCloseable {
     private volatile String sender;
     private volatile String failure;
     private volatile boolean open;
+    private volatile boolean unread;
     private volatile boolean closed;
 
     private Microphone(State fixed, String reason, MicrophoneSink sink) {
@@ -69,7 +71,11 @@ public final class Microphone implements AutoCloseable {
         }
         State state;
         String reason = null;
-        if (failure != null) {
+        if (unread && sink.present()) {
+            state = State.NOT_RECORDING;
+            reason = "the target is not recording from the USB microphone: the sound is dropped until a program on it does ("
+                    + failure + ")";
+        } else if (failure != null) {
             state = State.NO_UAC2_CARD;
             reason = failure;
         } else if (!sink.present() && !open) {
@@ -151,9 +157,17 @@ public final class Microphone implements AutoCloseable {
                 short[] pcm = decoder.decode(p);
                 try {
                     output.write(pcm);
+                    unread = false;
+                    failure = null;
                 } catch (IOException e) {
+                    // The gadget's card takes sound only while the target records from its USB microphone; until
+                    // then writes time out. Try again in a second, and say it once rather than every second.
+                    if (!e.getMessage().equals(failure)) {
+                        Logger.warn("Microphone: {} (is a program on the target recording from it?)", e.getMessage());
+                    }
                     failure = e.getMessage();
-                    Logger.warn("Microphone: {}", e.getMessage());
+                    unread = true;
+                    retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                     output.close();
                     output = null;
                     open = false;

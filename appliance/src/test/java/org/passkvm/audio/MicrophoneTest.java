@@ -20,6 +20,8 @@ class MicrophoneTest {
         final List<Short> played = java.util.Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch stuck = new CountDownLatch(1);
         volatile boolean blocking;
+        /** Writes fail as the gadget's card's do while the target records nothing (ALSA's write times out: EIO). */
+        volatile boolean unread;
         volatile int opened;
         volatile int closed;
 
@@ -41,7 +43,10 @@ class MicrophoneTest {
             opened++;
             return new Output() {
                 @Override
-                public void write(short[] samples) {
+                public void write(short[] samples) throws IOException {
+                    if (unread) {
+                        throw new IOException("writing to hw:UAC2Gadget,0 failed: Input/output error");
+                    }
                     if (blocking) {
                         try {
                             stuck.await();
@@ -129,6 +134,39 @@ class MicrophoneTest {
             // At most the queue plus the one packet the stuck writer holds are kept.
             assertThat(s.dropped()).isGreaterThanOrEqualTo(packets.size() - Microphone.QUEUE - 1L);
             card.stuck.countDown();
+        }
+    }
+
+    @Test
+    void aTargetThatRecordsNothingIsSaidSoAndItsFirstRecordingGetsTheSound() throws Exception {
+        Card card = new Card();
+        card.unread = true;
+        try (Microphone mic = Microphone.into(card)) {
+            mic.begin("console-1");
+            List<byte[]> second = opus(440, 1000);
+            for (byte[] p : second) {
+                mic.packet("console-1", p);
+                Thread.sleep(15); // about real time
+            }
+            Await.until(Duration.ofSeconds(5), () -> mic.status().state().equals("not_recording"), "not recording is said");
+            assertThat(mic.status().reason()).contains("not recording from the USB microphone");
+            int opened = card.opened;
+            // Retried once a second, not once a packet: a card nobody reads is not hammered.
+            assertThat(opened).isBetween(1, 3);
+
+            card.unread = false;
+            for (int i = 0; i < 4; i++) {
+                for (byte[] p : second) {
+                    mic.packet("console-1", p);
+                    Thread.sleep(15);
+                }
+                if (!card.played.isEmpty()) {
+                    break;
+                }
+            }
+            Await.until(Duration.ofSeconds(5), () -> !card.played.isEmpty(), "the sound reaches the card once it is read");
+            assertThat(mic.status().state()).isEqualTo("streaming");
+            assertThat(mic.status().reason()).isNull();
         }
     }
 
