@@ -54,6 +54,20 @@ public final class TestVm {
         return command;
     }
 
+    /**
+     * A kernel module built for the VM's kernel by {@code testvm module NAME} (once, in the test VM's cache): for a
+     * scenario to load inside from its shared folder.
+     */
+    public static Path module(String name) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(repository().resolve("image-build/testvm/testvm").toString(), "module", name)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new AssertionError("testvm module " + name + " failed (exit " + p.exitValue() + ")");
+        }
+        return Path.of(out);
+    }
+
     /** The classpath of the running tests, for a java command inside the VM (same paths there). */
     public static String testClassPath() {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -33,6 +33,7 @@ public final class Microphone implements AutoCloseable {
     private volatile String failure;
     private volatile boolean open;
     private volatile boolean unread;
+    private String warned; // the last failure logged: the worker's alone
     private volatile boolean closed;
 
     private Microphone(State fixed, String reason, MicrophoneSink sink) {
@@ -145,25 +146,35 @@ public final class Microphone implements AutoCloseable {
                         output = sink.open();
                         open = true;
                         failure = null;
-                        Logger.info("Microphone: playing into the gadget's sound card");
+                        if (warned == null) {
+                            Logger.info("playing into {}", sink.device());
+                        }
                     } catch (IOException e) {
                         failure = e.getMessage();
                         retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                         dropped.incrementAndGet();
-                        Logger.warn("Microphone: {}", e.getMessage());
+                        if (!e.getMessage().equals(warned)) {
+                            Logger.warn("{}", e.getMessage());
+                            warned = e.getMessage();
+                        }
                         continue;
                     }
                 }
                 short[] pcm = decoder.decode(p);
                 try {
                     output.write(pcm);
+                    if (unread) {
+                        Logger.info("the target records from the USB microphone now");
+                    }
                     unread = false;
                     failure = null;
+                    warned = null;
                 } catch (IOException e) {
                     // The gadget's card takes sound only while the target records from its USB microphone; until
                     // then writes time out. Try again in a second, and say it once rather than every second.
-                    if (!e.getMessage().equals(failure)) {
-                        Logger.warn("Microphone: {} (is a program on the target recording from it?)", e.getMessage());
+                    if (!e.getMessage().equals(warned)) {
+                        Logger.warn("{} (is a program on the target recording from it?)", e.getMessage());
+                        warned = e.getMessage();
                     }
                     failure = e.getMessage();
                     unread = true;
@@ -177,7 +188,7 @@ public final class Microphone implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             failure = e.getMessage();
-            Logger.error("Microphone: {}", e.getMessage());
+            Logger.error("{}", e.getMessage());
         } finally {
             if (output != null) {
                 output.close();

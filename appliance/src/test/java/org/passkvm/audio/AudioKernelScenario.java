@@ -9,19 +9,19 @@ import org.passkvm.appliance.TestAppliance;
 /**
  * Runs inside the test VM for {@link AudioKernelTest}: snd-aloop is the HDMI dongle's sound card, FFmpeg plays a
  * 1 kHz tone into its playback side, and the appliance captures the other side ({@code hw:Loopback,1,0}) for a
- * browser outside the VM. The console's microphone (audio.microphone) plays into the loopback's second playback
- * subdevice, standing in for the UAC2 gadget's card, and arecord on its capture side is the target. The test steers it through files in a shared
- * folder: {@code unload} (stop the tone, unbind the card under the open capture as an unplug does, and remove the
- * module), {@code reload}, {@code record} (arecord from hw:Loopback,1,1 into mic.wav), {@code done}; each step
+ * browser outside the VM. The appliance is also the target's USB keyboard, mice and microphone: its composite gadget,
+ * with the UAC2 function, is bound to dummy_hcd with isochronous endpoints ({@code dummy_hcd.ko} in the shared folder,
+ * built by {@code testvm module dummy_hcd_iso}), and the kernel's host side enumerates it with snd-usb-audio, as the
+ * target PC would; arecord on that card is the target recording from its microphone. The test steers it through
+ * files in a shared folder: {@code unload} (stop the tone, unbind the card under the open capture as an unplug does,
+ * and remove the module), {@code reload}, {@code record} (arecord from the target's USB microphone into mic.wav),
+ * {@code gadget} (Debian's own dummy_hcd, which moves no isochronous data, back in place), {@code done}; each step
  * answers with a file of its own.
  */
 public final class AudioKernelScenario {
 
-    // The microphone plays into the loopback's second playback subdevice: dummy_hcd has no isochronous endpoints, so
-    // the UAC2 gadget function cannot bind there (afunc_bind: ENODEV), and the loopback stands in for its card.
-    static final String CONFIG = "video:\n  source: demo\nhid:\n  output: demo\n"
-            + "audio:\n  source: alsa\n  device: \"hw:Loopback,1,0\"\n  retry_ms: 300\n"
-            + "  microphone: true\n  microphone_device: \"hw:Loopback,0,1\"\n"
+    static final String CONFIG = "video:\n  source: demo\nhid:\n  output: gadget\nmedia:\n  output: none\n"
+            + "audio:\n  source: alsa\n  device: \"hw:Loopback,1,0\"\n  retry_ms: 300\n  microphone: true\n"
             // Parts nothing here checks, which the VM's emulated CPU took minutes to start.
             + "vm:\n  uri: off\nvnc:\n  port: 0\n";
 
@@ -29,8 +29,11 @@ public final class AudioKernelScenario {
         int port = Integer.parseInt(args[0]);
         Path io = Path.of(args[1]);
         sh("modprobe snd_aloop");
-        // For the gadget test: with the function's module there, the bind itself fails (dummy_hcd has no iso endpoints).
         sh("modprobe usb_f_uac2");
+        sh("modprobe snd_usb_audio");
+        if (sh("rmmod dummy_hcd && insmod " + io.resolve("dummy_hcd.ko")) != 0) {
+            throw new IllegalStateException("dummy_hcd with isochronous endpoints did not load");
+        }
         Process tone = tone();
         TestAppliance app = TestAppliance.startForOutside(Files.createTempDirectory("audio-kernel"), CONFIG, port);
         Files.writeString(io.resolve("ready"), "");
@@ -54,6 +57,8 @@ public final class AudioKernelScenario {
             } else if (take(io, "record")) {
                 Files.writeString(io.resolve("recorded"), record(io.resolve("mic.wav")));
             } else if (take(io, "gadget")) {
+                app.close();
+                sh("rmmod dummy_hcd; modprobe dummy_hcd");
                 Files.writeString(io.resolve("gadget-result"), gadgetWithMicrophone());
             } else if (take(io, "done")) {
                 tone.destroy();
@@ -73,8 +78,9 @@ public final class AudioKernelScenario {
     }
 
     /**
-     * A second appliance with keyboard, mice and the USB microphone on dummy_hcd, which has no isochronous endpoints:
-     * the gadget must start without the microphone and say so. Answers its HID health and microphone status.
+     * A second appliance with keyboard, mice and the USB microphone on Debian's dummy_hcd, which has no isochronous
+     * endpoints (as a UDC without them): the gadget must start without the microphone and say so. Answers its HID
+     * health and microphone status.
      */
     private static String gadgetWithMicrophone() throws IOException {
         try (TestAppliance app = TestAppliance.start(Files.createTempDirectory("audio-gadget"),
@@ -87,10 +93,22 @@ public final class AudioKernelScenario {
         }
     }
 
-    /** The target's side: records 3 s of what the microphone plays, from the loopback's capture side. */
+    /**
+     * The target's side: records 4 s from the USB microphone snd-usb-audio made of the gadget (the card whose line in
+     * /proc/asound/cards says it sits on dummy_hcd). Answers "ok" and that line.
+     */
     private static String record(Path wav) throws IOException, InterruptedException {
-        int rc = sh("arecord -q -D hw:Loopback,1,1 -f S16_LE -r 48000 -c 2 -d 3 " + wav);
-        return rc == 0 ? "ok" : "arecord failed (" + rc + ")";
+        String card = null;
+        for (String line : Files.readAllLines(Path.of("/proc/asound/cards"))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(\\d+) \\[").matcher(line);
+            if (m.find()) {
+                card = m.group(1);
+            } else if (line.contains("usb-dummy_hcd") && card != null) {
+                int rc = sh("arecord -q -D hw:" + card + ",0 -f S16_LE -r 48000 -c 2 -d 4 " + wav);
+                return rc == 0 ? "ok\n" + line.strip() : "arecord failed (" + rc + ")";
+            }
+        }
+        return "no USB microphone on the host side:\n" + Files.readString(Path.of("/proc/asound/cards"));
     }
 
     private static boolean take(Path io, String name) throws IOException {
