@@ -94,7 +94,7 @@ public final class AudioKernelScenario {
     }
 
     /**
-     * The target's side: records 4 s from the USB microphone snd-usb-audio made of the gadget (the card whose line in
+     * The target's side: records 6 s from the USB microphone snd-usb-audio made of the gadget (the card whose line in
      * /proc/asound/cards says it sits on dummy_hcd). Answers "ok" and that line.
      */
     private static String record(Path wav) throws IOException, InterruptedException {
@@ -104,7 +104,7 @@ public final class AudioKernelScenario {
             if (m.find()) {
                 card = m.group(1);
             } else if (line.contains("usb-dummy_hcd") && card != null) {
-                int rc = sh("arecord -q -D hw:" + card + ",0 -f S16_LE -r 48000 -c 2 -d 4 " + wav);
+                int rc = sh("arecord -q -D hw:" + card + ",0 -f S16_LE -r 48000 -c 2 -d 6 " + wav);
                 return rc == 0 ? "ok\n" + line.strip() : "arecord failed (" + rc + ")";
             }
         }

@@ -105,6 +105,17 @@ class AudioKernelTest {
         List<Number> latencies = (List<Number>) stats.get("latencies");
         System.out.printf("AUDIO tone %.1f Hz, rms %.3f; capture → decoded latency p50 %.1f ms, p99 %.1f ms over %d packets%n",
                 hz, Tone.rms(heard), Tone.percentile(latencies, 50), Tone.percentile(latencies, 99), latencies.size());
+        // Where the latency is: a socket of its own, whose first pings travel before any sound queues up on it.
+        Object probe = page.evaluate("() => new Promise((ok) => { const ws = new WebSocket(`wss://${location.host}/api/audio/ws`);"
+                + " ws.binaryType = 'arraybuffer'; const out = []; let n = 0; const t0 = performance.now();"
+                + " const now = () => performance.timeOrigin + performance.now();"
+                + " ws.onmessage = (m) => { if (typeof m.data === 'string') { const msg = JSON.parse(m.data);"
+                + "   if (msg.type === 'pong') out.push({at: Math.round(performance.now() - t0), rtt: Math.round(now() - msg.t),"
+                + "     offset: Math.round(msg.server / 1000 - (msg.t + (now() - msg.t) / 2))}); } else if (n++ % 50 === 0) {"
+                + "   const captured = Number(new DataView(m.data).getBigInt64(0)) / 1000; out.push({at: Math.round(performance.now() - t0), packetAgeByServerClock: Math.round(now() - captured)}); } };"
+                + " const ping = () => ws.send(JSON.stringify({type: 'ping', t: now()}));"
+                + " ws.onopen = () => { ping(); const i = setInterval(ping, 500); setTimeout(() => { clearInterval(i); ws.close(); ok(out); }, 8000); }; })");
+        System.out.println("AUDIO probe socket (ms since open): " + probe);
         // Whether the latency is a start-up backlog that drains, or steady: the first and the last packets.
         System.out.println("AUDIO latency of the first packets " + latencies.subList(0, Math.min(10, latencies.size()))
                 + ", of the last " + latencies.subList(Math.max(0, latencies.size() - 10), latencies.size()));
@@ -157,19 +168,21 @@ class AudioKernelTest {
         System.out.println("MIC the target's USB microphone: " + recorded);
         assertThat(recorded).startsWith("ok\n").contains("PassKVM");
         double[] left = leftChannel(Files.readAllBytes(io.resolve("mic.wav")));
-        double[] lastSecond = java.util.Arrays.copyOfRange(left, Math.max(0, left.length - 48_000), left.length);
-        // The median over 200 ms windows of the last two seconds: a window with a dropped packet (a 20 ms gap, which
-        // the slow emulated CPU causes now and then) shifts its own peak, not the verdict.
+        // The target records before the sound reaches it: PassKVM opens the gadget's card again within a second of
+        // the recording starting (until then the card takes nothing), slower under the emulated CPU. So the verdict
+        // is on the 200 ms windows that carry sound, at least a second of them: their median frequency. A window
+        // with a dropped packet (a 20 ms gap, which the slow CPU causes now and then) shifts only its own peak.
         List<Double> windows = new java.util.ArrayList<>();
-        for (int at = Math.max(0, left.length - 2 * 48_000); at + 9_600 <= left.length; at += 9_600) {
-            windows.add(Tone.dominantHz(java.util.Arrays.copyOfRange(left, at, at + 9_600), 48_000));
+        List<Double> silent = new java.util.ArrayList<>();
+        for (int at = 0; at + 9_600 <= left.length; at += 9_600) {
+            double[] w = java.util.Arrays.copyOfRange(left, at, at + 9_600);
+            double rms = Math.sqrt(java.util.Arrays.stream(w).map(v -> v * v).average().orElse(0));
+            (rms > 0.02 ? windows : silent).add(Tone.dominantHz(w, 48_000));
         }
-        double hz = Tone.percentile(windows, 50);
-        System.out.println("MIC per-window frequencies " + windows);
-        double rms = Math.sqrt(java.util.Arrays.stream(lastSecond).map(v -> v * v).average().orElse(0));
-        System.out.printf("MIC the target recorded %d frames: %.1f Hz, rms %.3f; console %s%n", left.length, hz, rms,
-                page.evaluate("() => PassKVMMicrophone.stats()"));
-        assertThat(rms).isGreaterThan(0.01);
+        double hz = windows.isEmpty() ? 0 : Tone.percentile(windows, 50);
+        System.out.printf("MIC the target recorded %d frames: %.1f Hz over %d windows with sound %s, %d silent; console %s%n",
+                left.length, hz, windows.size(), windows, silent.size(), page.evaluate("() => PassKVMMicrophone.stats()"));
+        assertThat(windows).as("200 ms windows with sound").hasSizeGreaterThanOrEqualTo(5);
         assertThat(hz).isCloseTo(440.0, Percentage.withPercentage(2));
         page.evaluate("() => PassKVMMicrophone.stop()");
     }
