@@ -41,7 +41,7 @@ public final class AvSyncBench {
             + "   if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 60 && ++n >= 8) return true; }"
             + "   return false; };"
             + " const buf = new Float32Array(2048);"
-            + " L.arm = () => { L.base = sample(); L.video = 0; L.audio = 0; };"
+            + " L.arm = () => { L.base = sample(); L.video = 0; L.audio = 0; L.armed = performance.now(); };"
             + " const loop = () => {"
             + "   if (L.base && !L.video && differs(sample(), L.base)) L.video = performance.now();"
             + "   if (L.base && !L.audio && window.__analyser) {"

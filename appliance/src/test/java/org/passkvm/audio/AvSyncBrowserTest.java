@@ -17,7 +17,7 @@ import org.passkvm.appliance.TestAppliance;
  * The console plays the sound in step with the picture: when the picture comes late (here held back on purpose by
  * {@link #PICTURE_HELD_MS}, far more than this machine's own jitter, so the test proves the mechanism rather than a
  * timing figure), the sound waits for it. Without the alignment the beep of a key would be heard that much before its
- * picture; with it, about together.
+ * picture; with it, about together ({@code AvSyncBench} measures how close).
  */
 class AvSyncBrowserTest {
 
@@ -64,22 +64,29 @@ class AvSyncBrowserTest {
             assertThat(num(sync, "targetMs")).as("sound's playout target %s", sync)
                     .isEqualTo(Math.max(num(sync, "pictureMs"), num(sync, "audioMinMs")), org.assertj.core.data.Offset.offset(0.5));
 
-            // And the beep of a key is heard about when its picture is seen, not PICTURE_HELD_MS before it.
+            // And the beep of a key waits for its picture: heard no sooner than the picture was held back. (Without the
+            // alignment it comes ~100 ms after the key, whatever happens to the picture.) Sound minus picture is printed,
+            // not asserted: on a loaded machine the page's own stalls move when a picture is seen by 100 ms and more.
             page.evaluate(AvSyncBench.PROBE);
             page.focus("#screen");
+            List<Double> heard = new ArrayList<>();
             List<Double> offsets = new ArrayList<>();
             String[] keys = {"KeyA", "Backspace"};
             for (int i = 0; i < 12 && offsets.size() < 5; i++) {
                 Double offset = AvSyncBench.press(page, keys[i % 2], 5_000);
                 if (offset != null) {
                     offsets.add(offset);
+                    heard.add(((Number) page.evaluate("() => __sync.audio - __sync.armed")).doubleValue());
                 }
             }
             offsets.sort(null);
-            System.out.printf("AVSYNC %s, picture held %d ms: sound − picture %s ms; sync %s%n", mode, PICTURE_HELD_MS,
-                    offsets, sync(page));
-            assertThat(offsets).as("presses whose picture and beep were both seen").hasSizeGreaterThanOrEqualTo(3);
-            assertThat(offsets.get(offsets.size() / 2)).as("median sound − picture, ms").isBetween(-200.0, 200.0);
+            heard.sort(null);
+            Map<String, Object> after = sync(page);
+            System.out.printf("AVSYNC %s, picture held %d ms: key → beep heard %s ms, sound − picture %s ms; sync %s%n", mode,
+                    PICTURE_HELD_MS, heard, offsets, after);
+            assertThat(heard).as("presses whose picture and beep were both seen").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(heard.get(heard.size() / 2)).as("median key → beep heard, ms").isGreaterThan(PICTURE_HELD_MS - 50.0);
+            assertThat(Math.abs(num(after, "lateMs"))).as("playout against its schedule, ms: %s", after).isLessThan(60.0);
         }
     }
 
