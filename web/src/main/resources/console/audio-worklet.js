@@ -12,8 +12,6 @@ const TARGET = 2880; // 60 ms at 48 kHz, only while there is no schedule
 const MAX = 48000; // 1 s
 const DEADBAND = 0.02; // s of drift tolerated before a correction
 const AT_ONCE = 0.1; // s of drift corrected without waiting for the smoothing
-const LATE_START = 0.06; // s: a chunk that came this late after a gap still plays from its start (the drift check
-// catches up a few chunks later), so a sound's onset is not cut off; later than that it is cut to its schedule
 const REPORT_EVERY = 0.25; // s
 
 class PassKVMJitter extends AudioWorkletProcessor {
@@ -68,7 +66,7 @@ class PassKVMJitter extends AudioWorkletProcessor {
       } else if (late < 0) {
         i = Math.round(-late * sampleRate); // starts within this block, or waits for a later one
         if (i >= n) return this.report();
-      } else if (late > LATE_START) {
+      } else if (late > DEADBAND) {
         this.drop(Math.round(late * sampleRate)); // came after its time (a gap already happened): back on schedule
         if (!this.queue.length) return this.report();
       }

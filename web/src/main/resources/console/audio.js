@@ -15,7 +15,7 @@
 // their capture times on the server's clocks; video.js says how long after capture it shows pictures (pictureLag),
 // and the worklet plays each chunk that long after its capture, on the output's clock (getOutputTimestamp: what is
 // heard when). The sound is never scheduled earlier than it can arrive (audioMinMs: the recent arrival delays'
-// 95th percentile, a margin that grows by 10 ms for each underrun of the last 10 s, and the output's latency): when the picture is the faster one the sound plays as soon as
+// 95th percentile, a margin, and the output's latency): when the picture is the faster one the sound plays as soon as
 // it safely can and is late by the difference; the picture is never held back for it, because a KVM's picture is
 // what the user types against.
 //
@@ -26,8 +26,6 @@
   const WS_PATH = "/api/audio/ws";
   const TAP = 48000;
   const MARGIN_MS = 15; // past the recent arrival delays: the worklet's block and the message's hop
-  const UNDERRUN_MS = 10; // more margin for each underrun of the last 10 s (bursts the percentile did not see)
-  const MAX_EXTRA_MS = 60;
   const MAX_HOLD_MS = 700; // the sound is never held longer than this past its minimum, whatever the picture does
   const ARRIVALS = 100; // chunks (2 s) whose arrival delay sets the sound's minimum
 
@@ -51,7 +49,6 @@
   // good as the round trips' symmetry, poor on a busy machine) never moves the sound against the picture.
   let arrivals = [];
   let sync = {};
-  let underrunsAt = []; // performance.now() of the worklet's recent underruns
   let pongs = [];
   let packets = 0;
   let decoded = 0;
@@ -132,9 +129,7 @@
     const outputMs = heardAt(context.currentTime) - performance.now(); // rendered now → heard
     const sorted = arrivals.slice().sort((a, b) => a - b);
     const arrival = sorted[Math.floor((sorted.length - 1) * 0.95)];
-    while (underrunsAt.length && underrunsAt[0] < performance.now() - 10000) underrunsAt.shift();
-    const extra = Math.min(MAX_EXTRA_MS, UNDERRUN_MS * underrunsAt.length);
-    const soonest = arrival + MARGIN_MS + extra + Math.max(0, outputMs);
+    const soonest = arrival + MARGIN_MS + Math.max(0, outputMs);
     const picture = pictureLag();
     const target = picture === null ? soonest : Math.min(soonest + MAX_HOLD_MS, Math.max(soonest, picture));
     // For people and tests: the same figures as delays, where the offset is known.
@@ -200,11 +195,7 @@
     try {
       await context.audioWorklet.addModule("/assets/audio-worklet.js");
       node = new AudioWorkletNode(context, "passkvm-jitter", { outputChannelCount: [2] });
-      node.port.onmessage = (e) => {
-        const before = sync.underruns || 0;
-        for (let i = before; i < e.data.underruns; i++) underrunsAt.push(performance.now());
-        sync = Object.assign(sync, e.data);
-      };
+      node.port.onmessage = (e) => { sync = Object.assign(sync, e.data); };
       node.connect(gain).connect(context.destination);
     } catch (e) {
       errors.push(`worklet: ${e}`);
@@ -230,7 +221,6 @@
     context = null;
     node = null;
     arrivals = [];
-    underrunsAt = [];
     sync = {};
     state = "off";
     reason = "";
