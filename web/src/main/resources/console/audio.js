@@ -6,15 +6,28 @@
 //                                 state: off | unsupported | connecting | playing | no_audio | idle | starting
 //   PassKVMAudio.stop()           closes the socket and the audio context.
 //   PassKVMAudio.setVolume(v)     0..1;  PassKVMAudio.setMuted(bool)
-//   PassKVMAudio.stats()          {state, packets, decoded, latencies (capture → decoded, ms), errors} for tests
+//   PassKVMAudio.stats()          {state, packets, decoded, latencies (capture → decoded, ms), errors, sync} for tests;
+//                                 sync: {pictureMs, audioMinMs (arrivalMs + margin + outputMs), targetMs, lateMs,
+//                                 skippedMs, waitedMs, underruns, bufferedMs}
 //   PassKVMAudio.recent(n)        the last n decoded samples of the first channel (tests check the tone)
 //
-// Needs api.js first (PassKVM.socket).
+// In step with the picture: each chunk is played when the picture of its capture time is shown. Both streams carry
+// their capture times on the server's clocks; video.js says how long after capture it shows pictures (pictureLag),
+// and the worklet plays each chunk that long after its capture, on the output's clock (getOutputTimestamp: what is
+// heard when). The sound is never scheduled earlier than it can arrive (audioMinMs: the recent arrival delays'
+// 95th percentile, a margin, and the output's latency): when the picture is the faster one the sound plays as soon as
+// it safely can and is late by the difference; the picture is never held back for it, because a KVM's picture is
+// what the user types against.
+//
+// Needs api.js first (PassKVM.socket); uses video.js's PassKVMVideo.pictureLag when present.
 (() => {
   "use strict";
 
   const WS_PATH = "/api/audio/ws";
   const TAP = 48000;
+  const MARGIN_MS = 15; // past the recent arrival delays: the worklet's block and the message's hop
+  const MAX_HOLD_MS = 700; // the sound is never held longer than this past its minimum, whatever the picture does
+  const ARRIVALS = 100; // chunks (2 s) whose arrival delay sets the sound's minimum
 
   let onStatus = () => {};
   let state = "off";
@@ -30,6 +43,12 @@
   let volume = 1;
   let muted = false;
   let offsetMs = null; // the server's clock minus ours
+  let monotonicMs = null; // the server's wall clock minus its monotonic clock (the pictures' capture times)
+  // ms from capture of a chunk's first sample (server's wall clock) to its decoding here (ours): the delay minus the
+  // clocks' offset. Scheduling works in such figures throughout: the offset cancels out, so its estimate (only as
+  // good as the round trips' symmetry, poor on a busy machine) never moves the sound against the picture.
+  let arrivals = [];
+  let sync = {};
   let pongs = [];
   let packets = 0;
   let decoded = 0;
@@ -70,6 +89,11 @@
         latencies.push(now() + offsetMs - data.timestamp / 1000);
         if (latencies.length > 2000) latencies.shift();
       }
+      // The capture time is read when a chunk's last sample arrived: its first sample is one chunk older.
+      const captured = data.timestamp / 1000 - data.numberOfFrames / data.sampleRate * 1000;
+      arrivals.push(now() - captured);
+      if (arrivals.length > ARRIVALS) arrivals.shift();
+      const due = schedule(captured);
       const planes = [];
       for (let c = 0; c < Math.min(2, data.numberOfChannels); c++) {
         const plane = new Float32Array(data.numberOfFrames);
@@ -80,10 +104,40 @@
         tap[tapAt] = planes[0][i];
         tapAt = (tapAt + 1) % TAP;
       }
-      if (node) node.port.postMessage(planes, planes.map((p) => p.buffer));
+      if (node) node.port.postMessage({ planes, due }, planes.map((p) => p.buffer));
     } finally {
       data.close();
     }
+  }
+
+  /** Our clock when pictures are shown minus the server's wall clock when they were captured (ms), or null. */
+  function pictureLag() {
+    const video = window.PassKVMVideo;
+    const lag = video && video.pictureLag ? video.pictureLag() : null;
+    return lag === null || monotonicMs === null ? null : lag - monotonicMs;
+  }
+
+  /**
+   * The context time at which the worklet should render the first sample of a chunk captured at `captured` (the
+   * server's wall clock, ms) so it is heard with the picture of that time; null while the output's clock is unknown.
+   */
+  function schedule(captured) {
+    if (!context || context.state !== "running") return null;
+    const ts = context.getOutputTimestamp();
+    if (!(ts.performanceTime > 0)) return null; // the output has not started
+    const heardAt = (c) => ts.performanceTime + (c - ts.contextTime) * 1000; // performance ms of context time c
+    const outputMs = heardAt(context.currentTime) - performance.now(); // rendered now → heard
+    const sorted = arrivals.slice().sort((a, b) => a - b);
+    const arrival = sorted[Math.floor((sorted.length - 1) * 0.95)];
+    const soonest = arrival + MARGIN_MS + Math.max(0, outputMs);
+    const picture = pictureLag();
+    const target = picture === null ? soonest : Math.min(soonest + MAX_HOLD_MS, Math.max(soonest, picture));
+    // For people and tests: the same figures as delays, where the offset is known.
+    const ms = (x) => (x === null || offsetMs === null ? null : x + offsetMs);
+    sync = Object.assign(sync, { pictureMs: ms(picture), audioMinMs: ms(soonest), targetMs: ms(target),
+      arrivalMs: ms(arrival), outputMs });
+    const heard = captured - performance.timeOrigin + target; // performance ms
+    return ts.contextTime + (heard - ts.performanceTime) / 1000;
   }
 
   function message(m) {
@@ -114,6 +168,8 @@
       pongs.push({ rtt, offset: msg.server / 1000 - (msg.t + rtt / 2) });
       if (pongs.length > 8) pongs.shift();
       offsetMs = pongs.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset;
+      // Read together on the server, so exact whatever the round trip; the latest follows a wall clock that is set.
+      if (typeof msg.monotonic === "number") monotonicMs = (msg.server - msg.monotonic) / 1000;
     }
   }
 
@@ -139,6 +195,7 @@
     try {
       await context.audioWorklet.addModule("/assets/audio-worklet.js");
       node = new AudioWorkletNode(context, "passkvm-jitter", { outputChannelCount: [2] });
+      node.port.onmessage = (e) => { sync = Object.assign(sync, e.data); };
       node.connect(gain).connect(context.destination);
     } catch (e) {
       errors.push(`worklet: ${e}`);
@@ -163,6 +220,8 @@
     if (context) context.close().catch(() => {});
     context = null;
     node = null;
+    arrivals = [];
+    sync = {};
     state = "off";
     reason = "";
     report();
@@ -197,7 +256,8 @@
     stop,
     setVolume(v) { volume = Math.max(0, Math.min(1, Number(v))); applyGain(); report(); },
     setMuted(m) { muted = !!m; applyGain(); report(); },
-    stats: () => ({ state, reason, packets, decoded, latencies: latencies.slice(), errors: errors.slice() }),
+    stats: () => ({ state, reason, packets, decoded, latencies: latencies.slice(), errors: errors.slice(),
+      sync: Object.assign({}, sync) }),
     recent(n) {
       const out = [];
       for (let i = TAP - n; i < TAP; i++) out.push(tap[(tapAt + i) % TAP]);

@@ -9,10 +9,18 @@
 //   PassKVMVideo.stop()                      closes the stream.
 //   PassKVMVideo.stats()                     {mode, framesDecoded, width, height, fps, errors, fallbackReason}
 //                                            for tests.
+//   PassKVMVideo.pictureLag()                our wall clock when pictures are shown minus the server's monotonic
+//                                            clock when they were captured (ms, median of the last second), or null:
+//                                            audio.js plays the sound that much after its capture (with the clocks'
+//                                            offsets), so picture and sound are in step.
 //
 // A slow encoder is not left to look like a slow network: when H.264 shows no picture within 5 s of joining, or
 // fewer than half the frames the server means to send (min of the source's rate and the H.264 cap in /api/video)
 // for 5 s in a row, the player switches to MJPEG by itself and reports why (onStatus's `reason`).
+//
+// MJPEG is read with fetch and each part shown in the <img> as its own image, so the player knows every picture's
+// capture time (the part's X-Timestamp); where a browser cannot stream a response body, the <img> reads the stream
+// itself and the pictures' times stay unknown.
 //
 // Needs api.js first: PassKVM.h builds the elements, PassKVM.socket holds the H.264 socket.
 (() => {
@@ -23,6 +31,7 @@
   const HEADER_BYTES = 9; // byte 0: keyframe flag; bytes 1..8: capture time in µs; then Annex-B
   const FIRST_PICTURE_MS = 5000; // no H.264 picture this long after joining: MJPEG
   const SLOW_SECONDS = 5; // this many seconds in a row below half the intended rate: MJPEG
+  const LAGS = 30; // pictures (a second at 30 fps) whose delay the median is taken over
 
   let container = null;
   let onStatus = () => {};
@@ -49,6 +58,18 @@
   let slowSeconds = 0;
   let playingSeconds = 0;
   let fallbackReason = ""; // why the player left H.264 by itself, shown in the status bar
+  let lags = []; // per picture shown: our wall clock then minus its capture time on the server's monotonic clock, ms
+  let mjpegAbort = null; // ends the MJPEG fetch
+  let loadingPart = null; // {url, captured}: the MJPEG part the <img> is loading
+  let nextPart = null; // the newest part that arrived meanwhile (older ones are skipped: latency over smoothness)
+  let shownUrl = null;
+
+  /** A picture captured at `capturedUs` (server monotonic µs) is on the screen now. */
+  function shown(capturedUs) {
+    if (capturedUs === null) return;
+    lags.push(performance.timeOrigin + performance.now() - capturedUs / 1000);
+    if (lags.length > LAGS) lags.shift();
+  }
 
   function report(extra) {
     try {
@@ -79,6 +100,7 @@
     mode = "h264";
     state = "connecting";
     needKey = true;
+    lags = [];
     if (!canvas) {
       canvas = PassKVM.h("canvas", { class: "passkvm-video", tabIndex: -1 });
       ctx2d = canvas.getContext("2d", { alpha: false, desynchronized: true });
@@ -161,6 +183,7 @@
       canvas.height = frame.displayHeight;
     }
     ctx2d.drawImage(frame, 0, 0);
+    shown(frame.timestamp); // the capture time the access unit carried
     frame.close();
     framesDecoded++;
     framesThisSecond++;
@@ -219,6 +242,7 @@
   function startMjpeg() {
     mode = "mjpeg";
     state = "connecting";
+    lags = [];
     if (!img) {
       img = PassKVM.h("img", {
         class: "passkvm-video",
@@ -232,17 +256,130 @@
           if (state !== "playing") { state = "playing"; report(); }
         },
         onerror: () => {
+          if (loadingPart) return; // one bad picture (its decode() failed too): the stream goes on
           if (stopped || mode !== "mjpeg") return;
-          state = "reconnecting";
-          report();
-          retry = setTimeout(() => { if (mode === "mjpeg") img.src = `${MJPEG_PATH}?t=${Date.now()}`; }, 1000);
+          mjpegDown();
         },
       });
       container.appendChild(img);
     }
     show(img);
-    img.src = `${MJPEG_PATH}?t=${Date.now()}`;
+    openMjpeg();
     report();
+  }
+
+  function openMjpeg() {
+    const url = `${MJPEG_PATH}?t=${Date.now()}`;
+    if (typeof AbortController !== "function" || typeof ReadableStream !== "function") {
+      img.src = url; // the browser reads the stream; pictures' capture times unknown
+      return;
+    }
+    if (mjpegAbort) mjpegAbort.abort();
+    const abort = new AbortController();
+    mjpegAbort = abort;
+    readParts(url, abort.signal).then(() => "ended", (e) => e).then((why) => {
+      if (mjpegAbort !== abort || stopped || mode !== "mjpeg") return;
+      if (why instanceof NotParts) { img.src = url; return; } // not the parts this reader knows: let the img read it
+      mjpegDown();
+    });
+  }
+
+  function mjpegDown() {
+    state = "reconnecting";
+    report();
+    clearTimeout(retry);
+    retry = setTimeout(() => { if (mode === "mjpeg" && !stopped) openMjpeg(); }, 1000);
+  }
+
+  function closeMjpeg() {
+    if (mjpegAbort) mjpegAbort.abort();
+    mjpegAbort = null;
+    for (const p of [loadingPart, nextPart]) if (p) URL.revokeObjectURL(p.url);
+    if (shownUrl) URL.revokeObjectURL(shownUrl);
+    loadingPart = nextPart = shownUrl = null;
+  }
+
+  class NotParts extends Error {}
+
+  /** Reads the multipart stream; each part (Content-Length, X-Timestamp, then the JPEG) goes to showPart. */
+  async function readParts(url, signal) {
+    const res = await fetch(url, { signal, cache: "no-store" });
+    if (!res.ok || !res.body) throw new Error(`MJPEG: HTTP ${res.status}`);
+    const reader = res.body.getReader();
+    const ascii = new TextDecoder("ascii");
+    let buf = new Uint8Array(1 << 18);
+    let len = 0;
+    let pos = 0;
+    let need = -1; // bytes of JPEG still to come for the part whose header was read
+    let captured = null;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      if (len + value.length > buf.length) {
+        buf.copyWithin(0, pos, len);
+        len -= pos;
+        pos = 0;
+        if (len + value.length > buf.length) {
+          const bigger = new Uint8Array(Math.max(buf.length * 2, len + value.length));
+          bigger.set(buf.subarray(0, len));
+          buf = bigger;
+        }
+      }
+      buf.set(value, len);
+      len += value.length;
+      for (;;) {
+        if (need < 0) {
+          let end = -1;
+          for (let i = pos; i + 3 < len; i++) {
+            if (buf[i] === 13 && buf[i + 1] === 10 && buf[i + 2] === 13 && buf[i + 3] === 10) { end = i; break; }
+          }
+          if (end < 0) break;
+          const head = ascii.decode(buf.subarray(pos, end));
+          const length = /content-length:\s*(\d+)/i.exec(head);
+          if (!length) throw new NotParts();
+          const ts = /x-timestamp:\s*(\d+)\.(\d{1,6})/i.exec(head); // seconds.micros, as ustreamer sends it
+          captured = ts ? Number(ts[1]) * 1e6 + Number(ts[2].padEnd(6, "0")) : null;
+          need = Number(length[1]);
+          pos = end + 4;
+        }
+        if (len - pos < need) break;
+        showPart(new Blob([buf.subarray(pos, pos + need)], { type: "image/jpeg" }), captured);
+        pos += need;
+        need = -1;
+      }
+      if (pos === len) pos = len = 0;
+    }
+  }
+
+  function showPart(blob, captured) {
+    const part = { url: URL.createObjectURL(blob), captured };
+    if (loadingPart) {
+      if (nextPart) URL.revokeObjectURL(nextPart.url);
+      nextPart = part;
+      return;
+    }
+    load(part);
+  }
+
+  // decode() rather than load: load comes before the picture is decoded, and so before it can be on the screen.
+  function load(part) {
+    loadingPart = part;
+    img.src = part.url;
+    img.decode().then(() => partShown(part, true), () => partShown(part, false));
+  }
+
+  /** The <img> has the part it was loading (or gave up on it): the one that waited is next. */
+  function partShown(part, ok) {
+    if (part !== loadingPart) return; // the stream was closed meanwhile
+    if (ok) shown(loadingPart.captured);
+    if (shownUrl) URL.revokeObjectURL(shownUrl);
+    shownUrl = loadingPart.url;
+    loadingPart = null;
+    if (nextPart) {
+      const p = nextPart;
+      nextPart = null;
+      load(p);
+    }
   }
 
   function tick() {
@@ -271,12 +408,18 @@
       clearTimeout(firstPictureTimer);
       if (ws) { const s = ws; ws = null; s.close(); }
       closeDecoder();
+      closeMjpeg();
       if (img) img.removeAttribute("src");
       mode = "none";
       state = "stopped";
     },
     element() {
       return mode === "h264" ? canvas : img;
+    },
+    pictureLag() {
+      if (!lags.length) return null;
+      const sorted = lags.slice().sort((a, b) => a - b);
+      return sorted[sorted.length >> 1];
     },
     stats() {
       return { mode, state, framesDecoded, width, height, fps, errors: errors.slice(), fallbackReason };

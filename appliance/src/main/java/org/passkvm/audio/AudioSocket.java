@@ -17,7 +17,8 @@ import org.tinylog.Logger;
 /**
  * The console's audio WebSocket. Text: {"type":"config"} once (codec, rate, channels), {"type":"status"} on every
  * change (state "no_audio" with a reason while the device is missing), and {"type":"pong"} answering the console's
- * {"type":"ping","t":…} with the server's clock, so the console can put capture times on its own clock. Binary: one
+ * {"type":"ping","t":…} with the server's wall clock and its monotonic clock (µs), so the console can put the sound's
+ * and the picture's capture times on its own clock. Binary: one
  * {@link AudioStream} packet each. A console that has {@link #MAX_IN_FLIGHT} packets unsent loses the next ones
  * instead of queueing: late sound is worse than a gap.
  */
@@ -93,7 +94,10 @@ public final class AudioSocket {
                 return;
             }
             if ("ping".equals(msg.path("type").asText())) {
-                c.text(Map.of("type", "pong", "t", msg.path("t").asDouble(), "server", AudioStream.micros(Instant.now())));
+                // Both server clocks, read together: sound carries wall-clock capture times, pictures monotonic ones
+                // (System.nanoTime), and the console needs both on its own clock to play them in step.
+                c.text(Map.of("type", "pong", "t", msg.path("t").asDouble(), "server", AudioStream.micros(Instant.now()),
+                        "monotonic", System.nanoTime() / 1000));
             }
         });
         ws.onClose(this::leave);

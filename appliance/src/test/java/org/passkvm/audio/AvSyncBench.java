@@ -23,7 +23,7 @@ import org.passkvm.appliance.TestAppliance;
 public final class AvSyncBench {
 
     /** Taps the output of whatever node the console connects to the destination; keeps the context at hand. */
-    private static final String AUDIO_TAP = "(() => { const A = window.AudioContext; if (!A) return;"
+    static final String AUDIO_TAP = "(() => { const A = window.AudioContext; if (!A) return;"
             + " window.AudioContext = class extends A { constructor(o) { super(o); window.__ctx = this; } };"
             + " const connect = AudioNode.prototype.connect;"
             + " AudioNode.prototype.connect = function (dest, ...rest) {"
@@ -32,7 +32,7 @@ public final class AvSyncBench {
             + "   return connect.call(this, dest, ...rest); }; })()";
 
     /** Armed before each key: notes the picture's change and the sound's onset, each once, on performance.now(). */
-    private static final String PROBE = "() => {"
+    static final String PROBE = "() => {"
             + " const L = window.__sync = {video: 0, audio: 0, base: null};"
             + " const W = 1150, H = 40, c = document.createElement('canvas'); c.width = W; c.height = H;"
             + " const g = c.getContext('2d', {willReadFrequently: true});"
@@ -41,7 +41,7 @@ public final class AvSyncBench {
             + "   if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 60 && ++n >= 8) return true; }"
             + "   return false; };"
             + " const buf = new Float32Array(2048);"
-            + " L.arm = () => { L.base = sample(); L.video = 0; L.audio = 0; };"
+            + " L.arm = () => { L.base = sample(); L.video = 0; L.audio = 0; L.armed = performance.now(); };"
             + " const loop = () => {"
             + "   if (L.base && !L.video && differs(sample(), L.base)) L.video = performance.now();"
             + "   if (L.base && !L.audio && window.__analyser) {"
@@ -92,28 +92,42 @@ public final class AvSyncBench {
             int[] missed = {0};
             String[] keys = {"KeyA", "Backspace"}; // the last line stays short; both beep and redraw the title bar
             for (int i = 0; i < presses + 5; i++) {
-                page.evaluate("() => __sync.arm()");
-                page.keyboard().press(keys[i % 2]);
-                try {
-                    page.waitForFunction("() => __sync.video > 0 && __sync.audio > 0", null,
-                            new Page.WaitForFunctionOptions().setTimeout(3_000));
-                } catch (com.microsoft.playwright.PlaywrightException e) {
+                Double offset = press(page, keys[i % 2], 3_000);
+                if (offset == null) {
                     // Counted, not hidden: a press whose picture or beep was never seen has no offset.
                     System.out.println(mode + " press " + i + " missed: " + page.evaluate("() => JSON.stringify({video: __sync.video,"
                             + " audio: __sync.audio, player: PassKVMAudio.stats().state})"));
                     missed[0]++;
                     continue;
                 }
-                double offset = ((Number) page.evaluate("() => __sync.audio - __sync.video")).doubleValue();
                 if (i >= 5) { // the first presses warm up both sides
                     offsets.add(offset);
                 }
-                // Past the 120 ms beep, and at a random phase of the source's frame clock.
-                page.waitForTimeout(350 + ThreadLocalRandom.current().nextInt(250));
             }
-            System.out.println(mode + ": " + missed[0] + " of " + (presses + 5) + " presses missed");
+            System.out.println(mode + ": " + missed[0] + " of " + (presses + 5) + " presses missed; sync "
+                    + page.evaluate("() => JSON.stringify(PassKVMAudio.stats().sync)"));
             return offsets;
         }
+    }
+
+    /**
+     * Presses {@code key} in a page with {@link #AUDIO_TAP} and {@link #PROBE} in place and the console focused; returns
+     * sound minus picture in ms, or null when either was not seen within {@code timeoutMs}. Then waits past the beep,
+     * to a random phase of the source's frame clock.
+     */
+    static Double press(Page page, String key, int timeoutMs) {
+        page.evaluate("() => __sync.arm()");
+        page.keyboard().press(key);
+        Double offset = null;
+        try {
+            page.waitForFunction("() => __sync.video > 0 && __sync.audio > 0", null,
+                    new Page.WaitForFunctionOptions().setTimeout(timeoutMs));
+            offset = ((Number) page.evaluate("() => __sync.audio - __sync.video")).doubleValue();
+        } catch (com.microsoft.playwright.PlaywrightException e) {
+            // no offset for this press
+        }
+        page.waitForTimeout(350 + ThreadLocalRandom.current().nextInt(250));
+        return offset;
     }
 
     private static String row(String mode, List<Double> offsets) {
