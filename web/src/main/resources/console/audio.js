@@ -6,7 +6,8 @@
 //                                 state: off | unsupported | connecting | playing | no_audio | idle | starting
 //   PassKVMAudio.stop()           closes the socket and the audio context.
 //   PassKVMAudio.setVolume(v)     0..1;  PassKVMAudio.setMuted(bool)
-//   PassKVMAudio.stats()          {state, packets, decoded, latencies (capture → decoded, ms), errors, sync} for tests;
+//   PassKVMAudio.stats()          {state, packets, decoded, latencies (capture → decoded, ms), received (capture →
+//                                 arrived, ms), errors, sync} for tests;
 //                                 sync: {pictureMs, audioMinMs (arrivalMs + margin + outputMs), targetMs, lateMs,
 //                                 skippedMs, waitedMs, underruns, bufferedMs}
 //   PassKVMAudio.recent(n)        the last n decoded samples of the first channel (tests check the tone)
@@ -36,6 +37,10 @@
   let gain = null;
   let node = null;
   let decoder = null;
+  // The capture times (µs) of the chunks handed to the decoder, oldest first: one output per chunk, in order. Not the
+  // outputs' own timestamps: Chromium stamps those from the first chunk onwards by the samples decoded, so every
+  // chunk the server or the network dropped would make later ones look older (seconds, after a few stalls).
+  let pending = [];
   let socket = null;
   let pinger = null;
   let headerBytes = 8;
@@ -53,6 +58,7 @@
   let packets = 0;
   let decoded = 0;
   let latencies = [];
+  let received = []; // capture → this page's socket (ms), beside latencies (→ decoded): where the time goes
   let errors = [];
   const tap = new Float32Array(TAP);
   let tapAt = 0;
@@ -75,6 +81,7 @@
   }
 
   function newDecoder() {
+    pending = [];
     decoder = new AudioDecoder({
       output: played,
       error: (e) => { errors.push(String(e)); if (errors.length > 20) errors.shift(); decoder = null; },
@@ -85,12 +92,13 @@
   function played(data) {
     try {
       decoded++;
+      const capturedUs = pending.length ? pending.shift() : data.timestamp;
       if (offsetMs !== null) {
-        latencies.push(now() + offsetMs - data.timestamp / 1000);
+        latencies.push(now() + offsetMs - capturedUs / 1000);
         if (latencies.length > 2000) latencies.shift();
       }
       // The capture time is read when a chunk's last sample arrived: its first sample is one chunk older.
-      const captured = data.timestamp / 1000 - data.numberOfFrames / data.sampleRate * 1000;
+      const captured = capturedUs / 1000 - data.numberOfFrames / data.sampleRate * 1000;
       arrivals.push(now() - captured);
       if (arrivals.length > ARRIVALS) arrivals.shift();
       const due = schedule(captured);
@@ -149,6 +157,12 @@
       }
       const view = new DataView(m.data);
       const captured = Number(view.getBigInt64(0));
+      if (offsetMs !== null) {
+        received.push(now() + offsetMs - captured / 1000);
+        if (received.length > 2000) received.shift();
+      }
+      pending.push(captured);
+      if (pending.length > 100) pending.shift(); // outputs the decoder never gave (an error): not kept for ever
       decoder.decode(new EncodedAudioChunk({ type: "key", timestamp: captured, data: new Uint8Array(m.data, headerBytes) }));
       return;
     }
@@ -256,7 +270,7 @@
     stop,
     setVolume(v) { volume = Math.max(0, Math.min(1, Number(v))); applyGain(); report(); },
     setMuted(m) { muted = !!m; applyGain(); report(); },
-    stats: () => ({ state, reason, packets, decoded, latencies: latencies.slice(), errors: errors.slice(),
+    stats: () => ({ state, reason, packets, decoded, latencies: latencies.slice(), received: received.slice(), errors: errors.slice(),
       sync: Object.assign({}, sync) }),
     recent(n) {
       const out = [];

@@ -117,8 +117,12 @@ class AudioKernelTest {
                 + " ws.onopen = () => { ping(); const i = setInterval(ping, 500); setTimeout(() => { clearInterval(i); ws.close(); ok(out); }, 8000); }; })");
         System.out.println("AUDIO probe socket (ms since open): " + probe);
         // Whether the latency is a start-up backlog that drains, or steady: the first and the last packets.
+        @SuppressWarnings("unchecked")
+        List<Number> received = (List<Number>) stats.get("received");
         System.out.println("AUDIO latency of the first packets " + latencies.subList(0, Math.min(10, latencies.size()))
-                + ", of the last " + latencies.subList(Math.max(0, latencies.size() - 10), latencies.size()));
+                + ", of the last " + latencies.subList(Math.max(0, latencies.size() - 10), latencies.size())
+                + "; capture → arrived p50 " + Tone.percentile(received, 50) + " ms, p99 " + Tone.percentile(received, 99)
+                + " ms, last " + received.subList(Math.max(0, received.size() - 10), received.size()) + "; sync " + stats.get("sync"));
         assertThat(hz).isCloseTo(1000.0, Percentage.withPercentage(2));
         assertThat(stats.get("errors")).asList().isEmpty();
         assertThat(latencies).isNotEmpty();
