@@ -223,9 +223,11 @@
       down: () => { state = "connecting"; report(); },
     });
     pinger = setInterval(ping, 2000);
+    if (window.PassKVMVideo && PassKVMVideo.wantPictureTimes) PassKVMVideo.wantPictureTimes(true);
   }
 
   function stop() {
+    if (window.PassKVMVideo && PassKVMVideo.wantPictureTimes) PassKVMVideo.wantPictureTimes(false);
     if (socket) socket.close();
     socket = null;
     clearInterval(pinger);

@@ -80,7 +80,9 @@ class SlowH264BrowserTest {
             long after = mjpegPlayingAtMillis(page) - ((Number) playing).longValue();
             String reason = (String) stats(page).get("fallbackReason");
             assertThat(reason).matches("H\\.264 showed \\d+ of \\d+ fps for 5 s: switched to MJPEG");
-            assertThat(after).as("switch time after H.264 started playing, ms").isBetween(5_000L, 15_000L);
+            // The console switches five of its one-second ticks after playing began (≥ 5 s); this page sees "playing"
+            // by polling, up to a few hundred ms late on a busy machine (4.7 s was seen), hence the lower bound.
+            assertThat(after).as("switch time after H.264 started playing, ms").isBetween(4_000L, 15_000L);
             page.waitForFunction("() => document.getElementById('st-video').textContent.includes('switched to MJPEG')");
             assertThat(page.textContent("#st-video")).isEqualTo("MJPEG · playing (" + reason + ")");
         }
