@@ -95,6 +95,19 @@ public final class Chromium implements AutoCloseable {
         return page;
     }
 
+    /**
+     * The benches' console as admin on a page of {@code context}: logged in, the keyboard online and the picture
+     * playing in {@code mode} ("h264" or "mjpeg", which the context's init scripts decide).
+     */
+    public Page playingConsole(com.microsoft.playwright.BrowserContext context, int port, String password, String mode) {
+        Page page = context.newPage();
+        page.setDefaultTimeout(60_000);
+        login(page, port, "admin", password);
+        page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
+        page.waitForFunction("m => PassKVMVideo.stats().mode === m && PassKVMVideo.stats().state === 'playing'", mode);
+        return page;
+    }
+
     /** Every page's console errors together. */
     public List<String> consoleErrors() {
         return consoleErrors.values().stream().flatMap(List::stream).toList();

@@ -79,11 +79,7 @@ public final class AvSyncBench {
                 context.addInitScript("delete window.VideoDecoder;"); // the console's own fallback path
             }
             context.addInitScript(AUDIO_TAP);
-            Page page = context.newPage();
-            page.setDefaultTimeout(60_000);
-            chromium.login(page, port, "admin", TestAppliance.PASSWORD);
-            page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
-            page.waitForFunction("m => PassKVMVideo.stats().mode === m && PassKVMVideo.stats().state === 'playing'", mode);
+            Page page = chromium.playingConsole(context, port, TestAppliance.PASSWORD, mode);
             page.click("#btn-audio");
             page.waitForFunction("() => PassKVMAudio.stats().state === 'playing' && PassKVMAudio.stats().decoded > 50");
             page.evaluate(PROBE);

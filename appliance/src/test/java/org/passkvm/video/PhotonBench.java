@@ -123,11 +123,7 @@ public final class PhotonBench {
             } else {
                 context.addInitScript(DECODER_TIMES);
             }
-            Page page = context.newPage();
-            page.setDefaultTimeout(60_000);
-            chromium.login(page, port, "admin", TestAppliance.PASSWORD);
-            page.waitForFunction("() => document.getElementById('st-hid').textContent.includes('online')");
-            page.waitForFunction("m => PassKVMVideo.stats().mode === m && PassKVMVideo.stats().state === 'playing'", mode);
+            Page page = chromium.playingConsole(context, port, TestAppliance.PASSWORD, mode);
             page.evaluate(PROBE);
             page.focus("#screen");
             List<Double> ms = new ArrayList<>();
