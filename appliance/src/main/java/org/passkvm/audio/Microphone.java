@@ -153,10 +153,7 @@ public final class Microphone implements AutoCloseable {
                         failure = e.getMessage();
                         retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                         dropped.incrementAndGet();
-                        if (!e.getMessage().equals(warned)) {
-                            Logger.warn("{}", e.getMessage());
-                            warned = e.getMessage();
-                        }
+                        warnOnce(e.getMessage(), "");
                         continue;
                     }
                 }
@@ -172,10 +169,7 @@ public final class Microphone implements AutoCloseable {
                 } catch (IOException e) {
                     // The gadget's card takes sound only while the target records from its USB microphone; until
                     // then writes time out. Try again in a second, and say it once rather than every second.
-                    if (!e.getMessage().equals(warned)) {
-                        Logger.warn("{} (is a program on the target recording from it?)", e.getMessage());
-                        warned = e.getMessage();
-                    }
+                    warnOnce(e.getMessage(), " (is a program on the target recording from it?)");
                     failure = e.getMessage();
                     unread = true;
                     retryAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
@@ -193,6 +187,14 @@ public final class Microphone implements AutoCloseable {
             if (output != null) {
                 output.close();
             }
+        }
+    }
+
+    /** Logs a failure the first time it is seen, not at every retry; a success forgets it. */
+    private void warnOnce(String message, String hint) {
+        if (!message.equals(warned)) {
+            Logger.warn("{}{}", message, hint);
+            warned = message;
         }
     }
 
