@@ -23,6 +23,8 @@ p.add_argument("pids", help="server process ids whose CPU time is summed, comma-
 p.add_argument("seconds", type=float)
 p.add_argument("label")
 p.add_argument("--warmup", type=float, default=3)
+p.add_argument("--windows", type=int, default=1,
+               help="measure this many windows of SECONDS back to back (the JIT's settling shows window by window)")
 p.add_argument("--thread", help="name of a server thread whose CPU time is reported on its own")
 p.add_argument("--steps", type=int, default=0)
 p.add_argument("--device", default="/dev/video0")
@@ -124,28 +126,38 @@ pids = [int(x) for x in args.pids.split(",")]
 process_ticks = lambda: sum(ticks(f"/proc/{pid}/stat") for pid in pids)
 hz = os.sysconf("SC_CLK_TCK")
 warmup_until = time.monotonic() + args.warmup
-lat, frames, start = [], 0, None
-for now, stamp, _ in stream:
-    if now < warmup_until:
-        continue
-    if start is None:
-        start, cpu0, thread0, threads0 = now, process_ticks(), thread_ticks(), threads_ticks()
-        first0 = ticks(f"/proc/{pids[0]}/stat")
-        continue
-    frames += 1
-    if stamp is not None and stamp < 1e9:  # CLOCK_MONOTONIC capture time; ustreamer 4.9 sends the wall-clock send time
-        lat.append((now - stamp) * 1000)
-    if now - start >= args.seconds:
-        break
-elapsed = time.monotonic() - start
-threads1 = threads_ticks()
-cpu = (process_ticks() - cpu0) / hz
-thread_cpu = (thread_ticks() - thread0) / hz
-print(f"RESULT {args.label} frames={frames} fps={frames / elapsed:.1f} cpu_ms_per_frame={cpu * 1000 / max(frames, 1):.2f}"
-      + (f" capture_latency_p50_ms={pct(lat, 50):.1f} capture_latency_p99_ms={pct(lat, 99):.1f}" if lat else "")
-      + (f" {args.thread}_cpu_ms_per_frame={thread_cpu * 1000 / max(frames, 1):.2f}" if args.thread else ""), flush=True)
-print(f"THREADS {args.label} cpu ms per frame by thread group: "
-      + thread_table(threads0, threads1, ticks(f"/proc/{pids[0]}/stat") - first0, frames), flush=True)
+
+
+def window(label):
+    """Counts frames and the server's CPU over one window of args.seconds; prints its RESULT and THREADS lines."""
+    lat, frames, start = [], 0, None
+    for now, stamp, _ in stream:
+        if now < warmup_until:
+            continue
+        if start is None:
+            start, cpu0, thread0, threads0 = now, process_ticks(), thread_ticks(), threads_ticks()
+            first0 = ticks(f"/proc/{pids[0]}/stat")
+            continue
+        frames += 1
+        if stamp is not None and stamp < 1e9:  # CLOCK_MONOTONIC capture time; ustreamer 4.9 sends the wall-clock send time
+            lat.append((now - stamp) * 1000)
+        if now - start >= args.seconds:
+            break
+    elapsed = time.monotonic() - start
+    threads1 = threads_ticks()
+    cpu = (process_ticks() - cpu0) / hz
+    thread_cpu = (thread_ticks() - thread0) / hz
+    print(f"RESULT {label} frames={frames} fps={frames / elapsed:.1f} cpu_ms_per_frame={cpu * 1000 / max(frames, 1):.2f}"
+          + (f" capture_latency_p50_ms={pct(lat, 50):.1f} capture_latency_p99_ms={pct(lat, 99):.1f}" if lat else "")
+          + (f" {args.thread}_cpu_ms_per_frame={thread_cpu * 1000 / max(frames, 1):.2f}" if args.thread else ""), flush=True)
+    print(f"THREADS {label} cpu ms per frame by thread group: "
+          + thread_table(threads0, threads1, ticks(f"/proc/{pids[0]}/stat") - first0, frames), flush=True)
+
+
+streamed_from = time.monotonic()
+for w in range(args.windows):
+    at = time.monotonic() - streamed_from
+    window(args.label if args.windows == 1 else f"{args.label}_w{w + 1}@{at:.0f}s")
 
 if args.steps:
     VIDIOC_S_CTRL = 0xC008561C  # _IOWR('V', 28, struct v4l2_control)

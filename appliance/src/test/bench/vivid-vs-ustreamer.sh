@@ -4,13 +4,16 @@
 # (mjpeg_client.py): fps and CPU per frame over a window, then step latency by flipping vivid's test pattern.
 # ustreamer is measured twice: as it serves (plain HTTP) and behind socat's TLS, since PassKVM only serves HTTPS
 # (PiKVM puts nginx's TLS in front of ustreamer); the second sums ustreamer's and socat's CPU.
-# Usage: vivid-vs-ustreamer.sh CLASSPATH [SECONDS] [ROUNDS] [WARMUP_SECONDS] [STEPS]
+# Usage: vivid-vs-ustreamer.sh CLASSPATH [SECONDS] [ROUNDS] [WARMUP_SECONDS] [STEPS] [WINDOWS]
+# WINDOWS: that many measuring windows of SECONDS back to back after the warm-up, each with its own figures: with
+# WARMUP_SECONDS 0 the first is "within SECONDS of start" and the last shows the JIT settled (issue 23).
 set -u
 CP=$1
 SECS=${2:-20}
 ROUNDS=${3:-1}
 WARMUP=${4:-20}  # seconds of streaming before measuring: the JVM compiles its hot paths first
 STEPS=${5:-30}
+WINDOWS=${6:-1}
 HERE=$(dirname "$0")
 DEV=/dev/video0
 v4l2-ctl -d $DEV -i 3 >/dev/null
@@ -34,7 +37,7 @@ video:
     encoder: 'off'
 YAML
 measure() {  # URL CRED PIDS LABEL [--thread NAME]
-  python3 "$HERE/mjpeg_client.py" "$1" "$2" "$3" "$SECS" "$4" --warmup "$WARMUP" --steps "$STEPS" --device $DEV "${@:5}"
+  python3 "$HERE/mjpeg_client.py" "$1" "$2" "$3" "$SECS" "$4" --warmup "$WARMUP" --windows "$WINDOWS" --steps "$STEPS" --device $DEV "${@:5}"
 }
 start_ustreamer() {
   ustreamer -d $DEV -i 3 -m YUYV -r 1280x720 -q 80 -w 1 -t -s 127.0.0.1 -p 8081 > /tmp/pk/ustreamer.txt 2>&1 &

@@ -20,6 +20,12 @@ public final class Microphone implements AutoCloseable {
     public record Status(String state, String reason, long packets, long dropped) {}
 
     static final int QUEUE = 10;
+    /**
+     * Sound written since opening the card that proves the target reads it: a second, more than any card's buffer
+     * holds (the gadget's takes about a third of a second before writes block), so filling the buffer alone does not
+     * count as the target recording.
+     */
+    static final long READ_PROOF_FRAMES = AudioSource.RATE;
     private static final byte[] END = new byte[0];
 
     private final State fixed;
@@ -123,6 +129,7 @@ public final class Microphone implements AutoCloseable {
     private void run() {
         MicrophoneSink.Output output = null;
         long retryAt = 0;
+        long writtenSinceOpen = 0;
         try (OpusDecoder decoder = new OpusDecoder()) {
             while (!closed) {
                 byte[] p = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -144,6 +151,7 @@ public final class Microphone implements AutoCloseable {
                     }
                     try {
                         output = sink.open();
+                        writtenSinceOpen = 0;
                         open = true;
                         failure = null;
                         if (warned == null) {
@@ -160,12 +168,16 @@ public final class Microphone implements AutoCloseable {
                 short[] pcm = decoder.decode(p);
                 try {
                     output.write(pcm);
-                    if (unread) {
+                    writtenSinceOpen += pcm.length / AudioSource.CHANNELS;
+                    if (unread && writtenSinceOpen >= READ_PROOF_FRAMES) {
                         Logger.info("the target records from the USB microphone now");
+                        unread = false;
+                        failure = null;
+                        warned = null;
+                    } else if (!unread) {
+                        failure = null;
+                        warned = null;
                     }
-                    unread = false;
-                    failure = null;
-                    warned = null;
                 } catch (IOException e) {
                     // The gadget's card takes sound only while the target records from its USB microphone; until
                     // then writes time out. Try again in a second, and say it once rather than every second.
