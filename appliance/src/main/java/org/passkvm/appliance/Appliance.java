@@ -79,6 +79,8 @@ public final class Appliance implements AutoCloseable {
             throw e;
         }
         Logger.info("PassKVM up in {} ms; data in {}", (System.nanoTime() - started) / 1_000_000, options.dataDir());
+        // What nobody needs to reach the console (the VNC port, …) starts now, while the first page loads.
+        parts.startLater();
         return new Appliance(web, parts);
     }
 
@@ -111,6 +113,11 @@ public final class Appliance implements AutoCloseable {
 
     public Parts parts() {
         return parts;
+    }
+
+    /** Waits until the parts that start after the console have started or failed; false on timeout. */
+    public boolean awaitParts(Duration within) throws InterruptedException {
+        return parts.awaitLater(within);
     }
 
     @Override

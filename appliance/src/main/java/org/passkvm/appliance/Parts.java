@@ -1,11 +1,15 @@
 package org.passkvm.appliance;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.passkvm.appliance.settings.Schema;
 import org.passkvm.appliance.settings.Section;
 import org.passkvm.appliance.settings.Setting;
@@ -31,7 +35,10 @@ public final class Parts implements AutoCloseable {
     private final WebServer web;
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private final Map<Class<?>, Object> provided = new HashMap<>();
+    private final List<Later<?>> later = new ArrayList<>();
     private SimulatedTarget simulator;
+    private Thread starter;
+    private boolean closing;
 
     Parts(Schema.Settings settings, StartupOptions options, WebServer web) {
         this.settings = settings;
@@ -83,20 +90,90 @@ public final class Parts implements AutoCloseable {
         return Optional.ofNullable(type.cast(provided.get(type)));
     }
 
-    public synchronized <T extends AutoCloseable> T own(T part) {
-        owned.push(part);
+    public <T extends AutoCloseable> T own(T part) {
+        synchronized (this) {
+            if (!closing) {
+                owned.push(part);
+                return part;
+            }
+        }
+        closeQuietly(part); // a deferred part that finished starting after the appliance began to stop
         return part;
     }
 
-    @Override
-    public synchronized void close() {
-        while (!owned.isEmpty()) {
-            AutoCloseable part = owned.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                Logger.warn(e, "Closing {} failed", part);
+    /**
+     * A part that starts after the console answers, so that nobody waits for it at boot (see {@link Later}). The
+     * tasks run one after the other, in the order asked for, once {@link #startLater} is called.
+     */
+    public synchronized <T> Later<T> later(String what, Later.Task<T> task) {
+        Later<T> part = new Later<>(what, task);
+        later.add(part);
+        return part;
+    }
+
+    /** Starts the deferred parts on a thread of their own; the appliance calls it once its web server answers. */
+    synchronized void startLater() {
+        List<Later<?>> tasks = List.copyOf(later);
+        starter = new Thread(() -> {
+            long started = System.nanoTime();
+            for (Later<?> part : tasks) {
+                synchronized (this) {
+                    if (closing) {
+                        part.abandon();
+                        continue;
+                    }
+                }
+                part.run();
             }
+            Logger.info("Parts started after the console: {} in {} ms", tasks.stream().map(Later::what).toList(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }, "part-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** Waits until every deferred part started or failed; false if that took longer than {@code within}. */
+    boolean awaitLater(Duration within) throws InterruptedException {
+        List<Later<?>> tasks;
+        synchronized (this) {
+            tasks = List.copyOf(later);
+        }
+        long deadline = System.nanoTime() + within.toNanos();
+        for (Later<?> part : tasks) {
+            if (!part.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (this) {
+            closing = true;
+            running = starter;
+        }
+        if (running != null) {
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(10)); // let a part that is starting finish, then close it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            later.forEach(Later::abandon);
+            while (!owned.isEmpty()) {
+                closeQuietly(owned.pop());
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        try {
+            part.close();
+        } catch (Exception e) {
+            Logger.warn(e, "Closing {} failed", part);
         }
     }
 }

@@ -55,26 +55,37 @@ final class VncCapability extends Capability {
         VncPasswords passwords = new VncPasswords(parts.dataDir(), parts.web().accounts());
         int port = vnc.get(PORT);
         passwords.routes(port).register(parts.web().api());
-        VncServer server;
-        try {
-            VncServer.Target target = new VncServer.Target(parts.provided(VideoStream.class).orElseThrow(),
-                    parts.provided(HidInput.class).orElse(null), parts.provided(Typist.class).orElse(null),
-                    parts.provided(Layout.class).orElse(Layout.byName("us")), parts.provided(PowerControl.class).orElse(null));
-            server = parts.own(new VncServer(new VncServer.Listen(parts.options().bind(), port, vnc.get(MAX_CLIENTS), "PassKVM"),
-                    target, passwords, parts.web().accounts(), parts.web().certificate().keyStore(), parts.web().gate().limiter()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while opening the VNC port", e);
-        } catch (Exception e) {
-            // Another VNC server on this box must not take the console down with it: health says why.
-            Logger.warn("VNC: cannot listen on tcp/{}: {}", port, e.getMessage());
-            String why = "cannot listen on tcp/" + port + ": " + e.getMessage();
-            return () -> new Health.Capability("rfb", "error", Map.of("detail", why, "port", port));
-        }
-        parts.web().revocations().onRevoke(server::endSessionsOf);
-        parts.provided(org.passkvm.video.stream.H264Stream.class).ifPresent(server::offerH264);
-        new VncWebSocket(server).register(parts.web().api());
+        VncServer.Target target = new VncServer.Target(parts.provided(VideoStream.class).orElseThrow(),
+                parts.provided(HidInput.class).orElse(null), parts.provided(Typist.class).orElse(null),
+                parts.provided(Layout.class).orElse(Layout.byName("us")), parts.provided(PowerControl.class).orElse(null));
+        // The server (Netty's event loops, the VeNCrypt TLS context) is the slowest part to start, and no one needs
+        // it before the console answers: it opens its port right after.
+        Later<VncServer> server = parts.later("VNC", () -> {
+            try {
+                VncServer started = parts.own(new VncServer(new VncServer.Listen(parts.options().bind(), port,
+                        vnc.get(MAX_CLIENTS), "PassKVM"), target, passwords, parts.web().accounts(),
+                        parts.web().certificate().keyStore(), parts.web().gate().limiter()));
+                parts.provided(org.passkvm.video.stream.H264Stream.class).ifPresent(started::offerH264);
+                return started;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // Another VNC server on this box must not take the console down with it: health says why.
+                throw new IOException("cannot listen on tcp/" + port + ": " + e.getMessage(), e);
+            }
+        });
+        parts.web().revocations().onRevoke(user -> {
+            VncServer s = server.get();
+            if (s != null) {
+                s.endSessionsOf(user);
+            }
+        });
+        new VncWebSocket(server::get).register(parts.web().api());
         new NoVncFiles(java.nio.file.Path.of(vnc.get(NOVNC_DIR))).register(parts.web().api());
-        return () -> new Health.Capability("rfb", "listening", Map.of("port", server.port(), "clients", server.clients()));
+        return () -> switch (server.state()) {
+            case STARTING -> new Health.Capability("rfb", "starting", Map.of("port", port));
+            case FAILED -> new Health.Capability("rfb", "error", Map.of("detail", server.failure(), "port", port));
+            case READY -> new Health.Capability("rfb", "listening", Map.of("port", server.get().port(), "clients", server.get().clients()));
+        };
     }
 }

@@ -36,10 +36,11 @@ public final class VncWebSocket implements WebModule {
     /** Bytes handed to the WebSocket and not yet sent, past which the session's output waits for the socket. */
     private static final long HIGH_WATER = 2 * 1024 * 1024;
 
-    private final VncServer server;
+    private final java.util.function.Supplier<VncServer> server;
     private final Map<WsContext, Channel> channels = new ConcurrentHashMap<>();
 
-    public VncWebSocket(VncServer server) {
+    /** @param server the VNC server, or null while it starts (the socket then closes, saying so) */
+    public VncWebSocket(java.util.function.Supplier<VncServer> server) {
         this.server = server;
     }
 
@@ -53,7 +54,12 @@ public final class VncWebSocket implements WebModule {
             // A still screen sends nothing either way for as long as it is still: that is no reason to hang up.
             ctx.session.setIdleTimeout(Duration.ZERO);
             Principal p = ctx.attribute(AuthGate.PRINCIPAL);
-            ChannelFuture connected = server.connectProven(p.user(), p.role(), new ToBrowser(ctx));
+            VncServer vnc = server.get();
+            if (vnc == null) {
+                ctx.closeSession(1013, "VNC is starting: try again in a moment");
+                return;
+            }
+            ChannelFuture connected = vnc.connectProven(p.user(), p.role(), new ToBrowser(ctx));
             if (!connected.awaitUninterruptibly(5, TimeUnit.SECONDS) || !connected.isSuccess()) {
                 ctx.closeSession(1011, "VNC is not available");
                 return;

@@ -79,6 +79,17 @@ public final class TestAppliance implements AutoCloseable {
         Files.writeString(config, FAST_HASHING + extraYaml);
         Appliance appliance = Appliance.start(new StartupOptions(config, dataDir.resolve("data"), port, ipmiPort, 0, bind),
                 Config.load(config));
+        try {
+            // Tests talk to every part at once: wait for those that start after the console (VNC, …).
+            if (!appliance.awaitParts(java.time.Duration.ofMinutes(3))) {
+                appliance.close();
+                throw new IOException("the parts that start after the console did not within 3 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            appliance.close();
+            throw new IOException("interrupted while the parts started", e);
+        }
         return new TestAppliance(appliance, dataDir.resolve("data"), ipmiPort);
     }
 
