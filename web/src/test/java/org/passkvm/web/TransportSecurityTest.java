@@ -42,6 +42,35 @@ class TransportSecurityTest {
     }
 
     @Test
+    void theServerPicksTheCipherCheapestForItsCpuWhateverTheClientPrefers() throws Exception {
+        WebServer server = TestWebServer.create(dataDir, "pw123456");
+        server.start();
+        try {
+            // This JDK's client lists AES-256 first, and ChaCha20 last but one: the server's order decides.
+            String expected = org.passkvm.web.tls.CipherOrder.forThisCpu().get(0);
+            try (javax.net.ssl.SSLSocket tls13 = RawTls.open(server.port(), "TLSv1.3")) {
+                assertThat(tls13.getSession().getCipherSuite()).isEqualTo(expected);
+            }
+            String expected12 = org.passkvm.web.tls.CipherOrder.forThisCpu().stream()
+                    .filter(c -> c.startsWith("TLS_ECDHE_ECDSA")).findFirst().orElseThrow();
+            try (javax.net.ssl.SSLSocket tls12 = RawTls.open(server.port(), "TLSv1.2")) {
+                assertThat(tls12.getSession().getCipherSuite()).isEqualTo(expected12);
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void aCpuWithoutAesInstructionsGetsChaCha20FirstAndTheSameSuites() {
+        var withAes = org.passkvm.web.tls.CipherOrder.forCpu(true);
+        var without = org.passkvm.web.tls.CipherOrder.forCpu(false);
+        assertThat(withAes.get(0)).isEqualTo("TLS_AES_128_GCM_SHA256");
+        assertThat(without.get(0)).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+        assertThat(without).containsExactlyInAnyOrderElementsOf(withAes);
+    }
+
+    @Test
     void consoleResponsesCarryHstsAndAStrictContentSecurityPolicy() throws Exception {
         WebServer server = TestWebServer.create(dataDir, "pw123456");
         server.start();
