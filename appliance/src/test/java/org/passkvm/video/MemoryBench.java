@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +65,7 @@ public final class MemoryBench {
             TestAppliance.chooseAdminPassword(port, work.resolve("data"));
             sample("idle", p, idle);
             nmt("idle", p);
+            mappings("idle", p);
 
             AtomicBoolean stop = new AtomicBoolean();
             TestHttps admin = TestHttps.basic(port, "admin", TestAppliance.PASSWORD);
@@ -110,6 +113,7 @@ public final class MemoryBench {
             sample("4 viewers", p, viewing);
             System.out.printf("viewers got %d H.264 access units, %d MB of MJPEG%n", h264Units.get(), mjpegBytes.get() >> 20);
             nmt("4 viewers", p);
+            mappings("4 viewers", p);
             stop.set(true);
             ws.abort();
         } finally {
@@ -133,6 +137,48 @@ public final class MemoryBench {
         }
         String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         System.out.println(line + String.format("  (min %d, max %d; load %s)", min, max, load));
+    }
+
+    /**
+     * Where the resident memory lives, by mapping (/proc/PID/smaps): what NMT cannot see (the natives' code, malloc
+     * outside the JVM) shows as libraries and as anonymous memory beyond NMT's committed total.
+     */
+    private static void mappings(String phase, Process p) throws Exception {
+        Map<String, Long> kb = new TreeMap<>();
+        String group = "anonymous";
+        for (String l : Files.readAllLines(Path.of("/proc/" + p.pid() + "/smaps"))) {
+            if (l.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                String[] f = l.trim().split("\\s+", 6);
+                group = group(f.length < 6 ? "" : f[5]);
+            } else if (l.startsWith("Rss:")) {
+                kb.merge(group, Long.parseLong(l.replaceAll("\\D", "")), Long::sum);
+            }
+        }
+        StringBuilder line = new StringBuilder("RSS by mapping, " + phase + " (MB):");
+        kb.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> line.append(String.format(" %s %.1f;", e.getKey(), e.getValue() / 1024.0)));
+        System.out.println(line);
+    }
+
+    private static String group(String path) {
+        if (path.isEmpty()) {
+            return "anonymous (Java heap, metaspace, code, malloc)";
+        } else if (path.equals("[heap]")) {
+            return "[heap] (malloc's main arena)";
+        } else if (path.startsWith("[")) {
+            return "other " + path;
+        } else if (path.contains("libjvm")) {
+            return "libjvm.so";
+        } else if (path.contains(".javacpp") || path.matches(".*/lib(av|sw|x264|postproc|jni|opus).*")) {
+            return "JavaCPP natives (FFmpeg, x264, Opus, JNI)";
+        } else if (path.endsWith(".jsa")) {
+            return "CDS archives";
+        } else if (path.endsWith(".jar") || path.endsWith("/modules")) {
+            return "jars and the JDK's modules";
+        } else if (path.contains(".so")) {
+            return "other libraries (libc, libvirt, JDK's)";
+        }
+        return "other files";
     }
 
     static int rssMb(long pid) throws Exception {
