@@ -172,9 +172,8 @@ public final class Microphone implements AutoCloseable {
                     if (unread && writtenSinceOpen >= READ_PROOF_FRAMES) {
                         Logger.info("the target records from the USB microphone now");
                         unread = false;
-                        failure = null;
-                        warned = null;
-                    } else if (!unread) {
+                    }
+                    if (!unread) {
                         failure = null;
                         warned = null;
                     }

@@ -73,6 +73,19 @@ class MicrophoneTest {
         }
     }
 
+    /** Sends the packets as console-1, about in real time (a 20 ms packet every 15 ms), running {@code each} after each. */
+    static void speak(Microphone mic, List<byte[]> packets, Runnable each) throws InterruptedException {
+        for (byte[] p : packets) {
+            mic.packet("console-1", p);
+            each.run();
+            Thread.sleep(15);
+        }
+    }
+
+    static void speak(Microphone mic, List<byte[]> packets) throws InterruptedException {
+        speak(mic, packets, () -> { });
+    }
+
     static List<byte[]> opus(double hz, int millis) throws IOException {
         int n = AudioSource.RATE * millis / 1000;
         short[] pcm = new short[n * 2];
@@ -93,10 +106,7 @@ class MicrophoneTest {
             assertThat(mic.status().state()).isEqualTo("idle");
             assertThat(mic.begin("console-1")).isTrue();
             assertThat(mic.status().state()).isEqualTo("streaming");
-            for (byte[] p : opus(440, 1000)) {
-                mic.packet("console-1", p);
-                Thread.sleep(15); // about real time: the queue holds 200 ms
-            }
+            speak(mic, opus(440, 1000)); // about real time: the queue holds 200 ms
             Await.until(Duration.ofSeconds(10), () -> card.played.size() >= 2 * 48_000 * 8 / 10, "the card played the second");
             double[] left;
             synchronized (card.played) {
@@ -150,21 +160,14 @@ class MicrophoneTest {
         try (Microphone mic = Microphone.into(card)) {
             mic.begin("console-1");
             List<byte[]> second = opus(440, 1000);
-            for (byte[] p : second) {
-                mic.packet("console-1", p);
-                Thread.sleep(15); // about real time
-            }
+            speak(mic, second);
             Await.until(Duration.ofSeconds(5), () -> mic.status().state().equals("not_recording"), "not recording is said");
             assertThat(mic.status().reason()).contains("not recording from the USB microphone");
             // Each retry's opening fills the card's buffer before writes block again: that is not the target
             // recording, and the state does not flap back to streaming for it.
             java.util.Set<String> states = new java.util.HashSet<>();
             for (int round = 0; round < 2; round++) {
-                for (byte[] p : second) {
-                    mic.packet("console-1", p);
-                    states.add(mic.status().state());
-                    Thread.sleep(15);
-                }
+                speak(mic, second, () -> states.add(mic.status().state()));
             }
             assertThat(states).containsOnly("not_recording");
             int opened = card.opened;
@@ -174,10 +177,7 @@ class MicrophoneTest {
             card.unread = false;
             card.played.clear();
             for (int i = 0; i < 4; i++) {
-                for (byte[] p : second) {
-                    mic.packet("console-1", p);
-                    Thread.sleep(15);
-                }
+                speak(mic, second);
                 if (!card.played.isEmpty()) {
                     break;
                 }
@@ -185,10 +185,7 @@ class MicrophoneTest {
             Await.until(Duration.ofSeconds(5), () -> !card.played.isEmpty(), "the sound reaches the card once it is read");
             // streaming once more sound went in than the buffer holds (a second of it)
             for (int i = 0; i < 4 && !mic.status().state().equals("streaming"); i++) {
-                for (byte[] p : second) {
-                    mic.packet("console-1", p);
-                    Thread.sleep(15);
-                }
+                speak(mic, second);
             }
             assertThat(mic.status().state()).isEqualTo("streaming");
             assertThat(mic.status().reason()).isNull();

@@ -12,26 +12,22 @@ import java.util.List;
  */
 public final class CipherOrder {
 
-    private static final List<String> AES_FIRST = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
-    private static final List<String> CHACHA_FIRST = List.of(
-            "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+    /** Per key exchange (TLS 1.3's own, then TLS 1.2's ECDSA and RSA): AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305. */
+    private static final List<List<String>> BY_KEY_EXCHANGE = List.of(
+            List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"),
+            List.of("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"),
+            List.of("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"));
 
     private CipherOrder() {
     }
 
     /** The suites in preference order for a CPU with ({@code true}) or without AES instructions. */
     public static List<String> forCpu(boolean aesInstructions) {
-        return aesInstructions ? AES_FIRST : CHACHA_FIRST;
+        return BY_KEY_EXCHANGE.stream()
+                .flatMap(g -> (aesInstructions ? g : List.of(g.get(2), g.get(0), g.get(1))).stream())
+                .toList();
     }
 
     /** For this JVM's CPU: HotSpot's {@code UseAES} is on exactly when the CPU has AES instructions. */
